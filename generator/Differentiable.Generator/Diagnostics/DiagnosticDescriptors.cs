@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Differentiable.Generator.Diagnostics;
+
+/// <summary>
+/// The one catalog of Differentiable diagnostics, shared by the generator and the analyzers
+/// (linked into both). IDs are stable; each has a page under docs/diagnostics/.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Differentiable";
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+        "DIFF0001",
+        "The type of a [Differentiable] method must be partial",
+        "Type '{0}' must be declared partial so the generator can add the derivatives of '{1}' to it");
+
+    public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
+        "DIFF0002",
+        "Construct is not supported in a [Differentiable] method",
+        "{0} is not supported in a [Differentiable] method yet; no derivatives are generated for '{1}'");
+
+    public static readonly DiagnosticDescriptor NoDerivative = Error(
+        "DIFF0003",
+        "Call to a method with no derivative",
+        "'{0}' has no derivative: the result of '{1}' depends on it through a differentiable value. Mark '{0}' [Differentiable], register a derivative with [DerivativeOf], or mark the argument's source parameter [NoDerivative].");
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Error(
+        "DIFF0004",
+        "Type or parameter kind is not differentiable",
+        "{0} is not supported by [Differentiable] yet; supported are double, float, tuples of them, integer and bool parameters, and [NoDerivative] parameters");
+
+    public static readonly DiagnosticDescriptor GenericMethod = Error(
+        "DIFF0005",
+        "Generic [Differentiable] methods are not supported",
+        "'{0}' is generic; [Differentiable] supports non-generic methods over double and float");
+
+    public static readonly DiagnosticDescriptor InvalidRegistration = Error(
+        "DIFF0006",
+        "Derivative registration has the wrong shape",
+        "'{0}' cannot be a derivative of '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateRegistration = Error(
+        "DIFF0007",
+        "Function already has a derivative",
+        "'{0}' already has a {1} derivative ({2}); remove one of them");
+
+    public static readonly DiagnosticDescriptor ForwardModeUnavailable = Warning(
+        "DIFF0008",
+        "Forward mode is not available",
+        "'{0}' has only a reverse-mode derivative registration, so '{1}Jvp' is not generated; register a Jvp-shaped derivative of '{0}' to get forward mode");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "DIFF0009",
+        "The generator failed on a method",
+        "Differentiable could not generate derivatives for '{0}': {1}. Please report this.");
+
+    public static readonly DiagnosticDescriptor MutableFieldRead = Warning(
+        "DIFF0010",
+        "Mutable field is treated as a constant",
+        "Field '{0}' is read as a constant: its derivative is not taken. Make it readonly or const, or pass it as a parameter to differentiate with respect to it.");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
+        "DIFF0011",
+        "C# 12 or later is required",
+        "Differentiable needs C# 12 or later (this project uses C# {0}); no derivatives are generated");
+
+    public static readonly DiagnosticDescriptor NoDerivativeOnNonFloating = new(
+        "DIFF0012",
+        "[NoDerivative] has no effect on this parameter",
+        "Parameter '{0}' is of type '{1}', which is never differentiated; [NoDerivative] has no effect",
+        Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
+    public static readonly ImmutableArray<DiagnosticDescriptor> All =
+    [
+        TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
+        DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
+        NoDerivativeOnNonFloating,
+    ];
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+}

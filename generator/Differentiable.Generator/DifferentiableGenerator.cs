@@ -1,0 +1,48 @@
+using Differentiable.Generator.Lowering;
+using Differentiable.Generator.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Differentiable.Generator;
+
+/// <summary>
+/// Emits forward-mode (<c>{M}Jvp</c>) and reverse-mode (<c>{M}Vjp</c>, <c>{M}Gradient</c>) derivatives of
+/// every method marked <c>[Differentiable]</c>: Lower → Analyze → Transform → Emit.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class DifferentiableGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var registry = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Registrations.AttributeName, static (node, _) => node is MethodDeclarationSyntax, Registrations.Parse)
+            .WithTrackingName(TrackingNames.Registrations)
+            .Collect()
+            .Select(Registrations.BuildRegistry)
+            .WithTrackingName(TrackingNames.Registry);
+
+        var methods = context.SyntaxProvider
+            .ForAttributeWithMetadataName("Differentiable.DifferentiableAttribute", static (node, _) => node is MethodDeclarationSyntax, Lowerer.Lower)
+            .WithTrackingName(TrackingNames.Lowered);
+
+        var languageVersion = context.ParseOptionsProvider
+            .Select(static (options, _) => ((CSharpParseOptions)options).LanguageVersion);
+
+        var generated = methods
+            .Combine(registry)
+            .Combine(languageVersion)
+            .Select(static (input, token) => Execute(input.Left.Left, input.Left.Right, input.Right, token))
+            .WithTrackingName(TrackingNames.Generated);
+
+        context.RegisterSourceOutput(generated, static (output, file) => Report(output, file));
+        context.RegisterSourceOutput(registry, static (output, registry) =>
+        {
+            foreach (var diagnostic in registry.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+    }
+}

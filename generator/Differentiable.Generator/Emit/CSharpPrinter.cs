@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Linq;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Rules;
+
+namespace Differentiable.Generator.Emit;
+
+/// <summary>Prints IR functions as C#: one statement per line, parentheses only where precedence needs them.</summary>
+internal sealed class CSharpPrinter
+{
+    private readonly CodeWriter writer;
+    private Origin? lastOrigin;
+    private bool afterBlock;
+
+    public CSharpPrinter(CodeWriter writer) => this.writer = writer;
+
+    public void Body(Block block)
+    {
+        lastOrigin = null;
+        Statements(block);
+    }
+
+    public static string Parameters(IrFunction function) => string.Join(", ", function.Parameters.Select(p => p.Kind switch
+    {
+        ParameterKind.Out => "out " + p.Variable.Type.CSharp + " " + p.Variable.Name,
+        ParameterKind.In => "in " + p.Variable.Type.CSharp + " " + p.Variable.Name,
+        _ => p.Variable.Type.CSharp + " " + p.Variable.Name,
+    }));
+
+    private void Statements(Block block)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            if (afterBlock && statement is not Comment)
+            {
+                writer.WriteLine(); // a blank line after a closing brace, as a person would write it
+            }
+
+            afterBlock = false;
+            Statement(statement);
+        }
+
+        afterBlock = false;
+    }
+
+    private void Statement(Stmt statement)
+    {
+        if (statement.Origin is { } origin && origin != lastOrigin)
+        {
+            writer.WriteLine($"// line {origin.Line}: {origin.Text}");
+            lastOrigin = origin;
+        }
+
+        switch (statement)
+        {
+            case Let { Target: VariableBinding { Variable: var v } } let:
+                writer.WriteLine($"{v.Type.CSharp} {v.Name} = {Expression(let.Value)};");
+                break;
+            case Let let:
+                writer.WriteLine($"var {Binding(let.Target)} = {Expression(let.Value)};");
+                break;
+            case Assign { Target: VariableBinding { Variable: var v }, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left } } binary }
+                when left == v:
+                writer.WriteLine($"{v.Name} {(binary.Op == BinaryOp.Add ? "+=" : "-=")} {Expression(binary.Right)};");
+                break;
+            case Assign { Target: VariableBinding { Variable: var v } } assign:
+                writer.WriteLine($"{v.Name} = {Expression(assign.Value)};");
+                break;
+            case Assign assign:
+                writer.WriteLine($"{Binding(assign.Target)} = {Expression(assign.Value)};");
+                break;
+            case Declare declare:
+                writer.WriteLine($"{declare.Variable.Type.CSharp} {declare.Variable.Name} = {Zero(declare.Variable.Type)};");
+                break;
+            case If branch:
+                IfStatement(branch);
+                break;
+            case Return { Value: null }:
+                writer.WriteLine("return;");
+                break;
+            case Return ret:
+                writer.WriteLine($"return {Expression(ret.Value!)};");
+                break;
+            case Evaluate evaluate:
+                writer.WriteLine($"{Expression(evaluate.Value)};");
+                break;
+            case Comment comment:
+                writer.WriteLine();
+                writer.WriteLine("// " + comment.Text);
+                lastOrigin = null;
+                break;
+        }
+    }
+
+    private void IfStatement(If branch)
+    {
+        bool hasThen = branch.Then.Statements.Count > 0;
+        Expr condition = hasThen ? branch.Condition : new Unary(UnaryOp.Not, branch.Condition, IrType.Bool);
+        using (writer.WriteBlock($"if ({Expression(condition)})"))
+        {
+            Statements(hasThen ? branch.Then : branch.Else);
+        }
+
+        if (hasThen && branch.Else.Statements.Count > 0)
+        {
+            writer.WriteLine("else");
+            using (writer.WriteBlock())
+            {
+                Statements(branch.Else);
+            }
+        }
+
+        afterBlock = true;
+        lastOrigin = null;
+    }
+
+    private static string Binding(Binding binding) => binding switch
+    {
+        VariableBinding { Variable: var v } => v.Name,
+        TupleBinding tuple => "(" + string.Join(", ", tuple.Elements.Select(Binding)) + ")",
+        _ => "_",
+    };
+
+    private static string Zero(IrType type) => type.Kind switch
+    {
+        ValueKind.Double or ValueKind.Float or ValueKind.Integer => Number(type, 0),
+        ValueKind.Boolean => "false",
+        _ => "default",
+    };
+
+    // ------------------------------------------------------------ expressions
+
+    private const int Conditional = 1, Or = 2, And = 3, Equality = 4, Relational = 5, Additive = 6, Multiplicative = 7, Prefix = 8, Primary = 9;
+
+    public static string Expression(Expr expr) => Print(expr, 0);
+
+    private static string Print(Expr expr, int context)
+    {
+        (string text, int precedence) = Format(expr);
+        return precedence < context ? "(" + text + ")" : text;
+    }
+
+    private static (string Text, int Precedence) Format(Expr expr)
+    {
+        switch (expr)
+        {
+            case Const c:
+                string number = c.Type.Kind == ValueKind.Boolean ? (c.Value != 0 ? "true" : "false") : Number(c.Type, c.Value);
+                return (number, number.StartsWith("-", System.StringComparison.Ordinal) ? Prefix : Primary);
+            case Ref r:
+                return (r.Variable.Name, Primary);
+            case Unary u:
+            {
+                string op = u.Op == UnaryOp.Negate ? "-" : "!";
+                string operand = Print(u.Operand, Primary);
+                if (u.Op == UnaryOp.Negate && operand.StartsWith("-", System.StringComparison.Ordinal))
+                {
+                    operand = "(" + operand + ")";
+                }
+
+                return (op + operand, Prefix);
+            }
+
+            case Binary b:
+            {
+                (string op, int precedence) = Operator(b.Op);
+                return (Print(b.Left, precedence) + " " + op + " " + Print(b.Right, precedence + 1), precedence);
+            }
+
+            case Convert c:
+                return ("(" + c.Type.CSharp + ")" + Print(c.Operand, Primary), Prefix);
+            case Ir.Conditional c:
+                return (Print(c.Condition, Or) + " ? " + Print(c.WhenTrue, Conditional) + " : " + Print(c.WhenFalse, Conditional), Conditional);
+            case Call { Callee: Primitive primitive } call:
+                return (ScalarRules.Spelling(primitive.Function, primitive.OperandType) + Arguments(call), Primary);
+            case Call { Callee: MethodCallee method } call:
+            {
+                string prefix = method.Receiver is { } receiver
+                    ? Print(receiver, Primary) + "."
+                    : method.Owner is { } owner ? owner + "." : string.Empty;
+                return (prefix + method.Name + Arguments(call), Primary);
+            }
+
+            case TupleExpr tuple:
+                return ("(" + string.Join(", ", tuple.Elements.Select(e => Print(e, 0))) + ")", Primary);
+            case Element element:
+                return (Print(element.Tuple, Primary) + "." + element.Tuple.Type.ElementAccessName(element.Index), Primary);
+            case FieldRead field:
+                return ((field.Receiver is { } fieldReceiver ? Print(fieldReceiver, Primary) : field.Owner) + "." + field.Name, Primary);
+            case This:
+                return ("this", Primary);
+            case OutArgument { Variable.Name: "_" }:
+                return ("out _", Primary);
+            case OutArgument o:
+                return ("out " + o.Variable.Type.CSharp + " " + o.Variable.Name, Primary);
+            case DefaultValue d:
+                return ("default(" + d.Type.CSharp + ")", Primary);
+            default:
+                return ("/* ? */", Primary);
+        }
+    }
+
+    private static string Arguments(Call call) => "(" + string.Join(", ", call.Arguments.Select(a => Print(a, 0))) + ")";
+
+    private static (string, int) Operator(BinaryOp op) => op switch
+    {
+        BinaryOp.Add => ("+", Additive),
+        BinaryOp.Subtract => ("-", Additive),
+        BinaryOp.Multiply => ("*", Multiplicative),
+        BinaryOp.Divide => ("/", Multiplicative),
+        BinaryOp.Remainder => ("%", Multiplicative),
+        BinaryOp.Less => ("<", Relational),
+        BinaryOp.LessOrEqual => ("<=", Relational),
+        BinaryOp.Greater => (">", Relational),
+        BinaryOp.GreaterOrEqual => (">=", Relational),
+        BinaryOp.Equal => ("==", Equality),
+        BinaryOp.NotEqual => ("!=", Equality),
+        BinaryOp.And => ("&&", And),
+        _ => ("||", Or),
+    };
+
+    /// <summary>A literal of the type: <c>2.0</c>, <c>0.5f</c>, <c>3</c>, <c>double.PositiveInfinity</c>.</summary>
+    private static string Number(IrType type, double value)
+    {
+        string keyword = type.CSharp;
+        if (double.IsNaN(value))
+        {
+            return keyword + ".NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return keyword + (value > 0 ? ".PositiveInfinity" : ".NegativeInfinity");
+        }
+
+        switch (type.Kind)
+        {
+            case ValueKind.Float:
+                return ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+            case ValueKind.Double:
+            {
+                string text = value.ToString("R", CultureInfo.InvariantCulture);
+                return text.IndexOfAny(['.', 'E', 'e']) >= 0 ? text : text + ".0";
+            }
+
+            default:
+                string integer = value.ToString("0", CultureInfo.InvariantCulture);
+                return keyword switch
+                {
+                    "int" => integer,
+                    "long" => integer + "L",
+                    "uint" => integer + "U",
+                    "ulong" => integer + "UL",
+                    _ => "(" + keyword + ")" + integer,
+                };
+        }
+    }
+}

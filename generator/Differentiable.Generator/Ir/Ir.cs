@@ -1,0 +1,176 @@
+using Differentiable.Generator.Model;
+
+using Differentiable.Generator.Rules;
+
+namespace Differentiable.Generator.Ir;
+
+// The AD IR: typed values, structured control flow, calls whose derivative rules are resolved.
+// Deeply equatable and free of ISymbol/SyntaxNode/Location/Compilation, so it is the pipeline's model.
+//
+// Invariants the transforms rely on (established by Lowering, kept by Flatten):
+// - every floating-point operation's operands are atoms (Ref or Const); bool and integer
+//   expressions are plain trees (they carry no derivative);
+// - a variable is defined (Let) once and assigned (Assign) at most once on any path;
+// - a block that contains a Return ends with it, and every path through a body that returns a
+//   value ends in a Return (Lowering moves the code after an early return into the other branch).
+
+/// <summary>A named local or parameter.</summary>
+internal sealed record Variable(string Name, IrType Type)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Where a statement came from: the source line and its text, for comments in generated code.</summary>
+internal sealed record Origin(int Line, string Text);
+
+// ---------------------------------------------------------------- expressions
+
+internal abstract record Expr(IrType Type)
+{
+    /// <summary>An atom is a variable reference or a constant.</summary>
+    public bool IsAtom => this is Ref or Const;
+}
+
+/// <summary>A numeric or boolean constant.</summary>
+internal sealed record Const(IrType Type, double Value) : Expr(Type)
+{
+    public static Const Zero(IrType type) => new(type, 0);
+
+    public static Const One(IrType type) => new(type, 1);
+
+    public static Const True => new(IrType.Bool, 1);
+
+    public static Const False => new(IrType.Bool, 0);
+}
+
+internal sealed record Ref(Variable Variable) : Expr(Variable.Type);
+
+internal enum UnaryOp
+{
+    Negate,
+    Not,
+}
+
+internal sealed record Unary(UnaryOp Op, Expr Operand, IrType Type) : Expr(Type);
+
+internal enum BinaryOp
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Remainder,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+    And,
+    Or,
+}
+
+internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);
+
+/// <summary>A numeric conversion, such as <c>(double)f</c> or <c>(double)n</c>.</summary>
+internal sealed record Convert(IrType Type, Expr Operand) : Expr(Type);
+
+/// <summary><c>Cond ? WhenTrue : WhenFalse</c>. Floating branches are atoms (Lowering turns others into an If).</summary>
+internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
+
+internal sealed record Call(Callee Callee, EquatableArray<Expr> Arguments, IrType Type) : Expr(Type);
+
+internal sealed record TupleExpr(EquatableArray<Expr> Elements, IrType Type) : Expr(Type);
+
+/// <summary>Element <see cref="Index"/> of a tuple-valued expression.</summary>
+internal sealed record Element(Expr Tuple, int Index, IrType Type) : Expr(Type);
+
+/// <summary>A field read: <c>Receiver.Name</c>, or <c>Owner.Name</c> for a static field.</summary>
+internal sealed record FieldRead(Expr? Receiver, string? Owner, string Name, IrType Type) : Expr(Type);
+
+/// <summary><c>this</c>.</summary>
+internal sealed record This(IrType Type) : Expr(Type);
+
+/// <summary>An <c>out var</c> argument that declares <see cref="Variable"/>.</summary>
+internal sealed record OutArgument(Variable Variable) : Expr(Variable.Type);
+
+/// <summary><c>default</c> of a type (a tuple's zero, or an ignored cotangent).</summary>
+internal sealed record DefaultValue(IrType Type) : Expr(Type);
+
+// ---------------------------------------------------------------- callees
+
+internal abstract record Callee;
+
+/// <summary>A scalar primitive whose derivative rule is IR (<see cref="Rules.ScalarRules"/>).</summary>
+internal sealed record Primitive(MathFunction Function, IrType OperandType) : Callee;
+
+/// <summary>
+/// A method call. <see cref="Key"/> identifies the callee in the derivative registry;
+/// <see cref="Derivatives"/> says how to differentiate it, or is null when nothing is known (yet).
+/// </summary>
+internal sealed record MethodCallee(
+    string Key,
+    string? Owner,
+    string Name,
+    Expr? Receiver,
+    EquatableArray<ParameterInfo> Parameters,
+    DerivativeMethods? Derivatives,
+    SourceSpan? Site) : Callee;
+
+/// <summary>A callee parameter: its type and whether it takes a tangent and an adjoint.</summary>
+internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable);
+
+/// <summary>The callee's forward-mode and reverse-mode methods (either may be missing for a registration).</summary>
+internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source);
+
+/// <summary>A method by owner (global::-qualified, or null for the current type) and name.</summary>
+internal sealed record MethodName(string? Owner, string Name);
+
+// ---------------------------------------------------------------- statements
+
+internal abstract record Stmt(Origin? Origin);
+
+/// <summary>The target of a definition: one variable, or a tuple of targets to deconstruct into.</summary>
+internal abstract record Binding;
+
+internal sealed record VariableBinding(Variable Variable) : Binding;
+
+internal sealed record TupleBinding(EquatableArray<Binding> Elements) : Binding;
+
+/// <summary>Defines new variables: <c>double y = x * x;</c> or <c>var (a, b) = G(x);</c>.</summary>
+internal sealed record Let(Binding Target, Expr Value, Origin? Origin) : Stmt(Origin);
+
+/// <summary>Assigns declared variables: merges after a branch, accumulations, out parameters.</summary>
+internal sealed record Assign(Binding Target, Expr Value, Origin? Origin) : Stmt(Origin);
+
+/// <summary>Declares a variable with its zero value, to be assigned on some path.</summary>
+internal sealed record Declare(Variable Variable, Origin? Origin) : Stmt(Origin);
+
+internal sealed record If(Expr Condition, Block Then, Block Else, Origin? Origin) : Stmt(Origin);
+
+internal sealed record Return(Expr? Value, Origin? Origin) : Stmt(Origin);
+
+/// <summary>A call evaluated for its out arguments.</summary>
+internal sealed record Evaluate(Expr Value, Origin? Origin) : Stmt(Origin);
+
+internal sealed record Comment(string Text) : Stmt((Origin?)null);
+
+internal sealed record Block(EquatableArray<Stmt> Statements)
+{
+    public static readonly Block Empty = new(EquatableArray<Stmt>.Empty);
+}
+
+// ---------------------------------------------------------------- functions
+
+internal enum ParameterKind
+{
+    Value,
+    In,
+    Out,
+}
+
+/// <summary>A function parameter; <c>IsDifferentiable</c> says whether a transform gives it a tangent or an adjoint.</summary>
+internal sealed record Parameter(Variable Variable, ParameterKind Kind, bool IsDifferentiable);
+
+/// <summary>A function: the unit every transform takes and returns, and the emitter prints.</summary>
+internal sealed record IrFunction(string Name, EquatableArray<Parameter> Parameters, IrType ReturnType, Block Body);

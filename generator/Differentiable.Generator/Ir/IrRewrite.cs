@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using Differentiable.Generator.Model;
+
+namespace Differentiable.Generator.Ir;
+
+/// <summary>Rebuilds a block with every expression mapped bottom-up.</summary>
+internal static class IrRewrite
+{
+    public static Block MapExpressions(Block block, Func<Expr, Expr> map) =>
+        new(block.Statements.Select(s => MapStatement(s, map)).ToEquatableArray());
+
+    private static Stmt MapStatement(Stmt statement, Func<Expr, Expr> map) => statement switch
+    {
+        Let let => let with { Value = MapExpression(let.Value, map) },
+        Assign assign => assign with { Value = MapExpression(assign.Value, map) },
+        If branch => branch with
+        {
+            Condition = MapExpression(branch.Condition, map),
+            Then = MapExpressions(branch.Then, map),
+            Else = MapExpressions(branch.Else, map),
+        },
+        Return { Value: { } value } ret => ret with { Value = MapExpression(value, map) },
+        Evaluate evaluate => evaluate with { Value = MapExpression(evaluate.Value, map) },
+        _ => statement,
+    };
+
+    public static Expr MapExpression(Expr expr, Func<Expr, Expr> map)
+    {
+        Expr M(Expr e) => MapExpression(e, map);
+        Expr rebuilt = expr switch
+        {
+            Unary u => u with { Operand = M(u.Operand) },
+            Binary b => b with { Left = M(b.Left), Right = M(b.Right) },
+            Convert c => c with { Operand = M(c.Operand) },
+            Conditional c => c with { Condition = M(c.Condition), WhenTrue = M(c.WhenTrue), WhenFalse = M(c.WhenFalse) },
+            Call call => call with { Arguments = call.Arguments.Select(M).ToEquatableArray() },
+            TupleExpr tuple => tuple with { Elements = tuple.Elements.Select(M).ToEquatableArray() },
+            Element element => element with { Tuple = M(element.Tuple) },
+            _ => expr,
+        };
+        return map(rebuilt);
+    }
+}

@@ -1,0 +1,380 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Diagnostics;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+using Differentiable.Generator.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Differentiable.Generator.Lowering;
+
+/// <summary>
+/// Expressions. A floating-point value is lowered to a root operation whose floating operands are
+/// atoms, nested operations going into temporaries; a bool or integer value (a condition, an index)
+/// stays a tree, since nothing is differentiated through it.
+/// </summary>
+internal sealed partial class Lowerer
+{
+    /// <summary>Lowers a value to a root operation over atoms (or a tuple of atoms).</summary>
+    private Expr LowerValue(IOperation operation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (operation.ConstantValue is { HasValue: true } constant && operation.Type is { } constantType)
+        {
+            return LowerConstant(operation, constant.Value, constantType);
+        }
+
+        IrType? type = operation.Type is null ? null : TypeOf(operation.Type);
+        if (type is not null && !type.HasFloating && operation is not IInvocationOperation { Type.IsTupleType: true })
+        {
+            return LowerTree(operation, env);
+        }
+
+        switch (operation)
+        {
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+                return Lookup(operation, env);
+            case IConversionOperation conversion:
+                return LowerConversion(conversion, env, output);
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus:
+            {
+                Expr operand = LowerAtom(minus.Operand, env, output);
+                return operand is Const c ? Build.Negate(c) : new Unary(UnaryOp.Negate, operand, type!);
+            }
+
+            case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Plus } plus:
+                return LowerValue(plus.Operand, env, output);
+            case IBinaryOperation { OperatorMethod: null } binary:
+                return LowerBinary(binary, binary.OperatorKind, LowerAtom(binary.LeftOperand, env, output), binary.RightOperand, binary.Type!, env, output);
+            case IInvocationOperation invocation:
+                return LowerInvocation(invocation, env, output, elementTarget, asTree: false);
+            case IConditionalOperation { Type: not null } conditional when type is not null:
+            {
+                Variable target = names.Fresh("t", type);
+                output.Add(new Declare(target, OriginOf(conditional)));
+                LowerConditionalInto(target, conditional, env, output);
+                return new Ref(target);
+            }
+
+            case ITupleOperation tuple when type is not null:
+            {
+                var elements = tuple.Elements.Select((e, i) => Build.ConvertTo(type.Elements[i], LowerAtom(e, env, output)));
+                return new TupleExpr(elements.ToEquatableArray(), type);
+            }
+
+            case IFieldReferenceOperation field:
+                return LowerFieldReference(field, env, output);
+            case IDefaultValueOperation when type is not null:
+                return DefaultOf(type);
+            default:
+                return Unsupported(operation, Describe(operation));
+        }
+    }
+
+    /// <summary>Lowers a value to an atom, moving an operation into a temporary <c>t</c>.</summary>
+    private Expr LowerAtom(IOperation operation, Env env, List<Stmt> output)
+    {
+        Expr value = LowerValue(operation, env, output);
+        if (value.IsAtom || value is TupleExpr || !value.Type.HasFloating)
+        {
+            return value;
+        }
+
+        Variable temporary = names.Fresh("t", value.Type);
+        output.Add(new Let(new VariableBinding(temporary), value, OriginOf(operation)));
+        return new Ref(temporary);
+    }
+
+    private Expr Lookup(IOperation reference, Env env)
+    {
+        ISymbol symbol = SymbolOf(reference);
+        return env.TryGetValue(symbol, out Expr? value) ? value : Unsupported(reference, $"Reading '{symbol.Name}' before it is assigned");
+    }
+
+    private static Expr DefaultOf(IrType type) => type.Kind == ValueKind.Tuple
+        ? new TupleExpr(type.Elements.Select(DefaultOf).ToEquatableArray(), type)
+        : new Const(type, 0);
+
+    private Expr LowerConstant(IOperation operation, object? value, ITypeSymbol type)
+    {
+        IrType? irType = TypeOf(type);
+        return (irType, value) switch
+        {
+            ({ Kind: ValueKind.Boolean }, bool b) => new Const(IrType.Bool, b ? 1 : 0),
+            ({ Kind: ValueKind.Double or ValueKind.Float or ValueKind.Integer }, IConvertible number) =>
+                new Const(irType, number.ToDouble(System.Globalization.CultureInfo.InvariantCulture)),
+            _ => Unsupported(operation, $"A constant of type '{type.ToDisplayString()}'"),
+        };
+    }
+
+    private Expr LowerConversion(IConversionOperation conversion, Env env, List<Stmt> output)
+    {
+        IrType? target = conversion.Type is null ? null : TypeOf(conversion.Type);
+        if (conversion.OperatorMethod is not null || target is null)
+        {
+            return Unsupported(conversion, $"A conversion to '{conversion.Type?.ToDisplayString()}'");
+        }
+
+        if (conversion.Operand is ITupleOperation tuple && target.Kind == ValueKind.Tuple)
+        {
+            var elements = tuple.Elements.Select((e, i) => Build.ConvertTo(target.Elements[i], LowerAtom(e, env, output)));
+            return new TupleExpr(elements.ToEquatableArray(), target);
+        }
+
+        if (conversion.Operand.Type is { } sourceType && SymbolEqualityComparer.Default.Equals(sourceType, conversion.Type))
+        {
+            return LowerValue(conversion.Operand, env, output);
+        }
+
+        IrType? source = conversion.Operand.Type is null ? null : TypeOf(conversion.Operand.Type);
+        if (source is null || !conversion.Conversion.IsNumeric && !conversion.Conversion.IsIdentity)
+        {
+            return Unsupported(conversion, $"A conversion from '{conversion.Operand.Type?.ToDisplayString()}' to '{conversion.Type?.ToDisplayString()}'");
+        }
+
+        if (source.Kind == ValueKind.Tuple)
+        {
+            Expr value = LowerValue(conversion.Operand, env, output);
+            if (value is TupleExpr elements)
+            {
+                return new TupleExpr(elements.Elements.Select((e, i) => Build.ConvertTo(target.Elements[i], e)).ToEquatableArray(), target);
+            }
+        }
+
+        return Build.ConvertTo(target, source.IsFloating ? LowerAtom(conversion.Operand, env, output) : LowerTree(conversion.Operand, env));
+    }
+
+    private Expr LowerBinary(IOperation operation, BinaryOperatorKind kind, Expr left, IOperation rightOperation, ITypeSymbol resultType, Env env, List<Stmt> output)
+    {
+        IrType? type = TypeOf(resultType);
+        BinaryOp? op = kind switch
+        {
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Subtract,
+            BinaryOperatorKind.Multiply => BinaryOp.Multiply,
+            BinaryOperatorKind.Divide => BinaryOp.Divide,
+            _ => null,
+        };
+        if (op is null || type is null)
+        {
+            return Unsupported(operation, kind == BinaryOperatorKind.Remainder
+                ? "The remainder operator '%' on floating-point values"
+                : $"The operator '{kind}' on floating-point values");
+        }
+
+        return new Binary(op.Value, left, LowerAtom(rightOperation, env, output), type);
+    }
+
+    // ------------------------------------------------------------ calls
+
+    /// <summary>Lowers a call; <c>asTree</c> lowers its arguments as trees, where no derivative flows.</summary>
+    private Expr LowerInvocation(IInvocationOperation invocation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget, bool asTree)
+    {
+        IMethodSymbol target = invocation.TargetMethod;
+        IrType? resultType = target.ReturnsVoid ? null : TypeOf(target.ReturnType);
+        var parameterTypes = target.Parameters.Select(p => TypeOf(p.Type)).ToList();
+        if (resultType is null || parameterTypes.Any(t => t is null) || target.IsGenericMethod
+            || target.Parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In || p.IsParams))
+        {
+            return Unsupported(invocation, $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
+        }
+
+        var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
+        bool atomize = resultType.HasFloating && !asTree;
+        Expr Argument(IOperation argument) => atomize ? LowerAtom(argument, env, output) : LowerTree(argument, env);
+
+        string owner = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        if (ScalarRules.TryGetPrimitive(owner, target.Name, parameterTypes!, out MathFunction function))
+        {
+            var primitiveArguments = arguments.Select(Argument).ToEquatableArray();
+            return new Call(new Primitive(function, parameterTypes[0]!), primitiveArguments, ScalarRules.ResultType(function, parameterTypes[0]!));
+        }
+
+        bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, containingType);
+        Expr? receiver = null;
+        if (!target.IsStatic && invocation.Instance is { } instance && !(instance is IInstanceReferenceOperation && instance.IsImplicit))
+        {
+            receiver = LowerTree(instance, env);
+        }
+
+        bool isDifferentiable = HasAttribute(target, DifferentiableAttributeName);
+        var parameters = target.Parameters.Select((p, i) => new ParameterInfo(
+            p.Name,
+            parameterTypes[i]!,
+            parameterTypes[i]!.IsFloating && !HasAttribute(p, NoDerivativeAttributeName))).ToEquatableArray();
+        DerivativeMethods? derivatives = isDifferentiable
+            ? new DerivativeMethods(
+                new MethodName(sameType ? null : owner, target.Name + "Jvp"),
+                new MethodName(sameType ? null : owner, target.Name + "Vjp"),
+                "[Differentiable]")
+            : null;
+        var callee = new MethodCallee(
+            KeyOf(target.OriginalDefinition),
+            sameType || !target.IsStatic ? null : owner,
+            target.Name,
+            receiver,
+            parameters,
+            derivatives,
+            SourceSpan.From(invocation.Syntax));
+        var call = new Call(callee, arguments.Select(Argument).ToEquatableArray(), resultType);
+        if (resultType.Kind != ValueKind.Tuple)
+        {
+            return call;
+        }
+
+        if (asTree)
+        {
+            return Unsupported(invocation, "A tuple-valued call inside a condition");
+        }
+
+        // A tuple result is deconstructed at once into one variable per element.
+        var elements = resultType.Elements.Select((t, i) => elementTarget?.Invoke(i, t) ?? names.Fresh("t", t)).ToList();
+        var binding = new TupleBinding(elements.Select(e => (Binding)new VariableBinding(e)).ToEquatableArray());
+        output.Add(new Let(binding, call, OriginOf(invocation)));
+        return new TupleExpr(elements.Select(e => (Expr)new Ref(e)).ToEquatableArray(), resultType);
+    }
+
+    // ------------------------------------------------------------ fields
+
+    private Expr LowerFieldReference(IFieldReferenceOperation reference, Env env, List<Stmt> output)
+    {
+        IFieldSymbol field = reference.Field;
+        IrType? type = TypeOf(field.Type);
+        if (type is null)
+        {
+            return Unsupported(reference, $"Reading field '{field.Name}' of type '{field.Type.ToDisplayString()}'");
+        }
+
+        if (field.ContainingType.IsTupleType && reference.Instance is { } tupleInstance)
+        {
+            var tupleType = (INamedTypeSymbol)field.ContainingType;
+            IFieldSymbol underlying = field.CorrespondingTupleField ?? field;
+            int index = tupleType.TupleElements.ToList().FindIndex(e =>
+                SymbolEqualityComparer.Default.Equals(e.CorrespondingTupleField ?? e, underlying));
+
+            if (index >= 0 && LowerValue(tupleInstance, env, output) is TupleExpr tuple)
+            {
+                return tuple.Elements[index];
+            }
+
+            return Unsupported(reference, "This tuple element access");
+        }
+
+        if (type.IsFloating && !field.IsReadOnly && !field.IsConst)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MutableFieldRead, SourceSpan.From(reference.Syntax), field.Name));
+        }
+
+        return LowerFieldTree(reference, env);
+    }
+
+    private Expr LowerFieldTree(IFieldReferenceOperation reference, Env env)
+    {
+        IFieldSymbol field = reference.Field;
+        IrType type = TypeOf(field.Type)!;
+        if (field.IsStatic)
+        {
+            return new FieldRead(null, field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), field.Name, type);
+        }
+
+        Expr receiver = reference.Instance is null or IInstanceReferenceOperation
+            ? new This(IrType.Scalar(ValueKind.Other, "this"))
+            : LowerTree(reference.Instance, env);
+        return new FieldRead(receiver, null, field.Name, type);
+    }
+
+    // ------------------------------------------------------------ trees (no derivative flows)
+
+    /// <summary>
+    /// Lowers a bool or integer expression, or a value used only by one (a condition's operands), to a
+    /// tree. Locals in it are read through the environment, so they name the current versions.
+    /// </summary>
+    private Expr LowerTree(IOperation operation, Env env)
+    {
+        if (operation.ConstantValue is { HasValue: true } constant && operation.Type is { } constantType)
+        {
+            return LowerConstant(operation, constant.Value, constantType);
+        }
+
+        IrType? type = operation.Type is null ? null : TypeOf(operation.Type);
+        switch (operation)
+        {
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+                return Lookup(operation, env);
+            case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is not null:
+                return Build.ConvertTo(type, LowerTree(conversion.Operand, env));
+            case IUnaryOperation { OperatorMethod: null } unary when type is not null:
+                return unary.OperatorKind switch
+                {
+                    UnaryOperatorKind.Minus => new Unary(UnaryOp.Negate, LowerTree(unary.Operand, env), type),
+                    UnaryOperatorKind.Plus => LowerTree(unary.Operand, env),
+                    UnaryOperatorKind.Not => new Unary(UnaryOp.Not, LowerTree(unary.Operand, env), type),
+                    _ => Unsupported(unary, $"The operator '{unary.OperatorKind}'"),
+                };
+            case IBinaryOperation { OperatorMethod: null } binary when type is not null:
+            {
+                BinaryOp? op = binary.OperatorKind switch
+                {
+                    BinaryOperatorKind.Add => BinaryOp.Add,
+                    BinaryOperatorKind.Subtract => BinaryOp.Subtract,
+                    BinaryOperatorKind.Multiply => BinaryOp.Multiply,
+                    BinaryOperatorKind.Divide => BinaryOp.Divide,
+                    BinaryOperatorKind.Remainder when !type.IsFloating => BinaryOp.Remainder,
+                    BinaryOperatorKind.LessThan => BinaryOp.Less,
+                    BinaryOperatorKind.LessThanOrEqual => BinaryOp.LessOrEqual,
+                    BinaryOperatorKind.GreaterThan => BinaryOp.Greater,
+                    BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.GreaterOrEqual,
+                    BinaryOperatorKind.Equals => BinaryOp.Equal,
+                    BinaryOperatorKind.NotEquals => BinaryOp.NotEqual,
+                    BinaryOperatorKind.ConditionalAnd => BinaryOp.And,
+                    BinaryOperatorKind.ConditionalOr => BinaryOp.Or,
+                    _ => null,
+                };
+                return op is null
+                    ? Unsupported(binary, $"The operator '{binary.OperatorKind}'")
+                    : new Binary(op.Value, LowerTree(binary.LeftOperand, env), LowerTree(binary.RightOperand, env), type);
+            }
+
+            case IConditionalOperation { Type: not null } conditional when type is not null:
+                return new Conditional(LowerTree(conditional.Condition, env), LowerTree(conditional.WhenTrue, env), LowerTree(conditional.WhenFalse!, env), type);
+            case IInvocationOperation invocation when type is not null:
+                // A value only a condition or an integer reads: no derivative flows through it.
+                return LowerInvocation(invocation, env, [], null, asTree: true);
+            case IFieldReferenceOperation field when type is not null && !field.Field.ContainingType.IsTupleType:
+                return LowerFieldTree(field, env);
+            case IInstanceReferenceOperation:
+                return new This(IrType.Scalar(ValueKind.Other, "this"));
+            case IDefaultValueOperation when type is not null:
+                return DefaultOf(type);
+            default:
+                return Unsupported(operation, Describe(operation));
+        }
+    }
+
+    /// <summary>A readable name for an operation the generator does not support, for DIFF0002.</summary>
+    private static string Describe(IOperation operation) => operation.Kind switch
+    {
+        OperationKind.Loop => "A loop (arrives with loop support)",
+        OperationKind.Try => "A try statement",
+        OperationKind.Lock => "A lock statement",
+        OperationKind.Using or OperationKind.UsingDeclaration => "A using statement",
+        OperationKind.Throw => "A throw",
+        OperationKind.Branch => "A goto, break or continue",
+        OperationKind.Labeled => "A labeled statement",
+        OperationKind.Switch or OperationKind.SwitchExpression => "A switch",
+        OperationKind.AnonymousFunction or OperationKind.DelegateCreation => "A lambda or delegate",
+        OperationKind.LocalFunction => "A local function",
+        OperationKind.Await => "await",
+        OperationKind.YieldReturn or OperationKind.YieldBreak => "yield",
+        OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference or OperationKind.DynamicIndexerAccess
+            or OperationKind.DynamicObjectCreation => "dynamic",
+        OperationKind.ArrayCreation or OperationKind.ArrayElementReference => "An array (arrives with array support)",
+        OperationKind.ObjectCreation => "Creating an object",
+        OperationKind.PropertyReference => $"Reading property '{((IPropertyReferenceOperation)operation).Property.Name}'",
+        OperationKind.AddressOf => "Unsafe code",
+        OperationKind.Invalid => "Code with errors",
+        _ => $"'{operation.Syntax}' ({operation.Kind})",
+    };
+}

@@ -1,0 +1,320 @@
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Differentiable.Generator.Lowering;
+
+/// <summary>Statements: locals, assignments, branches and returns.</summary>
+internal sealed partial class Lowerer
+{
+    /// <summary>
+    /// Lowers <paramref name="operations"/> from <paramref name="index"/> on, then the continuation.
+    /// Stops at a return: what follows it on this path is unreachable.
+    /// </summary>
+    private void LowerStatements(IReadOnlyList<IOperation> operations, int index, Continuation? continuation, Env env, List<Stmt> output)
+    {
+        for (int i = index; i < operations.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IOperation operation = operations[i];
+            switch (operation)
+            {
+                case IReturnOperation ret:
+                    LowerReturn(ret, env, output);
+                    return;
+                case IConditionalOperation { Type: null } branch when ContainsReturn(branch):
+                {
+                    // The rest of the method continues in whichever branch falls through.
+                    var rest = new Continuation(operations, i + 1, continuation);
+                    Expr condition = LowerTree(branch.Condition, env);
+                    var then = new List<Stmt>();
+                    LowerStatements([branch.WhenTrue], 0, rest, env.Clone(), then);
+                    var otherwise = new List<Stmt>();
+                    LowerStatements(branch.WhenFalse is null ? [] : [branch.WhenFalse], 0, rest, env.Clone(), otherwise);
+                    output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), OriginOf(branch.Condition)));
+                    return;
+                }
+
+                case IConditionalOperation { Type: null } branch:
+                    LowerMergingIf(branch, env, output);
+                    break;
+                case IBlockOperation block when ContainsReturn(block):
+                    LowerStatements(block.Operations, 0, new Continuation(operations, i + 1, continuation), env, output);
+                    return;
+                case IBlockOperation block:
+                    LowerStatements(block.Operations, 0, null, env, output);
+                    break;
+                default:
+                    LowerSimpleStatement(operation, env, output);
+                    break;
+            }
+
+            if (failed)
+            {
+                return;
+            }
+        }
+
+        if (continuation is not null)
+        {
+            LowerStatements(continuation.Operations, continuation.Index, continuation.Next, env, output);
+        }
+    }
+
+    private static bool ContainsReturn(IOperation operation) =>
+        operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
+
+    private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
+
+    private void LowerReturn(IReturnOperation ret, Env env, List<Stmt> output)
+    {
+        if (ret.ReturnedValue is null)
+        {
+            output.Add(new Return(null, OriginOf(ret)));
+            return;
+        }
+
+        Expr value = LowerValue(ret.ReturnedValue, env, output);
+        if (!value.IsAtom && value is not TupleExpr && value.Type.HasFloating)
+        {
+            Variable result = names.Fresh("result", value.Type);
+            output.Add(new Let(new VariableBinding(result), value, OriginOf(ret)));
+            value = new Ref(result);
+        }
+
+        output.Add(new Return(value, OriginOf(ret)));
+    }
+
+    /// <summary>
+    /// An <c>if</c> with no return inside: both branches are lowered on copies of the environment,
+    /// and every local they leave with different values gets a merge variable.
+    /// </summary>
+    private void LowerMergingIf(IConditionalOperation branch, Env env, List<Stmt> output)
+    {
+        Expr condition = LowerTree(branch.Condition, env);
+        Env thenEnv = env.Clone(), elseEnv = env.Clone();
+        var then = new List<Stmt>();
+        LowerStatements([branch.WhenTrue], 0, null, thenEnv, then);
+        var otherwise = new List<Stmt>();
+        if (branch.WhenFalse is not null)
+        {
+            LowerStatements([branch.WhenFalse], 0, null, elseEnv, otherwise);
+        }
+
+        var candidates = env.Keys.Concat(thenEnv.Keys.Where(elseEnv.ContainsKey)).Distinct(SymbolEqualityComparer.Default).ToList();
+        foreach (ISymbol symbol in candidates)
+        {
+            Expr whenTrue = thenEnv[symbol], whenFalse = elseEnv[symbol];
+            env[symbol] = Merge(symbol, whenTrue, whenFalse, output, then, otherwise, OriginOf(branch.Condition));
+        }
+
+        output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), OriginOf(branch.Condition)));
+    }
+
+    private Expr Merge(ISymbol symbol, Expr whenTrue, Expr whenFalse, List<Stmt> before, List<Stmt> then, List<Stmt> otherwise, Origin origin)
+    {
+        if (whenTrue.Equals(whenFalse))
+        {
+            return whenTrue;
+        }
+
+        if (whenTrue is TupleExpr trueTuple && whenFalse is TupleExpr falseTuple)
+        {
+            var elements = trueTuple.Elements.Select((e, i) => Merge(symbol, e, falseTuple.Elements[i], before, then, otherwise, origin));
+            return trueTuple with { Elements = elements.ToEquatableArray() };
+        }
+
+        Variable merged = NextVersion(symbol, whenTrue.Type);
+        before.Add(new Declare(merged, origin));
+        then.Add(new Assign(new VariableBinding(merged), whenTrue, origin));
+        otherwise.Add(new Assign(new VariableBinding(merged), whenFalse, origin));
+        return new Ref(merged);
+    }
+
+    private void LowerSimpleStatement(IOperation operation, Env env, List<Stmt> output)
+    {
+        switch (operation)
+        {
+            case IVariableDeclarationGroupOperation group:
+                foreach (IVariableDeclarationOperation declaration in group.Declarations)
+                {
+                    foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
+                    {
+                        IVariableInitializerOperation? initializer = declarator.GetVariableInitializer();
+                        if (initializer is not null)
+                        {
+                            Define(declarator.Symbol, initializer.Value, env, output, OriginOf(declaration));
+                        }
+                    }
+                }
+
+                break;
+            case IExpressionStatementOperation { Operation: var expression }:
+                LowerExpressionStatement(expression, env, output);
+                break;
+            case IEmptyOperation:
+                break;
+            default:
+                Unsupported(operation, Describe(operation));
+                break;
+        }
+    }
+
+    private void LowerExpressionStatement(IOperation expression, Env env, List<Stmt> output)
+    {
+        Origin origin = OriginOf(expression);
+        switch (expression)
+        {
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } assignment:
+                Define(SymbolOf(assignment.Target), assignment.Value, env, output, origin);
+                break;
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } compound:
+            {
+                if (compound.OperatorMethod is not null || compound.InConversion is { IsIdentity: false } || compound.OutConversion is { IsIdentity: false })
+                {
+                    Unsupported(compound, "A compound assignment that converts its operands");
+                    break;
+                }
+
+                Expr current = LowerAtom(compound.Target, env, output);
+                Expr value = LowerBinary(compound, compound.OperatorKind, current, compound.Value, compound.Target.Type!, env, output);
+                DefineValue(SymbolOf(compound.Target), value, env, output, origin);
+                break;
+            }
+
+            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } step:
+            {
+                Expr current = LowerAtom(step.Target, env, output);
+                Expr one = Const.One(current.Type);
+                BinaryOp op = step.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
+                DefineValue(SymbolOf(step.Target), new Binary(op, current, one, current.Type), env, output, origin);
+                break;
+            }
+
+            case IDeconstructionAssignmentOperation deconstruction:
+                LowerDeconstruction(deconstruction, env, output, origin);
+                break;
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
+                Unsupported(expression, $"Writing to field '{field.Field.Name}'");
+                break;
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
+                Unsupported(expression, "Assignment to anything but a local or parameter");
+                break;
+            case IInvocationOperation invocation:
+                Unsupported(expression, $"A call whose result is discarded ('{invocation.TargetMethod.Name}')");
+                break;
+            default:
+                Unsupported(expression, Describe(expression));
+                break;
+        }
+    }
+
+    private static ISymbol SymbolOf(IOperation reference) => reference switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => throw new System.InvalidOperationException("not a local or parameter"),
+    };
+
+    /// <summary>A new definition of a local: <c>double y = …;</c>, or a tuple local bound element-wise.</summary>
+    private void Define(ISymbol symbol, IOperation value, Env env, List<Stmt> output, Origin origin)
+    {
+        IrType? type = TypeOf(value.Type ?? ((ILocalSymbol)symbol).Type);
+        if (value is IConditionalOperation { Type: not null } conditional && type is { IsFloating: true })
+        {
+            // double y = c ? a : b; becomes a declared y assigned in an if, so only the taken branch runs.
+            Variable target = NextVersion(symbol, type);
+            output.Add(new Declare(target, origin));
+            LowerConditionalInto(target, conditional, env, output);
+            env[symbol] = new Ref(target);
+            return;
+        }
+
+        // var r = G(x); with a tuple result names its elements after the local: r_Sum, r_Product.
+        Variable ElementTarget(int index, IrType elementType) =>
+            names.Fresh(symbol.Name + "_" + (type?.ElementAccessName(index) ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)), elementType);
+
+        DefineValue(symbol, LowerValue(value, env, output, ElementTarget), env, output, origin);
+    }
+
+    private void DefineValue(ISymbol symbol, Expr value, Env env, List<Stmt> output, Origin origin)
+    {
+        if (value is TupleExpr)
+        {
+            env[symbol] = value; // a tuple local is a bundle of atoms
+            return;
+        }
+
+        Variable target = NextVersion(symbol, value.Type);
+        output.Add(new Let(new VariableBinding(target), value, origin));
+        env[symbol] = new Ref(target);
+    }
+
+    private void LowerDeconstruction(IDeconstructionAssignmentOperation deconstruction, Env env, List<Stmt> output, Origin origin)
+    {
+        IOperation target = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
+        if (target is not ITupleOperation targets)
+        {
+            Unsupported(deconstruction, "This deconstruction");
+            return;
+        }
+
+        // The call's results are bound straight to the locals: var (p, q) = G(x); keeps p and q.
+        var bound = new Dictionary<int, (ISymbol Symbol, Variable Variable)>();
+        Variable ElementTarget(int index, IrType type)
+        {
+            IOperation element = targets.Elements[index] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[index];
+            if (element is ILocalReferenceOperation or IParameterReferenceOperation)
+            {
+                ISymbol symbol = SymbolOf(element);
+                Variable variable = NextVersion(symbol, type);
+                bound[index] = (symbol, variable);
+                return variable;
+            }
+
+            return names.Fresh("t", type);
+        }
+
+        Expr value = LowerValue(deconstruction.Value, env, output, ElementTarget);
+        if (value is not TupleExpr tuple || tuple.Elements.Count != targets.Elements.Length)
+        {
+            Unsupported(deconstruction, "Deconstruction of a value that is not a tuple");
+            return;
+        }
+
+        for (int i = 0; i < targets.Elements.Length; i++)
+        {
+            IOperation element = targets.Elements[i] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[i];
+            if (bound.TryGetValue(i, out var binding))
+            {
+                env[binding.Symbol] = new Ref(binding.Variable);
+            }
+            else if (element is ILocalReferenceOperation or IParameterReferenceOperation)
+            {
+                DefineValue(SymbolOf(element), tuple.Elements[i], env, output, origin);
+            }
+            else if (element is not IDiscardOperation)
+            {
+                Unsupported(element, "Deconstruction into anything but locals");
+                return;
+            }
+        }
+    }
+
+    /// <summary><c>target = c ? a : b</c> as an if, so the branch not taken is not evaluated.</summary>
+    private void LowerConditionalInto(Variable target, IConditionalOperation conditional, Env env, List<Stmt> output)
+    {
+        Origin origin = OriginOf(conditional);
+        Expr condition = LowerTree(conditional.Condition, env);
+        var then = new List<Stmt>();
+        Expr whenTrue = LowerValue(conditional.WhenTrue, env.Clone(), then);
+        then.Add(new Assign(new VariableBinding(target), Build.ConvertTo(target.Type, whenTrue), origin));
+        var otherwise = new List<Stmt>();
+        Expr whenFalse = LowerValue(conditional.WhenFalse!, env.Clone(), otherwise);
+        otherwise.Add(new Assign(new VariableBinding(target), Build.ConvertTo(target.Type, whenFalse), origin));
+        output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), origin));
+    }
+}

@@ -1,0 +1,380 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Differentiable.Generator.Diagnostics;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+using Differentiable.Generator.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Differentiable.Generator.Lowering;
+
+/// <summary>
+/// Lowers a [Differentiable] method's IOperation tree to the AD IR, and decides what can be
+/// differentiated: every construct outside the supported subset is reported here, on its own span,
+/// with a diagnostic that names it (<see cref="Unsupported"/>), and the method is skipped.
+/// </summary>
+/// <remarks>
+/// The IR is in single-assignment form: a reassigned local becomes a new variable (<c>y</c>,
+/// <c>y_1</c>…), and where branches assign a local differently a merge variable is declared before
+/// the branch and assigned at the end of each. Code after an <c>if</c> that returns on some path is
+/// moved into the branches that fall through, so every return ends its path.
+/// </remarks>
+internal sealed partial class Lowerer
+{
+    private const string NoDerivativeAttributeName = "Differentiable.NoDerivativeAttribute";
+    private const string DifferentiableAttributeName = "Differentiable.DifferentiableAttribute";
+
+    private readonly IMethodSymbol method;
+    private readonly CancellationToken cancellationToken;
+    private readonly NameScope names;
+    private readonly Dictionary<ISymbol, int> versions = new(SymbolEqualityComparer.Default);
+    private readonly List<DiagnosticInfo> diagnostics = new();
+    private readonly HashSet<string> contractNames;
+    private readonly HashSet<string> localNames = new();
+    private readonly INamedTypeSymbol containingType;
+    private bool failed;
+
+    private Lowerer(IMethodSymbol method, (NameScope Scope, HashSet<string> Contract) names, CancellationToken cancellationToken)
+    {
+        this.method = method;
+        this.names = names.Scope;
+        contractNames = names.Contract;
+        this.cancellationToken = cancellationToken;
+        containingType = method.ContainingType;
+    }
+
+    /// <summary>The ForAttributeWithMetadataName transform: symbol and syntax in, equatable model out.</summary>
+    public static MethodModel Lower(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var method = (IMethodSymbol)context.TargetSymbol;
+        var syntax = (MethodDeclarationSyntax)context.TargetNode;
+        var location = SourceSpan.From(syntax.Identifier.GetLocation());
+        string hintName = HintName(method);
+        var (ns, types) = Containers(method);
+        string modifiers = Modifiers(method);
+        string signature = method.Name + "(" + string.Join(", ", method.Parameters.Select(p => p.Name)) + ")";
+
+        var diagnostics = new List<DiagnosticInfo>();
+        IrFunction? primal = null;
+        try
+        {
+            primal = LowerMethod(context.SemanticModel, method, syntax, diagnostics, cancellationToken);
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+        catch (System.Exception exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, method.Name, exception.Message));
+            primal = null;
+        }
+
+        return new MethodModel(hintName, ns, types, method.Name, modifiers, signature, primal, location, diagnostics.ToEquatableArray());
+    }
+
+    private static IrFunction? LowerMethod(
+        SemanticModel model,
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.TypeNotPartial, SourceSpan.From(declaration.Identifier.GetLocation()), type.Name, method.Name));
+                    return null;
+                }
+            }
+        }
+
+        var location = SourceSpan.From(syntax.Identifier.GetLocation());
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericMethod, location, method.Name));
+            return null;
+        }
+
+        if (method.IsAsync || method.IsExtern || method.IsAbstract)
+        {
+            string what = method.IsAsync ? "An async method" : method.IsExtern ? "An extern method" : "An abstract method";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, location, what, method.Name));
+            return null;
+        }
+
+        var parameters = new List<Parameter>();
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            IrType? type = TypeOf(parameter.Type);
+            var parameterSpan = SourceSpan.From(parameter.Locations.FirstOrDefault() ?? syntax.GetLocation());
+            if (parameter.RefKind is RefKind.Ref or RefKind.Out or RefKind.RefReadOnlyParameter)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, parameterSpan, $"A '{parameter.RefKind.ToString().ToLowerInvariant()}' parameter ('{parameter.Name}')"));
+                continue;
+            }
+
+            if (type is null || type.Kind == ValueKind.Tuple || parameter.IsParams)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, parameterSpan, $"Parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}'"));
+                continue;
+            }
+
+            bool differentiable = type.IsFloating && !HasAttribute(parameter, NoDerivativeAttributeName);
+            var kind = parameter.RefKind == RefKind.In ? ParameterKind.In : ParameterKind.Value;
+            parameters.Add(new Parameter(new Variable(parameter.Name, type), kind, differentiable));
+        }
+
+        IrType? returnType = method.ReturnsVoid ? IrType.Void : TypeOf(method.ReturnType);
+        if (returnType is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            var span = SourceSpan.From(syntax.ReturnType.GetLocation());
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, span, $"Return type '{method.ReturnType.ToDisplayString()}'"));
+        }
+
+        if (diagnostics.Count > 0 || returnType is null)
+        {
+            return null;
+        }
+
+        if (model.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation body
+            || (body.BlockBody ?? body.ExpressionBody) is not { } block)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, location, "A method without a body", method.Name));
+            return null;
+        }
+
+        var lowerer = new Lowerer(method, ReservedNames(method, syntax, parameters), cancellationToken);
+        var env = new Env();
+        foreach (Parameter parameter in parameters)
+        {
+            IParameterSymbol symbol = method.Parameters.First(p => p.Name == parameter.Variable.Name);
+            env[symbol] = new Ref(parameter.Variable);
+        }
+
+        var statements = new List<Stmt>();
+        lowerer.LowerStatements(block.Operations, 0, null, env, statements);
+        diagnostics.AddRange(lowerer.diagnostics);
+        if (lowerer.failed)
+        {
+            return null;
+        }
+
+        return new IrFunction(method.Name, parameters.ToEquatableArray(), returnType, new Block(statements.ToEquatableArray()));
+    }
+
+    // ------------------------------------------------------------ names
+
+    /// <summary>
+    /// Every identifier in the method is taken, and so are the names the generated signatures use
+    /// (<c>d</c> + parameter, <c>dResult</c>): a local keeps its source name unless it is one of those.
+    /// </summary>
+    private static (NameScope Scope, HashSet<string> Contract) ReservedNames(IMethodSymbol method, MethodDeclarationSyntax syntax, List<Parameter> parameters)
+    {
+        var signature = new NameScope(method.Parameters.Select(p => p.Name));
+        var contract = new HashSet<string>();
+        foreach (Parameter parameter in parameters.Where(p => p.IsDifferentiable))
+        {
+            contract.Add(signature.Fresh("d" + parameter.Variable.Name));
+        }
+
+        contract.Add(signature.Fresh("dResult"));
+        var scope = new NameScope(syntax.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        foreach (string name in contract)
+        {
+            scope.Reserve(name);
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            scope.Reserve(parameter.Name);
+        }
+
+        return (scope, contract);
+    }
+
+    /// <summary>The IR name of the next definition of a local or parameter: <c>y</c>, then <c>y_1</c>, <c>y_2</c>…</summary>
+    private Variable NextVersion(ISymbol symbol, IrType type)
+    {
+        versions.TryGetValue(symbol, out int version);
+        versions[symbol] = version + 1;
+        if (symbol is IParameterSymbol)
+        {
+            return names.Fresh(symbol.Name + "_" + (version + 1), type);
+        }
+
+        if (version == 0 && !contractNames.Contains(symbol.Name) && localNames.Add(symbol.Name))
+        {
+            return new Variable(symbol.Name, type);
+        }
+
+        return names.Fresh(symbol.Name + "_" + Math.Max(version, 1), type);
+    }
+
+    // ------------------------------------------------------------ types and symbols
+
+    internal static IrType? TypeOf(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Double:
+                return IrType.Double;
+            case SpecialType.System_Single:
+                return IrType.Float;
+            case SpecialType.System_Boolean:
+                return IrType.Bool;
+            case SpecialType.System_Int32:
+                return IrType.Int;
+            case SpecialType.System_Int64:
+            case SpecialType.System_Int16:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_UInt64:
+                return IrType.Scalar(ValueKind.Integer, type.ToDisplayString());
+        }
+
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            var elements = new List<IrType>();
+            foreach (IFieldSymbol element in tuple.TupleElements)
+            {
+                if (TypeOf(element.Type) is not { Kind: not ValueKind.Tuple } elementType)
+                {
+                    return null;
+                }
+
+                elements.Add(elementType);
+            }
+
+            return IrType.Tuple(
+                elements.ToEquatableArray(),
+                tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray());
+        }
+
+        return null;
+    }
+
+    internal static bool HasAttribute(ISymbol symbol, string metadataName) =>
+        symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+    /// <summary>The registry key of a method: its owner, name and parameter types.</summary>
+    internal static string KeyOf(IMethodSymbol method) =>
+        method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name + "("
+        + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+
+    private static string HintName(IMethodSymbol method)
+    {
+        string type = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+            .Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}');
+        bool overloaded = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .Count(m => HasAttribute(m, DifferentiableAttributeName)) > 1;
+        string suffix = overloaded
+            ? "_" + string.Join("_", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)))
+                .Replace('<', '{').Replace('>', '}').Replace("(", string.Empty).Replace(")", string.Empty).Replace(", ", "_").Replace(' ', '_')
+            : string.Empty;
+        return type + "." + method.Name + suffix + ".g.cs";
+    }
+
+    private static (string? Namespace, EquatableArray<TypeDeclaration> Types) Containers(IMethodSymbol method)
+    {
+        var types = new List<TypeDeclaration>();
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            string keyword = type switch
+            {
+                { IsRecord: true, TypeKind: Microsoft.CodeAnalysis.TypeKind.Struct } => "record struct",
+                { IsRecord: true } => "record",
+                { TypeKind: Microsoft.CodeAnalysis.TypeKind.Struct } => "struct",
+                { TypeKind: Microsoft.CodeAnalysis.TypeKind.Interface } => "interface",
+                _ => "class",
+            };
+            types.Insert(0, new TypeDeclaration(keyword, type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        }
+
+        INamespaceSymbol ns = method.ContainingType.ContainingNamespace;
+        return (ns.IsGlobalNamespace ? null : ns.ToDisplayString(), types.ToEquatableArray());
+    }
+
+    private static string Modifiers(IMethodSymbol method)
+    {
+        string access = method.DeclaredAccessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Internal => "internal",
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            Accessibility.ProtectedAndInternal => "private protected",
+            _ => "private",
+        };
+        return method.IsStatic ? access + " static" : access;
+    }
+
+    // ------------------------------------------------------------ reporting
+
+    /// <summary>Reports a construct the generator cannot differentiate and marks the method as skipped.</summary>
+    private Expr Unsupported(IOperation operation, string what)
+    {
+        failed = true;
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedConstruct, SourceSpan.From(operation.Syntax), what, method.Name));
+        return Const.Zero(IrType.Double);
+    }
+
+    /// <summary>The source statement an operation belongs to, for the comments in generated code.</summary>
+    private static Origin OriginOf(IOperation operation)
+    {
+        SyntaxNode syntax = operation.Syntax.AncestorsAndSelf()
+            .FirstOrDefault(n => n is StatementSyntax or ArrowExpressionClauseSyntax) ?? operation.Syntax;
+        if (syntax is ArrowExpressionClauseSyntax arrow)
+        {
+            syntax = arrow.Expression;
+        }
+        else if (syntax is IfStatementSyntax ifStatement && operation.Syntax != syntax)
+        {
+            syntax = ifStatement.Condition; // the condition of an if, not its whole body
+        }
+
+        string text = syntax is BlockSyntax ? "{" : syntax.ToString();
+        int newline = text.IndexOfAny(['\r', '\n']);
+        if (newline >= 0)
+        {
+            text = text.Substring(0, newline).TrimEnd() + " …";
+        }
+
+        return new Origin(syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1, text);
+    }
+
+    /// <summary>The values of locals and parameters at a point of the method.</summary>
+    private sealed class Env : Dictionary<ISymbol, Expr>
+    {
+        public Env()
+            : base(SymbolEqualityComparer.Default)
+        {
+        }
+
+        public Env Clone()
+        {
+            var copy = new Env();
+            foreach (KeyValuePair<ISymbol, Expr> entry in this)
+            {
+                copy[entry.Key] = entry.Value;
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>The statements that follow a block, still to be lowered on the same path.</summary>
+    private sealed record Continuation(IReadOnlyList<IOperation> Operations, int Index, Continuation? Next);
+}

@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using Differentiable.Generator.Ir;
+
+namespace Differentiable.Generator.Rules;
+
+/// <summary>
+/// The derivative rules of scalar primitives: C# operators, conversions and <see cref="MathFunction"/>s.
+/// </summary>
+/// <remarks>
+/// A rule gives the partial derivative of an operation with respect to each operand as IR, written
+/// with primitives that have rules themselves, so rules compose to any order (a Tangent of an
+/// Adjoint differentiates these partials again). One rule serves both modes: forward mode sums
+/// partial · tangent over the operands, reverse mode adds partial · cotangent to each operand.
+/// Non-smooth points follow JAX: |x|' = 0 at 0, Max/Min ties split evenly, Sign, Floor, Ceiling,
+/// Round and Truncate have derivative 0, Sqrt' = +∞ at 0.
+/// </remarks>
+internal static class ScalarRules
+{
+    private static readonly Dictionary<string, (MathFunction Function, int Arity)> Functions = new()
+    {
+        ["Sin"] = (MathFunction.Sin, 1),
+        ["Cos"] = (MathFunction.Cos, 1),
+        ["Tan"] = (MathFunction.Tan, 1),
+        ["Asin"] = (MathFunction.Asin, 1),
+        ["Acos"] = (MathFunction.Acos, 1),
+        ["Atan"] = (MathFunction.Atan, 1),
+        ["Atan2"] = (MathFunction.Atan2, 2),
+        ["Sinh"] = (MathFunction.Sinh, 1),
+        ["Cosh"] = (MathFunction.Cosh, 1),
+        ["Tanh"] = (MathFunction.Tanh, 1),
+        ["Exp"] = (MathFunction.Exp, 1),
+        ["Log"] = (MathFunction.Log, -1),
+        ["Log10"] = (MathFunction.Log10, 1),
+        ["Log2"] = (MathFunction.Log2, 1),
+        ["Sqrt"] = (MathFunction.Sqrt, 1),
+        ["Cbrt"] = (MathFunction.Cbrt, 1),
+        ["Pow"] = (MathFunction.Pow, 2),
+        ["Abs"] = (MathFunction.Abs, 1),
+        ["Max"] = (MathFunction.Max, 2),
+        ["Min"] = (MathFunction.Min, 2),
+        ["Clamp"] = (MathFunction.Clamp, 3),
+        ["Sign"] = (MathFunction.Sign, 1),
+        ["Floor"] = (MathFunction.Floor, 1),
+        ["Ceiling"] = (MathFunction.Ceiling, 1),
+        ["Round"] = (MathFunction.Round, 1),
+        ["Truncate"] = (MathFunction.Truncate, 1),
+    };
+
+    /// <summary>
+    /// Recognizes <c>System.Math.name</c> or <c>System.MathF.name</c> over operands of one floating
+    /// type. Other overloads (integer ones, <c>Round(x, digits)</c>) are not primitives.
+    /// </summary>
+    public static bool TryGetPrimitive(string owner, string name, IReadOnlyList<IrType> parameterTypes, out MathFunction function)
+    {
+        function = default;
+        if (owner is not ("global::System.Math" or "global::System.MathF")
+            || !Functions.TryGetValue(name, out var entry)
+            || parameterTypes.Count == 0)
+        {
+            return false;
+        }
+
+        int arity = entry.Arity == -1 ? parameterTypes.Count : entry.Arity;
+        if (parameterTypes.Count != arity || arity > 2 && entry.Function != MathFunction.Clamp)
+        {
+            return false;
+        }
+
+        IrType first = parameterTypes[0];
+        foreach (IrType type in parameterTypes)
+        {
+            if (!type.IsFloating || !type.Equals(first))
+            {
+                return false;
+            }
+        }
+
+        function = entry.Function;
+        return true;
+    }
+
+    /// <summary>How a primitive is spelled in C# for the operand type (MathF has no Clamp).</summary>
+    public static string Spelling(MathFunction function, IrType operandType) =>
+        operandType.Kind == ValueKind.Float && function != MathFunction.Clamp
+            ? "global::System.MathF." + function
+            : "global::System.Math." + function;
+
+    /// <summary>The result type of a primitive: the operand type, except <c>Sign</c>, which returns int.</summary>
+    public static IrType ResultType(MathFunction function, IrType operandType) =>
+        function == MathFunction.Sign ? IrType.Int : operandType;
+
+    /// <summary>
+    /// The partial derivatives of <paramref name="value"/>, an operation whose floating operands are
+    /// atoms, with respect to each floating operand. <paramref name="result"/> is an atom holding the
+    /// operation's value, which some rules reuse (exp x, √x). Operands with a zero partial are left out.
+    /// </summary>
+    public static IReadOnlyList<(Expr Operand, Expr Partial)> Partials(Expr value, Expr result)
+    {
+        IrType t = value.Type;
+        Expr one = Const.One(t);
+        switch (value)
+        {
+            case Ref:
+                return [(value, one)];
+            case Ir.Convert convert when convert.Operand.Type.IsFloating:
+                return [(convert.Operand, Const.One(convert.Operand.Type))];
+            case Unary { Op: UnaryOp.Negate } negate:
+                return [(negate.Operand, Build.Negate(one))];
+            case Binary binary:
+                return BinaryPartials(binary, result);
+            case Conditional conditional:
+                return
+                [
+                    (conditional.WhenTrue, Build.Conditional(conditional.Condition, one, Const.Zero(t))),
+                    (conditional.WhenFalse, Build.Conditional(conditional.Condition, Const.Zero(t), one)),
+                ];
+            case Call { Callee: Primitive primitive } call:
+                return PrimitivePartials(primitive.Function, call.Arguments.AsImmutableArray(), result, t);
+            default:
+                return [];
+        }
+    }
+
+    private static IReadOnlyList<(Expr, Expr)> BinaryPartials(Binary binary, Expr result)
+    {
+        Expr a = binary.Left, b = binary.Right;
+        Expr one = Const.One(binary.Type);
+        return binary.Op switch
+        {
+            BinaryOp.Add => [(a, one), (b, one)],
+            BinaryOp.Subtract => [(a, one), (b, Build.Negate(one))],
+            BinaryOp.Multiply => [(a, b), (b, a)],
+            // d(a / b) = da / b − (a / b) · db / b
+            BinaryOp.Divide => [(a, Build.Divide(one, b)), (b, Build.Negate(Build.Divide(result, b)))],
+            _ => [],
+        };
+    }
+
+    private static IReadOnlyList<(Expr, Expr)> PrimitivePartials(MathFunction function, IReadOnlyList<Expr> args, Expr v, IrType t)
+    {
+        Expr a = args[0];
+        Expr one = Const.One(t);
+        Expr Number(double value) => Build.Number(t, value);
+        Expr Call(MathFunction f, params Expr[] operands) => Build.Call(f, t, operands);
+        Expr Square(Expr x) => Build.Multiply(x, x);
+        Expr Reciprocal(Expr x) => Build.Divide(one, x);
+
+        switch (function)
+        {
+            case MathFunction.Sin:
+                return [(a, Call(MathFunction.Cos, a))];
+            case MathFunction.Cos:
+                return [(a, Build.Negate(Call(MathFunction.Sin, a)))];
+            case MathFunction.Tan:
+                return [(a, Build.Add(one, Square(v)))];
+            case MathFunction.Asin:
+                return [(a, Reciprocal(Call(MathFunction.Sqrt, Build.Subtract(one, Square(a)))))];
+            case MathFunction.Acos:
+                return [(a, Build.Negate(Reciprocal(Call(MathFunction.Sqrt, Build.Subtract(one, Square(a))))))];
+            case MathFunction.Atan:
+                return [(a, Reciprocal(Build.Add(one, Square(a))))];
+            case MathFunction.Atan2:
+            {
+                // atan2(y, x): ∂y = x / (x² + y²), ∂x = −y / (x² + y²)
+                Expr x = args[1];
+                Expr norm = Build.Add(Square(x), Square(a));
+                return [(a, Build.Divide(x, norm)), (x, Build.Negate(Build.Divide(a, norm)))];
+            }
+
+            case MathFunction.Sinh:
+                return [(a, Call(MathFunction.Cosh, a))];
+            case MathFunction.Cosh:
+                return [(a, Call(MathFunction.Sinh, a))];
+            case MathFunction.Tanh:
+                return [(a, Build.Subtract(one, Square(v)))];
+            case MathFunction.Exp:
+                return [(a, v)];
+            case MathFunction.Log when args.Count == 2:
+            {
+                // log_b(a) = ln a / ln b: ∂a = 1 / (a ln b), ∂b = −log_b(a) / (b ln b)
+                Expr b = args[1];
+                Expr lnB = Call(MathFunction.Log, b);
+                return [(a, Reciprocal(Build.Multiply(a, lnB))), (b, Build.Negate(Build.Divide(v, Build.Multiply(b, lnB))))];
+            }
+
+            case MathFunction.Log:
+                return [(a, Reciprocal(a))];
+            case MathFunction.Log10:
+                return [(a, Reciprocal(Build.Multiply(a, Number(Math.Log(10)))))];
+            case MathFunction.Log2:
+                return [(a, Reciprocal(Build.Multiply(a, Number(Math.Log(2)))))];
+            case MathFunction.Sqrt:
+                return [(a, Build.Divide(Number(0.5), v))];
+            case MathFunction.Cbrt:
+                return [(a, Reciprocal(Build.Multiply(Number(3), Square(v))))];
+            case MathFunction.Pow:
+            {
+                // d(a^b) = b · a^(b−1) da + a^b · ln a db; the db term exists only when b is active.
+                Expr b = args[1];
+                Expr da = b switch
+                {
+                    Const { Value: 1 } => one,
+                    Const { Value: 2 } => Build.Multiply(Number(2), a),
+                    _ => Build.Multiply(b, Call(MathFunction.Pow, a, Build.Subtract(b, one))),
+                };
+                return [(a, da), (b, Build.Multiply(v, Call(MathFunction.Log, a)))];
+            }
+
+            case MathFunction.Abs:
+                // sign(a) as a value of the operand type, 0 at 0 (Math.Sign would throw on NaN).
+                return [(a, SignOf(a, t))];
+            case MathFunction.Max:
+                return [(a, TieSplit(BinaryOp.Greater, a, args[1], t)), (args[1], TieSplit(BinaryOp.Greater, args[1], a, t))];
+            case MathFunction.Min:
+                return [(a, TieSplit(BinaryOp.Less, a, args[1], t)), (args[1], TieSplit(BinaryOp.Less, args[1], a, t))];
+            case MathFunction.Clamp:
+            {
+                // Clamp(x, lo, hi) differentiates as Min(Max(x, lo), hi).
+                Expr lo = args[1], hi = args[2];
+                Expr inner = Call(MathFunction.Max, a, lo);
+                Expr throughInner = TieSplit(BinaryOp.Less, inner, hi, t);
+                return
+                [
+                    (a, Build.Multiply(TieSplit(BinaryOp.Greater, a, lo, t), throughInner)),
+                    (lo, Build.Multiply(TieSplit(BinaryOp.Greater, lo, a, t), throughInner)),
+                    (hi, TieSplit(BinaryOp.Less, hi, inner, t)),
+                ];
+            }
+
+            default:
+                // Sign, Floor, Ceiling, Round, Truncate: derivative 0 everywhere it exists.
+                return [];
+        }
+    }
+
+    /// <summary>1 where <c>a op b</c>, ½ where a == b, 0 otherwise: the share of a Max/Min that flows to a.</summary>
+    private static Expr TieSplit(BinaryOp op, Expr a, Expr b, IrType t) =>
+        Build.Conditional(
+            Build.Compare(op, a, b),
+            Const.One(t),
+            Build.Conditional(Build.Compare(BinaryOp.Equal, a, b), Build.Number(t, 0.5), Const.Zero(t)));
+
+    private static Expr SignOf(Expr a, IrType t) =>
+        Build.Conditional(
+            Build.Compare(BinaryOp.Greater, a, Const.Zero(t)),
+            Const.One(t),
+            Build.Conditional(Build.Compare(BinaryOp.Less, a, Const.Zero(t)), Build.Number(t, -1), Const.Zero(t)));
+}

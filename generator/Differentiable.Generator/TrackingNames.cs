@@ -1,0 +1,17 @@
+namespace Differentiable.Generator;
+
+/// <summary>Names of the pipeline steps, for the incremental-caching tests.</summary>
+public static class TrackingNames
+{
+    /// <summary>One model per [DerivativeOf] method.</summary>
+    public const string Registrations = nameof(Registrations);
+
+    /// <summary>The compilation's derivative registry.</summary>
+    public const string Registry = nameof(Registry);
+
+    /// <summary>One lowered model per [Differentiable] method.</summary>
+    public const string Lowered = nameof(Lowered);
+
+    /// <summary>One generated file (or its diagnostics) per [Differentiable] method.</summary>
+    public const string Generated = nameof(Generated);
+}

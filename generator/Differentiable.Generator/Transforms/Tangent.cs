@@ -1,0 +1,221 @@
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Analysis;
+using Differentiable.Generator.Diagnostics;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+using Differentiable.Generator.Rules;
+
+namespace Differentiable.Generator.Transforms;
+
+/// <summary>
+/// Forward mode, IR → IR. Every active variable <c>v</c> gets a tangent <c>dv</c> computed right after
+/// it from the rules' partials; the function takes one tangent per differentiable parameter after all
+/// its parameters and returns <c>(Value, Tangent)</c>. Out parameters get out tangents.
+/// </summary>
+internal sealed class Tangent
+{
+    private readonly Activity activity;
+    private readonly NameScope names;
+    private readonly Dictionary<Variable, Variable> tangents = new();
+
+    private Tangent(Activity activity, NameScope names)
+    {
+        this.activity = activity;
+        this.names = names;
+    }
+
+    public static IrFunction Apply(IrFunction primal, string name)
+    {
+        IrFunction function = Flatten.Apply(primal);
+        var transform = new Tangent(Activity.Analyze(function), NameScope.Of(function));
+
+        var parameters = new List<Parameter>(function.Parameters);
+        var prologue = new List<Stmt>();
+        foreach (Parameter parameter in function.Parameters)
+        {
+            bool takesTangent = parameter.Kind == ParameterKind.Out
+                ? parameter.Variable.Type.IsFloating
+                : parameter.IsDifferentiable && parameter.Variable.Type.IsFloating;
+            if (!takesTangent)
+            {
+                continue;
+            }
+
+            Variable tangent = transform.names.Fresh("d" + parameter.Variable.Name, parameter.Variable.Type);
+            transform.tangents[parameter.Variable] = tangent;
+            if (parameter.Kind == ParameterKind.Out)
+            {
+                parameters.Add(new Parameter(tangent, ParameterKind.Out, false));
+                prologue.Add(new Assign(new VariableBinding(tangent), Const.Zero(tangent.Type), null));
+            }
+            else
+            {
+                parameters.Add(new Parameter(tangent, ParameterKind.Value, false));
+            }
+        }
+
+        Block body = transform.TransformBlock(function.Body);
+        IrType returnType = function.ReturnType.Kind == ValueKind.Void
+            ? IrType.Void
+            : IrType.ValueAndTangent(function.ReturnType);
+        return new IrFunction(
+            name,
+            parameters.ToEquatableArray(),
+            returnType,
+            new Block(prologue.Concat(body.Statements).ToEquatableArray()));
+    }
+
+    private Block TransformBlock(Block block)
+    {
+        var output = new List<Stmt>();
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Let { Value: Call { Callee: MethodCallee callee } call } let when NeedsDerivative(let.Target, call):
+                    output.Add(new Let(
+                        new TupleBinding(EquatableArray.Of(let.Target, TangentBinding(let.Target))),
+                        JvpCall(callee, call),
+                        let.Origin));
+                    break;
+                case Assign { Value: Call { Callee: MethodCallee callee } call } assign when NeedsDerivative(assign.Target, call):
+                    output.Add(new Assign(
+                        new TupleBinding(EquatableArray.Of(assign.Target, TangentBinding(assign.Target))),
+                        JvpCall(callee, call),
+                        assign.Origin));
+                    break;
+                case Let { Target: VariableBinding { Variable: var v } } let:
+                    output.Add(let);
+                    if (activity.IsActive(v))
+                    {
+                        output.Add(new Let(new VariableBinding(TangentOf(v)), TangentExpression(let.Value, new Ref(v)), let.Origin));
+                    }
+
+                    break;
+                case Assign { Target: VariableBinding { Variable: var v } } assign:
+                    output.Add(assign);
+                    if (activity.IsActive(v) || tangents.ContainsKey(v))
+                    {
+                        output.Add(new Assign(new VariableBinding(TangentOf(v)), TangentExpression(assign.Value, new Ref(v)), assign.Origin));
+                    }
+
+                    break;
+                case Let or Assign:
+                    output.Add(statement); // a tuple-valued call with no active input or output
+                    break;
+                case Declare declare:
+                    output.Add(declare);
+                    if (activity.IsActive(declare.Variable))
+                    {
+                        output.Add(new Declare(TangentOf(declare.Variable), declare.Origin));
+                    }
+
+                    break;
+                case If branch:
+                    output.Add(branch with { Then = TransformBlock(branch.Then), Else = TransformBlock(branch.Else) });
+                    break;
+                case Return { Value: null }:
+                    output.Add(statement);
+                    break;
+                case Return { Value: { } value } ret:
+                    output.Add(ret with
+                    {
+                        Value = new TupleExpr(EquatableArray.Of(value, TangentValue(value)), IrType.ValueAndTangent(value.Type)),
+                    });
+                    break;
+                case Evaluate evaluate:
+                    throw new TransformException(
+                        DiagnosticDescriptors.UnsupportedConstruct.Id,
+                        $"forward mode of a call evaluated for its out arguments ({Describe(evaluate.Value)})");
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        return new Block(output.ToEquatableArray());
+    }
+
+    private bool NeedsDerivative(Binding target, Call call) =>
+        IrWalk.Targets(target).Any(activity.IsActive) && call.Arguments.Any(activity.IsActive);
+
+    private Binding TangentBinding(Binding binding) => binding switch
+    {
+        VariableBinding { Variable: var v } when v.Type.IsFloating && activity.IsActive(v) => new VariableBinding(TangentOf(v)),
+        VariableBinding { Variable: var v } => new VariableBinding(new Variable("_", v.Type)),
+        TupleBinding tuple => new TupleBinding(tuple.Elements.Select(TangentBinding).ToEquatableArray()),
+        _ => binding,
+    };
+
+    private Expr JvpCall(MethodCallee callee, Call call)
+    {
+        if (callee.Derivatives?.Jvp is not { } jvp)
+        {
+            throw callee.Derivatives is null
+                ? new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site)
+                : new TransformException(DiagnosticDescriptors.ForwardModeUnavailable.Id, callee.Name, callee.Site);
+        }
+
+        var arguments = new List<Expr>(call.Arguments);
+        for (int i = 0; i < callee.Parameters.Count; i++)
+        {
+            if (callee.Parameters[i].IsDifferentiable)
+            {
+                arguments.Add(Build.ConvertTo(callee.Parameters[i].Type, TangentValue(call.Arguments[i])));
+            }
+        }
+
+        var target = new MethodCallee(callee.Key, jvp.Owner, jvp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, null, callee.Site);
+        return new Call(target, arguments.ToEquatableArray(), IrType.ValueAndTangent(call.Type));
+    }
+
+    private Variable TangentOf(Variable variable)
+    {
+        if (!tangents.TryGetValue(variable, out Variable? tangent))
+        {
+            tangent = names.Fresh("d" + variable.Name, variable.Type);
+            tangents[variable] = tangent;
+        }
+
+        return tangent;
+    }
+
+    /// <summary>The tangent of an atom or tuple of atoms: <c>dv</c> when active, else zero.</summary>
+    private Expr TangentValue(Expr value)
+    {
+        switch (value)
+        {
+            case Ref { Variable: var v } when v.Type.IsFloating && (activity.IsActive(v) || tangents.ContainsKey(v)):
+                return new Ref(TangentOf(v));
+            case TupleExpr tuple:
+                return new TupleExpr(tuple.Elements.Select(TangentValue).ToEquatableArray(), tuple.Type);
+            case Ref { Variable.Type.Kind: ValueKind.Tuple } tupleRef:
+                return new DefaultValue(tupleRef.Type);
+            default:
+                return value.Type.IsFloating ? Const.Zero(value.Type) : new DefaultValue(value.Type);
+        }
+    }
+
+    /// <summary>Σ ∂value/∂operand · d(operand) over the active operands.</summary>
+    private Expr TangentExpression(Expr value, Expr result)
+    {
+        if (value is Call { Callee: MethodCallee callee } && value.Type.IsFloating)
+        {
+            throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site);
+        }
+
+        Expr sum = Const.Zero(value.Type);
+        foreach ((Expr operand, Expr partial) in ScalarRules.Partials(value, result))
+        {
+            if (operand is Ref { Variable: var v } && (activity.IsActive(v) || tangents.ContainsKey(v)))
+            {
+                sum = Build.Add(sum, Build.ConvertTo(value.Type, Build.Multiply(partial, new Ref(TangentOf(v)))));
+            }
+        }
+
+        return sum;
+    }
+
+    private static string Describe(Expr expr) => expr is Call { Callee: MethodCallee m } ? m.Name : expr.GetType().Name;
+}

@@ -1,0 +1,72 @@
+using Differentiable.Tests.Scenarios;
+
+namespace Differentiable.Tests;
+
+public class MathFunctionTests
+{
+    [Fact]
+    public void Trigonometric_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.Trigonometric(x[0]),
+        (x, v) => MathFunctions.TrigonometricJvp(x[0], v[0]),
+        (x, u) => (MathFunctions.TrigonometricVjp(x[0], u, out double dx), [dx]),
+        [0.3], [-1.1], [2.0]);
+
+    [Fact]
+    public void InverseTrigonometric_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.InverseTrigonometric(x[0], x[1]),
+        (x, v) => MathFunctions.InverseTrigonometricJvp(x[0], x[1], v[0], v[1]),
+        (x, u) => (MathFunctions.InverseTrigonometricVjp(x[0], x[1], u, out double dx, out double dy), [dx, dy]),
+        [0.3, 1.5], [-0.6, -2.0]);
+
+    [Fact]
+    public void Hyperbolic_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.Hyperbolic(x[0]),
+        (x, v) => MathFunctions.HyperbolicJvp(x[0], v[0]),
+        (x, u) => (MathFunctions.HyperbolicVjp(x[0], u, out double dx), [dx]),
+        [0.3], [-1.7]);
+
+    [Fact]
+    public void ExponentialsAndLogarithms_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.ExponentialsAndLogarithms(x[0], x[1]),
+        (x, v) => MathFunctions.ExponentialsAndLogarithmsJvp(x[0], x[1], v[0], v[1]),
+        (x, u) => (MathFunctions.ExponentialsAndLogarithmsVjp(x[0], x[1], u, out double dx, out double db), [dx, db]),
+        [0.7, 3.0], [2.5, 0.5]);
+
+    [Fact]
+    public void Roots_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.Roots(x[0]),
+        (x, v) => MathFunctions.RootsJvp(x[0], v[0]),
+        (x, u) => (MathFunctions.RootsVjp(x[0], u, out double dx), [dx]),
+        [0.7], [9.0]);
+
+    [Fact]
+    public void Powers_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => MathFunctions.Powers(x[0], x[1]),
+        (x, v) => MathFunctions.PowersJvp(x[0], x[1], v[0], v[1]),
+        (x, u) => (MathFunctions.PowersVjp(x[0], x[1], u, out double dx, out double dy), [dx, dy]),
+        [1.3, 2.2], [0.5, -1.5]);
+
+    [Fact]
+    public void NonSmooth_MatchesFiniteDifferencesAwayFromKinks() => DerivativeAssert.Scalar(
+        x => MathFunctions.NonSmooth(x[0], x[1], x[2]),
+        (x, v) => MathFunctions.NonSmoothJvp(x[0], x[1], x[2], v[0], v[1], v[2]),
+        (x, u) => (MathFunctions.NonSmoothVjp(x[0], x[1], x[2], u, out double dx, out double dy, out double dlo), [dx, dy, dlo]),
+        [1.5, -0.7, -1.2], [-0.3, 2.0, 0.0], [2.0, 0.3, 1.0]);
+
+    [Fact]
+    public void PiecewiseConstant_HasZeroDerivativeBesidesIdentity() => DerivativeAssert.Scalar(
+        x => MathFunctions.PiecewiseConstant(x[0]),
+        (x, v) => MathFunctions.PiecewiseConstantJvp(x[0], v[0]),
+        (x, u) => (MathFunctions.PiecewiseConstantVjp(x[0], u, out double dx), [dx]),
+        [0.3], [-2.7]);
+
+    [Fact]
+    public void PowWithConstantExponent_AtNegativeBase_IsFinite()
+    {
+        // d(x²)/dx = 2x; the exponent's rule x² ln x would be NaN at x < 0 and must not be evaluated.
+        Assert.Equal(9.0, MathFunctions.SquareOfNegativeGradient(-3.0, out double dx));
+        Assert.Equal(9.0, MathFunctions.SquareOfNegative(-3.0));
+        Assert.Equal(-6.0, dx);
+        Assert.Equal(-6.0, MathFunctions.SquareOfNegativeJvp(-3.0, 1.0).Tangent);
+    }
+}

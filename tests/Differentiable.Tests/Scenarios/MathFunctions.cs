@@ -1,0 +1,38 @@
+using Differentiable;
+
+namespace Differentiable.Tests.Scenarios;
+
+/// <summary>Every System.Math function with a rule, in double precision.</summary>
+public static partial class MathFunctions
+{
+    [Differentiable]
+    public static double Trigonometric(double x) => Math.Sin(x) + Math.Cos(2 * x) + Math.Tan(x / 3);
+
+    [Differentiable]
+    public static double InverseTrigonometric(double x, double y) => Math.Asin(x) + Math.Acos(x / 2) + Math.Atan(y) + Math.Atan2(y, x + 2);
+
+    [Differentiable]
+    public static double Hyperbolic(double x) => Math.Sinh(x) * Math.Cosh(x / 2) + Math.Tanh(x);
+
+    [Differentiable]
+    public static double ExponentialsAndLogarithms(double x, double b) =>
+        Math.Exp(x) + Math.Log(x) + Math.Log(x, b) + Math.Log10(x) + Math.Log2(x);
+
+    [Differentiable]
+    public static double Roots(double x) => Math.Sqrt(x) + Math.Cbrt(x);
+
+    [Differentiable]
+    public static double Powers(double x, double y) => Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y);
+
+    [Differentiable]
+    public static double NonSmooth(double x, double y, double lo) =>
+        Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y;
+
+    [Differentiable]
+    public static double PiecewiseConstant(double x) =>
+        Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x;
+
+    /// <summary>Pow with a constant exponent at a negative base: the exponent's rule (x^y · ln x) must not run.</summary>
+    [Differentiable]
+    public static double SquareOfNegative(double x) => Math.Pow(x, 2.0);
+}
