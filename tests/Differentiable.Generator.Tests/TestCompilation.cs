@@ -40,7 +40,13 @@ internal static class TestCompilation
             "Input",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(version), path: $"Input{i}.cs")),
             References.Value.Concat(extraReferences),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+                {
+                    // As the SDK does: assembly-version unification notes between reference packs.
+                    ["CS1701"] = ReportDiagnostic.Suppress,
+                    ["CS1702"] = ReportDiagnostic.Suppress,
+                }));
 
     /// <summary>The result of one generator run: the compilation with generated sources, and all diagnostics.</summary>
     public sealed record Run(Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<(string HintName, string Source)> Sources)

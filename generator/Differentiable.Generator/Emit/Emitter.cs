@@ -64,6 +64,18 @@ internal static class Emitter
         }
     }
 
+    /// <summary>One function as a C# method with the given modifiers (tests compose transforms with it).</summary>
+    public static string EmitMethod(IrFunction function, string modifiers)
+    {
+        var writer = new CodeWriter();
+        using (writer.WriteBlock($"{modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
+        {
+            new CSharpPrinter(writer).Body(function.Body);
+        }
+
+        return writer.ToString();
+    }
+
     private static void Gradient(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction vjp)
     {
         var differentiable = DifferentiableNames(primal);

@@ -78,7 +78,8 @@ internal sealed partial class Lowerer
         return new MethodModel(hintName, ns, types, method.Name, modifiers, signature, primal, location, diagnostics.ToEquatableArray());
     }
 
-    private static IrFunction? LowerMethod(
+    /// <summary>Lowers one method to IR, or returns null with the reasons in <paramref name="diagnostics"/>.</summary>
+    internal static IrFunction? LowerMethod(
         SemanticModel model,
         IMethodSymbol method,
         MethodDeclarationSyntax syntax,

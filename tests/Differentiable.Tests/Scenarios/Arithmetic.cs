@@ -1,3 +1,4 @@
+using System;
 using Differentiable;
 
 namespace Differentiable.Tests.Scenarios;

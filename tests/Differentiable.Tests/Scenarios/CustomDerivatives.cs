@@ -1,3 +1,4 @@
+using System;
 using Differentiable;
 using Differentiable.Tests.ExternalMath;
 

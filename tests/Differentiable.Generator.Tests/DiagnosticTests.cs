@@ -1,0 +1,184 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Differentiable.Generator.Tests;
+
+/// <summary>What the generator cannot differentiate is reported on the exact construct, and the method is skipped.</summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing Differentiable;\n";
+
+    [Fact]
+    public void TypeNotPartial_IsReportedOnTheType()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static class {|DIFF0001:Model|}
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+            """);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void EnclosingTypeNotPartial_IsReportedOnTheEnclosingType() => Markup.VerifyDiagnostics(Usings + """
+        public class {|DIFF0001:Outer|}
+        {
+            public static partial class Inner
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("{|DIFF0002:while (x > 1) { x = x / 2; }|}")]
+    [InlineData("{|DIFF0002:for (int i = 0; i < 3; i++) { x = x * 2; }|}")]
+    [InlineData("{|DIFF0002:try { x = x * 2; } catch (Exception) { }|}")]
+    [InlineData("{|DIFF0002:lock (Gate) { x = x * 2; }|}")]
+    [InlineData("Func<double, double> g = {|DIFF0002:v => v * x|};")]
+    [InlineData("{|DIFF0002:Counter = x|};")]
+    [InlineData("{|DIFF0002:Math.Sin(x)|};")]
+    [InlineData("if (x < 0) {|DIFF0002:throw new ArgumentException(\"negative\");|}")]
+    [InlineData("double[] a = {|DIFF0002:new double[2]|};")]
+    [InlineData("dynamic d = {|DIFF0002:x|};")]
+    [InlineData("{|DIFF0002:switch (n) { case 1: x = x * 2; break; }|}")]
+    [InlineData("x = {|DIFF0002:x % 2.0|};")]
+    public void UnsupportedStatement_IsReportedOnTheConstruct(string statement)
+    {
+        var run = Markup.VerifyDiagnostics(Usings + $$"""
+            public static partial class Model
+            {
+                private static readonly object Gate = new();
+                private static double Counter;
+
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    {{statement}}
+                    return x;
+                }
+            }
+            """);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void CallWithoutDerivative_OnADifferentiableValue_IsAnError()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static class Helpers
+            {
+                public static double Opaque(double v) => v * 3;
+                public static double FromInteger(int n) => n * 0.5;
+            }
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double F(double x, int n) => {|DIFF0003:Helpers.Opaque(x)|} + Helpers.FromInteger(n) + {|DIFF0003:Math.Round(x, 2)|};
+            }
+            """);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void CallWithoutDerivative_OnConstantsOnly_IsAllowed()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static class Helpers
+            {
+                public static double FromInteger(int n) => n * 0.5;
+            }
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double F(double x, int n, [NoDerivative] double w) => x * Helpers.FromInteger(n) + Math.Round(w, 2) * x;
+            }
+            """);
+        Assert.Single(run.Sources);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void UnsupportedSignature_IsReportedOnParameterAndReturnType() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double F(double x, ref double {|DIFF0004:y|}) => x * y;
+
+            [Differentiable]
+            public static {|DIFF0004:string|} G(double x) => x.ToString();
+
+            [Differentiable]
+            public static double H(double x, decimal {|DIFF0004:m|}) => x;
+        }
+        """);
+
+    [Fact]
+    public void GenericMethod_IsReported() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double {|DIFF0005:F|}<T>(double x) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void MutableFieldRead_IsAWarning_AndTheMethodIsGenerated()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public partial class Model
+            {
+                private double scale = 2;
+                private readonly double offset = 1;
+
+                [Differentiable]
+                public double F(double x) => {|DIFF0010:scale|} * x + offset;
+            }
+            """);
+        Assert.Single(run.Sources);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void LanguageVersionBelow12_IsReported_AndNothingIsGenerated()
+    {
+        var run = Markup.VerifyDiagnostics(Usings.Replace("using Differentiable;\n", string.Empty) + """
+            namespace N
+            {
+                using Differentiable;
+
+                public static partial class Model
+                {
+                    [Differentiable]
+                    public static double {|DIFF0011:F|}(double x) => x * x;
+                }
+            }
+            """, LanguageVersion.CSharp11);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void BrokenCode_NeverMakesTheGeneratorThrow()
+    {
+        string[] inputs =
+        [
+            "using Differentiable; public static partial class M { [Differentiable] public static double F(double x) => x * ; }",
+            "using Differentiable; public static partial class M { [Differentiable] public static double F(double x) { if (x > ) return 1; }",
+            "using Differentiable; public static partial class M { [Differentiable] public static double F(double x) => Unknown(x); }",
+            "using Differentiable; public static partial class M { [Differentiable] public static double F(double x) { double y; return y + x; } }",
+            "using Differentiable; public static partial class M { [Differentiable] public static double F(double x) => x switch { > 0 => x, _ => -x }; }",
+            "using Differentiable; public static partial class M { [Differentiable] public static partial double F(double x); }",
+        ];
+        foreach (string input in inputs)
+        {
+            TestCompilation.Run run = TestCompilation.Generate(input);
+            Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS8785");
+            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DIFF0009");
+        }
+    }
+}
