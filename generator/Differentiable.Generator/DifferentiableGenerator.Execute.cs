@@ -18,13 +18,15 @@ internal sealed record GeneratedFile(string HintName, string? Source, EquatableA
 
 public sealed partial class DifferentiableGenerator
 {
+    /// <summary>The oldest C# the generated code is written for.</summary>
+    internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp12;
+
     /// <summary>Resolve calls against the registry, check, transform and emit one method. Never throws.</summary>
     internal static GeneratedFile Execute(MethodModel model, Registry registry, LanguageVersion languageVersion, CancellationToken cancellationToken)
     {
-        if (languageVersion < LanguageVersion.CSharp12)
+        if (languageVersion < MinimumLanguageVersion)
         {
-            return new GeneratedFile(model.HintName, null, EquatableArray.Of(
-                DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, model.Location, languageVersion.ToDisplayString())));
+            return new GeneratedFile(model.HintName, null, EquatableArray<DiagnosticInfo>.Empty); // reported once, see Initialize
         }
 
         var diagnostics = new List<DiagnosticInfo>(model.Diagnostics);

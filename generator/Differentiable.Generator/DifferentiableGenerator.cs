@@ -1,4 +1,7 @@
+using System.Linq;
+using Differentiable.Generator.Diagnostics;
 using Differentiable.Generator.Lowering;
+using Differentiable.Generator.Model;
 using Differentiable.Generator.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -37,6 +40,18 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Generated);
 
         context.RegisterSourceOutput(generated, static (output, file) => Report(output, file));
+
+        // Below the minimum C# version nothing is generated, and one diagnostic says why.
+        var firstMethod = methods.Select(static (m, _) => m.Location).Collect()
+            .Select(static (locations, _) => locations.OrderBy(l => l.FilePath, System.StringComparer.Ordinal).ThenBy(l => l.Span.Start).FirstOrDefault());
+        context.RegisterSourceOutput(firstMethod.Combine(languageVersion), static (output, input) =>
+        {
+            if (input.Left is { } location && input.Right < MinimumLanguageVersion)
+            {
+                output.ReportDiagnostic(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.LanguageVersionTooLow, location, input.Right.ToDisplayString()).ToDiagnostic());
+            }
+        });
         context.RegisterSourceOutput(registry, static (output, registry) =>
         {
             foreach (var diagnostic in registry.Diagnostics)
