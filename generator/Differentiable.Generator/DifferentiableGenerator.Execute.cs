@@ -71,17 +71,4 @@ public sealed partial class DifferentiableGenerator
                     ? call with { Callee = callee with { Derivatives = found } }
                     : e),
         };
-
-    private static void Report(SourceProductionContext context, GeneratedFile file)
-    {
-        foreach (DiagnosticInfo diagnostic in file.Diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
-        if (file.Source is not null)
-        {
-            context.AddSource(file.HintName, file.Source);
-        }
-    }
 }

@@ -39,7 +39,23 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (input, token) => Execute(input.Left.Left, input.Left.Right, input.Right, token))
             .WithTrackingName(TrackingNames.Generated);
 
-        context.RegisterSourceOutput(generated, static (output, file) => Report(output, file));
+        // Source and diagnostics are separate outputs: a diagnostic that moves does not re-emit source.
+        context.RegisterSourceOutput(
+            generated.Select(static (file, _) => file with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty }),
+            static (output, file) =>
+            {
+                if (file.Source is not null)
+                {
+                    output.AddSource(file.HintName, file.Source);
+                }
+            });
+        context.RegisterSourceOutput(generated.Select(static (file, _) => file.Diagnostics), static (output, diagnostics) =>
+        {
+            foreach (DiagnosticInfo diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
 
         // Below the minimum C# version nothing is generated, and one diagnostic says why.
         var firstMethod = methods.Select(static (m, _) => m.Location).Collect()

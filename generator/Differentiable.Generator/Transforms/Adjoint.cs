@@ -22,6 +22,7 @@ internal sealed class Adjoint
     private readonly Activity activity;
     private readonly NameScope names;
     private readonly Dictionary<Variable, Variable> adjoints = new();
+    /// <summary>Declarations of values defined inside branches, placed before the outermost branch.</summary>
     private readonly List<Stmt> hoisted = new();
     private readonly HashSet<Variable> parameterAdjoints = new();
     private Variable? resultSlot;
@@ -67,10 +68,11 @@ internal sealed class Adjoint
 
         // Only a body that returns from inside a branch needs a slot for the result.
         bool returnsAtEnd = function.Body.Statements.Count > 0 && function.Body.Statements[function.Body.Statements.Count - 1] is Return;
+        var prologue = new List<Stmt>();
         if (returnsValue && !returnsAtEnd)
         {
             resultSlot = names.Fresh("result", function.ReturnType);
-            hoisted.Add(new Declare(resultSlot, null));
+            prologue.Add(new Declare(resultSlot, null));
         }
 
         Block forward = Forward(function.Body, insideBranch: false);
@@ -90,7 +92,7 @@ internal sealed class Adjoint
         reverse.AddRange(Reverse(new Block(forwardStatements.ToEquatableArray())));
 
         var body = new List<Stmt>();
-        body.AddRange(hoisted);
+        body.AddRange(prologue);
         body.AddRange(forwardStatements);
         body.Add(new Comment("reverse sweep"));
         body.AddRange(AdjointDeclarations(outs, reverse));
@@ -122,6 +124,7 @@ internal sealed class Adjoint
                     break;
                 case If branch:
                 {
+                    int before = output.Count;
                     Expr condition = branch.Condition;
                     if (condition is not Ref)
                     {
@@ -140,6 +143,12 @@ internal sealed class Adjoint
                     }
 
                     output.Add(new If(condition, Forward(branch.Then, true), Forward(branch.Else, true), branch.Origin));
+                    if (!insideBranch)
+                    {
+                        output.InsertRange(before, hoisted);
+                        hoisted.Clear();
+                    }
+
                     break;
                 }
 
@@ -325,47 +334,74 @@ internal sealed class Adjoint
     // ------------------------------------------------------------ adjoint declarations
 
     /// <summary>
-    /// Declares each adjoint at the start of the reverse sweep. Where its first use is a top-level
-    /// accumulation, the declaration and that statement merge into one definition (<c>double dy = …;</c>).
+    /// Declares each adjoint where it is first needed. Out adjoints start the reverse sweep at zero.
+    /// A local adjoint is declared in the innermost block holding all its uses: where its first use
+    /// there is an accumulation, the two merge into one definition (<c>double dy = …;</c>).
     /// </summary>
     private List<Stmt> AdjointDeclarations(List<Parameter> outs, List<Stmt> reverse)
     {
         var statements = new List<Stmt>(reverse);
         var declarations = new List<Stmt>();
-        var locals = adjoints.Values.Where(a => !parameterAdjoints.Contains(a));
-        foreach (Variable adjoint in outs.Select(o => o.Variable).Concat(locals))
+        foreach (Variable adjoint in outs.Select(o => o.Variable))
         {
-            bool isOut = parameterAdjoints.Contains(adjoint);
-            int first = statements.FindIndex(s => IrWalk.Variables(s).Contains(adjoint));
-            if (first < 0)
+            if (!FoldFirstAccumulation(statements, adjoint, isOut: true))
             {
-                if (isOut)
-                {
-                    declarations.Add(new Assign(new VariableBinding(adjoint), Const.Zero(adjoint.Type), null));
-                }
+                declarations.Add(new Assign(new VariableBinding(adjoint), Const.Zero(adjoint.Type), null));
+            }
+        }
 
-                continue;
-            }
-
-            if (statements[first] is Assign { Target: VariableBinding { Variable: var target }, Value: Binary binary } assign
-                && target == adjoint
-                && binary.Left == new Ref(adjoint)
-                && binary.Op is BinaryOp.Add or BinaryOp.Subtract)
-            {
-                Expr value = binary.Op == BinaryOp.Add ? binary.Right : Build.Negate(binary.Right);
-                statements[first] = isOut
-                    ? new Assign(assign.Target, value, assign.Origin)
-                    : new Let(assign.Target, value, assign.Origin);
-            }
-            else
-            {
-                declarations.Add(isOut
-                    ? new Assign(new VariableBinding(adjoint), Const.Zero(adjoint.Type), null)
-                    : new Declare(adjoint, null));
-            }
+        foreach (Variable adjoint in adjoints.Values.Where(a => !parameterAdjoints.Contains(a)))
+        {
+            statements = Place(statements, adjoint);
         }
 
         declarations.AddRange(statements);
         return declarations;
+    }
+
+    private static List<Stmt> Place(List<Stmt> statements, Variable adjoint)
+    {
+        var uses = statements.Select((s, i) => (s, i)).Where(p => IrWalk.Variables(p.s).Contains(adjoint)).Select(p => p.i).ToList();
+        if (uses.Count == 0)
+        {
+            return statements;
+        }
+
+        if (uses.Count == 1 && statements[uses[0]] is If branch)
+        {
+            bool inThen = IrWalk.Variables(branch.Then).Contains(adjoint), inElse = IrWalk.Variables(branch.Else).Contains(adjoint);
+            if (inThen != inElse)
+            {
+                statements[uses[0]] = inThen
+                    ? branch with { Then = new Block(Place(branch.Then.Statements.ToList(), adjoint).ToEquatableArray()) }
+                    : branch with { Else = new Block(Place(branch.Else.Statements.ToList(), adjoint).ToEquatableArray()) };
+                return statements;
+            }
+        }
+
+        if (!FoldFirstAccumulation(statements, adjoint, isOut: false))
+        {
+            statements.Insert(uses[0], new Declare(adjoint, null));
+        }
+
+        return statements;
+    }
+
+    /// <summary>Turns the first use of an adjoint, when it is an accumulation in this block, into its definition.</summary>
+    private static bool FoldFirstAccumulation(List<Stmt> statements, Variable adjoint, bool isOut)
+    {
+        int first = statements.FindIndex(s => IrWalk.Variables(s).Contains(adjoint));
+        if (first < 0
+            || statements[first] is not Assign { Target: VariableBinding { Variable: var target }, Value: Binary binary } assign
+            || target != adjoint
+            || binary.Left != new Ref(adjoint)
+            || binary.Op is not (BinaryOp.Add or BinaryOp.Subtract))
+        {
+            return false;
+        }
+
+        Expr value = binary.Op == BinaryOp.Add ? binary.Right : Build.Negate(binary.Right);
+        statements[first] = isOut ? new Assign(assign.Target, value, assign.Origin) : new Let(assign.Target, value, assign.Origin);
+        return true;
     }
 }

@@ -64,8 +64,8 @@ namespace Differentiable.Tests.Scenarios
             }
 
             // reverse sweep
-            double dscaled = 0.0;
             double dt1 = dResult;
+            double dscaled = 0.0;
             // line 50: return square ? scaled * scaled : scaled;
             if (square)
             {

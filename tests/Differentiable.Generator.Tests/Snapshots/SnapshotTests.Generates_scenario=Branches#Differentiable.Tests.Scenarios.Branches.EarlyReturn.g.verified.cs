@@ -107,37 +107,31 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             dx = 0.0;
             dy = 0.0;
-            double dresult = 0.0;
-            double dt = 0.0;
-            double dresult1 = 0.0;
-            double dt1 = 0.0;
-            double dz = 0.0;
-            double dresult2 = 0.0;
-            double dz_1 = 0.0;
             // line 51: x < 0
             if (branch)
             {
-                dresult += dResult;
+                double dresult = dResult;
                 // line 53: return -x * y;
-                dt += y * dresult;
+                double dt = y * dresult;
                 dy += t * dresult;
                 dx -= dt;
             }
             else
             {
+                double dz = 0.0;
                 // line 57: z > 1 || y < -3
                 if (branch1)
                 {
-                    dresult1 += dResult;
+                    double dresult1 = dResult;
                     // line 59: return Math.Log(z + 5);
-                    dt1 += dresult1 / t1;
+                    double dt1 = dresult1 / t1;
                     dz += dt1;
                 }
                 else
                 {
-                    dresult2 += dResult;
+                    double dresult2 = dResult;
                     // line 63: return z + y;
-                    dz_1 += dresult2;
+                    double dz_1 = dresult2;
                     dy += dresult2;
                     // line 62: z = z * z;
                     dz += z * dz_1;

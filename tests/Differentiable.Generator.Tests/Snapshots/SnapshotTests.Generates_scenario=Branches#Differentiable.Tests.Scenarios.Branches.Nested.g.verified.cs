@@ -88,6 +88,10 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double NestedVjp(double x, double y, double dResult, out double dx, out double dy)
         {
+            // line 28: double a = x + y;
+            double a = x + y;
+            // line 29: x > 0
+            double a_6 = 0.0;
             // line 31: y > 0
             bool branch1 = false;
             // line 33: a = a * x * y;
@@ -100,10 +104,7 @@ namespace Differentiable.Tests.Scenarios
             bool branch2 = false;
             // line 42: a = Math.Exp(a);
             double a_4 = 0.0;
-            // line 28: double a = x + y;
-            double a = x + y;
             // line 29: x > 0
-            double a_6 = 0.0;
             bool branch = x > 0.0;
             if (branch)
             {
@@ -156,28 +157,21 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             dy = 0.0;
-            double da_3 = 0.0;
-            double da_1 = 0.0;
-            double dt = 0.0;
-            double da = 0.0;
-            double da_2 = 0.0;
-            double dt1 = 0.0;
-            double da_5 = 0.0;
-            double da_4 = 0.0;
             double dresult = dResult;
             // line 45: return a + x;
             double da_6 = dresult;
             dx = dresult;
+            double da = 0.0;
             // line 29: x > 0
             if (branch)
             {
-                da_3 += da_6;
+                double da_3 = da_6;
                 // line 31: y > 0
                 if (branch1)
                 {
-                    da_1 += da_3;
+                    double da_1 = da_3;
                     // line 33: a = a * x * y;
-                    dt += y * da_1;
+                    double dt = y * da_1;
                     dy += t * da_1;
                     da += x * dt;
                     dx += a * dt;
@@ -185,10 +179,10 @@ namespace Differentiable.Tests.Scenarios
                 else
                 {
                     // line 31: y > 0
-                    da_2 += da_3;
+                    double da_2 = da_3;
                     // line 37: a = a - y * y;
                     da += da_2;
-                    dt1 -= da_2;
+                    double dt1 = -da_2;
                     dy += y * dt1;
                     dy += y * dt1;
                 }
@@ -196,11 +190,11 @@ namespace Differentiable.Tests.Scenarios
             else
             {
                 // line 29: x > 0
-                da_5 += da_6;
+                double da_5 = da_6;
                 // line 40: !(y < 1) && x > -2
                 if (branch2)
                 {
-                    da_4 += da_5;
+                    double da_4 = da_5;
                     // line 42: a = Math.Exp(a);
                     da += a_4 * da_4;
                 }

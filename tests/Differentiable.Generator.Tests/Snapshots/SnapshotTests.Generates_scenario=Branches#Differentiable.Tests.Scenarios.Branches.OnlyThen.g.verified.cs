@@ -46,13 +46,14 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double OnlyThenVjp(double x, double dResult, out double dx)
         {
-            // line 79: y = x * x * x;
-            double t = 0.0;
-            double y_1 = 0.0;
             // line 76: double y = x;
             double y = x;
             // line 77: x <= 2
             double y_2 = 0.0;
+            // line 79: y = x * x * x;
+            double t = 0.0;
+            double y_1 = 0.0;
+            // line 77: x <= 2
             bool branch = x <= 2.0;
             if (branch)
             {
@@ -69,16 +70,14 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             dx = 0.0;
-            double dy_1 = 0.0;
-            double dt = 0.0;
-            double dy = 0.0;
             double dy_2 = dResult;
+            double dy = 0.0;
             // line 77: x <= 2
             if (branch)
             {
-                dy_1 += dy_2;
+                double dy_1 = dy_2;
                 // line 79: y = x * x * x;
-                dt += x * dy_1;
+                double dt = x * dy_1;
                 dx += t * dy_1;
                 dx += x * dt;
                 dx += x * dt;

@@ -51,6 +51,8 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double PiecewiseVjp(double x, double y, double dResult, out double dx, out double dy)
         {
+            // line 13: x > y
+            double r_2 = 0.0;
             // line 15: r = x * x - y;
             double t = 0.0;
             double r = 0.0;
@@ -58,7 +60,6 @@ namespace Differentiable.Tests.Scenarios
             double t1 = 0.0;
             double r_1 = 0.0;
             // line 13: x > y
-            double r_2 = 0.0;
             bool branch = x > y;
             if (branch)
             {
@@ -83,19 +84,15 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             dx = 0.0;
             dy = 0.0;
-            double dr = 0.0;
-            double dt = 0.0;
-            double dr_1 = 0.0;
-            double dt1 = 0.0;
             double dresult = dResult;
             // line 22: return r * 2;
             double dr_2 = 2.0 * dresult;
             // line 13: x > y
             if (branch)
             {
-                dr += dr_2;
+                double dr = dr_2;
                 // line 15: r = x * x - y;
-                dt += dr;
+                double dt = dr;
                 dy -= dr;
                 dx += x * dt;
                 dx += x * dt;
@@ -103,9 +100,9 @@ namespace Differentiable.Tests.Scenarios
             else
             {
                 // line 13: x > y
-                dr_1 += dr_2;
+                double dr_1 = dr_2;
                 // line 19: r = Math.Sin(y) * x;
-                dt1 += x * dr_1;
+                double dt1 = x * dr_1;
                 dx += t1 * dr_1;
                 dy += global::System.Math.Cos(y) * dt1;
             }

@@ -109,7 +109,6 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             dx = 0.0;
             dy = 0.0;
-            double dm = 0.0;
             double dresult = dResult;
             // line 70: return (m > 1 && x != y ? Math.Sqrt(m) : m) + (x >= 0 ? x : -x);
             double dt = dresult;
@@ -123,6 +122,7 @@ namespace Differentiable.Tests.Scenarios
                 dx -= dt1;
             }
 
+            double dm = 0.0;
             // line 70: return (m > 1 && x != y ? Math.Sqrt(m) : m) + (x >= 0 ? x : -x);
             if (branch1)
             {
