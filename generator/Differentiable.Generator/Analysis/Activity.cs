@@ -87,14 +87,14 @@ internal sealed class Activity
     {
         foreach (Stmt statement in block.Statements)
         {
+            if (IrWalk.Definition(statement) is { } definition)
+            {
+                definitions.Add(definition);
+                continue;
+            }
+
             switch (statement)
             {
-                case Let let:
-                    definitions.Add((let.Target, let.Value));
-                    break;
-                case Assign assign:
-                    definitions.Add((assign.Target, assign.Value));
-                    break;
                 case If branch:
                     Collect(branch.Then, definitions, outputs);
                     Collect(branch.Else, definitions, outputs);

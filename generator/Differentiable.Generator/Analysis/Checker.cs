@@ -52,14 +52,14 @@ internal static class Checker
     {
         foreach (Stmt statement in block.Statements)
         {
+            if (IrWalk.Definition(statement) is (var target, Call call))
+            {
+                yield return (target, call);
+                continue;
+            }
+
             switch (statement)
             {
-                case Let { Value: Call call } let:
-                    yield return (let.Target, call);
-                    break;
-                case Assign { Value: Call call } assign:
-                    yield return (assign.Target, call);
-                    break;
                 case If branch:
                     foreach (var inner in Calls(branch.Then).Concat(Calls(branch.Else)))
                     {

@@ -46,6 +46,22 @@ internal static class IrWalk
         }
     }
 
+    /// <summary>The target and value of a definition (Let) or an assignment (Assign), or null for other statements.</summary>
+    public static (Binding Target, Expr Value)? Definition(Stmt statement) => statement switch
+    {
+        Let let => (let.Target, let.Value),
+        Assign assign => (assign.Target, assign.Value),
+        _ => null,
+    };
+
+    /// <summary>The same kind of statement (Let or Assign) with another target and value.</summary>
+    public static Stmt Rebind(Stmt statement, Binding target, Expr value) => statement switch
+    {
+        Let let => let with { Target = target, Value = value },
+        Assign assign => assign with { Target = target, Value = value },
+        _ => throw new System.ArgumentException("not a Let or an Assign", nameof(statement)),
+    };
+
     public static IEnumerable<Variable> Targets(Binding binding)
     {
         if (binding is VariableBinding single)

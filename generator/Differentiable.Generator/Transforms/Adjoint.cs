@@ -17,47 +17,38 @@ namespace Differentiable.Generator.Transforms;
 /// cotangent after the parameters, then one out adjoint per differentiable parameter, and returns
 /// the primal result.
 /// </summary>
-internal sealed class Adjoint
+internal sealed class Adjoint : DerivativeTransform
 {
-    private readonly Activity activity;
-    private readonly NameScope names;
-    private readonly Dictionary<Variable, Variable> adjoints = new();
     /// <summary>Declarations of values defined inside branches, placed before the outermost branch.</summary>
     private readonly List<Stmt> hoisted = new();
     private readonly HashSet<Variable> parameterAdjoints = new();
     private Variable? resultSlot;
     private Expr? resultCotangent;
 
-    private Adjoint(Activity activity, NameScope names)
+    private Adjoint(IrFunction primal)
+        : base(primal)
     {
-        this.activity = activity;
-        this.names = names;
     }
 
-    public static IrFunction Apply(IrFunction primal, string name)
-    {
-        IrFunction function = Flatten.Apply(primal);
-        var transform = new Adjoint(Activity.Analyze(function), NameScope.Of(function));
-        return transform.Run(function, name);
-    }
+    public static IrFunction Apply(IrFunction primal, string name) => new Adjoint(primal).Run(name);
 
-    private IrFunction Run(IrFunction function, string name)
+    private IrFunction Run(string name)
     {
+        IrFunction function = Function;
         var parameters = function.Parameters.Where(p => p.Kind != ParameterKind.Out).ToList();
         var outs = new List<Parameter>();
         foreach (Parameter parameter in parameters)
         {
             if (parameter.IsDifferentiable && parameter.Variable.Type.IsFloating)
             {
-                Variable adjoint = names.Fresh("d" + parameter.Variable.Name, parameter.Variable.Type);
-                adjoints[parameter.Variable] = adjoint;
+                Variable adjoint = DerivativeOf(parameter.Variable);
                 parameterAdjoints.Add(adjoint);
                 outs.Add(new Parameter(adjoint, ParameterKind.Out, false));
             }
         }
 
         bool returnsValue = function.ReturnType.Kind != ValueKind.Void;
-        Variable? dResult = returnsValue ? names.Fresh("dResult", function.ReturnType) : null;
+        Variable? dResult = returnsValue ? Names.Fresh("dResult", function.ReturnType) : null;
         if (dResult is not null)
         {
             parameters.Add(new Parameter(dResult, ParameterKind.Value, true));
@@ -71,7 +62,7 @@ internal sealed class Adjoint
         var prologue = new List<Stmt>();
         if (returnsValue && !returnsAtEnd)
         {
-            resultSlot = names.Fresh("result", function.ReturnType);
+            resultSlot = Names.Fresh("result", function.ReturnType);
             prologue.Add(new Declare(resultSlot, null));
         }
 
@@ -128,7 +119,7 @@ internal sealed class Adjoint
                     Expr condition = branch.Condition;
                     if (condition is not Ref)
                     {
-                        Variable decision = names.Fresh("branch", IrType.Bool);
+                        Variable decision = Names.Fresh("branch", IrType.Bool);
                         if (insideBranch)
                         {
                             hoisted.Add(new Declare(decision, branch.Origin));
@@ -214,13 +205,13 @@ internal sealed class Adjoint
     {
         switch (value)
         {
-            case Ref { Variable: var v } when activity.IsActive(v):
+            case Ref { Variable: var v } when Activity.IsActive(v):
                 yield return Accumulate(v, cotangent, null);
                 break;
             case TupleExpr tuple:
                 for (int i = 0; i < tuple.Elements.Count; i++)
                 {
-                    if (tuple.Elements[i] is Ref { Variable: var element } && activity.IsActive(element))
+                    if (tuple.Elements[i] is Ref { Variable: var element } && Activity.IsActive(element))
                     {
                         yield return Accumulate(element, new Element(cotangent, i, tuple.Type.Elements[i]), null);
                     }
@@ -232,15 +223,15 @@ internal sealed class Adjoint
 
     private IEnumerable<Stmt> ReverseOperation(Variable target, Expr value, Origin? origin)
     {
-        if (!activity.IsActive(target))
+        if (!Activity.IsActive(target))
         {
             yield break;
         }
 
-        Expr cotangent = new Ref(AdjointOf(target));
+        Expr cotangent = new Ref(DerivativeOf(target));
         foreach ((Expr operand, Expr partial) in ScalarRules.Partials(value, new Ref(target)))
         {
-            if (operand is Ref { Variable: var v } && activity.IsActive(v))
+            if (operand is Ref { Variable: var v } && Activity.IsActive(v))
             {
                 yield return Accumulate(v, Build.ConvertTo(v.Type, Build.Multiply(partial, cotangent)), origin);
             }
@@ -254,8 +245,8 @@ internal sealed class Adjoint
     private IEnumerable<Stmt> ReverseCall(Binding target, MethodCallee callee, Call call, Origin? origin)
     {
         var results = IrWalk.Targets(target).ToList();
-        bool anyActiveResult = results.Any(activity.IsActive);
-        bool anyActiveArgument = call.Arguments.Any(activity.IsActive);
+        bool anyActiveResult = results.Any(Activity.IsActive);
+        bool anyActiveArgument = call.Arguments.Any(Activity.IsActive);
         if (!anyActiveResult || !anyActiveArgument)
         {
             yield break;
@@ -275,9 +266,9 @@ internal sealed class Adjoint
                 continue;
             }
 
-            if (call.Arguments[i] is Ref { Variable: var v } && activity.IsActive(v))
+            if (call.Arguments[i] is Ref { Variable: var v } && Activity.IsActive(v))
             {
-                Variable part = names.Fresh("d" + v.Name + "_" + callee.Parameters[i].Name, callee.Parameters[i].Type);
+                Variable part = Names.Fresh("d" + v.Name + "_" + callee.Parameters[i].Name, callee.Parameters[i].Type);
                 arguments.Add(new OutArgument(part));
                 accumulations.Add(Accumulate(v, Build.ConvertTo(v.Type, new Ref(part)), origin));
             }
@@ -299,8 +290,8 @@ internal sealed class Adjoint
     {
         switch (target)
         {
-            case VariableBinding { Variable: var v } when v.Type.IsFloating && activity.IsActive(v):
-                return new Ref(AdjointOf(v));
+            case VariableBinding { Variable: var v } when v.Type.IsFloating && Activity.IsActive(v):
+                return new Ref(DerivativeOf(v));
             case VariableBinding { Variable: var v }:
                 return v.Type.IsFloating ? Const.Zero(v.Type) : new DefaultValue(v.Type);
             case TupleBinding tuple:
@@ -314,20 +305,9 @@ internal sealed class Adjoint
         }
     }
 
-    private Variable AdjointOf(Variable variable)
-    {
-        if (!adjoints.TryGetValue(variable, out Variable? adjoint))
-        {
-            adjoint = names.Fresh("d" + variable.Name, variable.Type);
-            adjoints[variable] = adjoint;
-        }
-
-        return adjoint;
-    }
-
     private Stmt Accumulate(Variable variable, Expr contribution, Origin? origin)
     {
-        Variable adjoint = AdjointOf(variable);
+        Variable adjoint = DerivativeOf(variable);
         return new Assign(new VariableBinding(adjoint), Build.Add(new Ref(adjoint), contribution), origin);
     }
 
@@ -350,7 +330,7 @@ internal sealed class Adjoint
             }
         }
 
-        foreach (Variable adjoint in adjoints.Values.Where(a => !parameterAdjoints.Contains(a)))
+        foreach (Variable adjoint in Derivatives.Where(a => !parameterAdjoints.Contains(a)))
         {
             statements = Place(statements, adjoint);
         }

@@ -13,22 +13,18 @@ namespace Differentiable.Generator.Transforms;
 /// it from the rules' partials; the function takes one tangent per differentiable parameter after all
 /// its parameters and returns <c>(Value, Tangent)</c>. Out parameters get out tangents.
 /// </summary>
-internal sealed class Tangent
+internal sealed class Tangent : DerivativeTransform
 {
-    private readonly Activity activity;
-    private readonly NameScope names;
-    private readonly Dictionary<Variable, Variable> tangents = new();
-
-    private Tangent(Activity activity, NameScope names)
+    private Tangent(IrFunction primal)
+        : base(primal)
     {
-        this.activity = activity;
-        this.names = names;
     }
 
-    public static IrFunction Apply(IrFunction primal, string name)
+    public static IrFunction Apply(IrFunction primal, string name) => new Tangent(primal).Run(name);
+
+    private IrFunction Run(string name)
     {
-        IrFunction function = Flatten.Apply(primal);
-        var transform = new Tangent(Activity.Analyze(function), NameScope.Of(function));
+        IrFunction function = Function;
 
         var parameters = new List<Parameter>(function.Parameters);
         var prologue = new List<Stmt>();
@@ -42,8 +38,7 @@ internal sealed class Tangent
                 continue;
             }
 
-            Variable tangent = transform.names.Fresh("d" + parameter.Variable.Name, parameter.Variable.Type);
-            transform.tangents[parameter.Variable] = tangent;
+            Variable tangent = DerivativeOf(parameter.Variable);
             if (parameter.Kind == ParameterKind.Out)
             {
                 parameters.Add(new Parameter(tangent, ParameterKind.Out, false));
@@ -55,7 +50,7 @@ internal sealed class Tangent
             }
         }
 
-        Block body = transform.TransformBlock(function.Body);
+        Block body = TransformBlock(function.Body);
         IrType returnType = function.ReturnType.Kind == ValueKind.Void
             ? IrType.Void
             : IrType.ValueAndTangent(function.ReturnType);
@@ -73,42 +68,26 @@ internal sealed class Tangent
         {
             switch (statement)
             {
-                case Let { Value: Call { Callee: MethodCallee callee } call } let when NeedsDerivative(let.Target, call):
-                    output.Add(new Let(
-                        new TupleBinding(EquatableArray.Of(let.Target, TangentBinding(let.Target))),
-                        JvpCall(callee, call),
-                        let.Origin));
-                    break;
-                case Assign { Value: Call { Callee: MethodCallee callee } call } assign when NeedsDerivative(assign.Target, call):
-                    output.Add(new Assign(
-                        new TupleBinding(EquatableArray.Of(assign.Target, TangentBinding(assign.Target))),
-                        JvpCall(callee, call),
-                        assign.Origin));
-                    break;
-                case Let { Target: VariableBinding { Variable: var v } } let:
-                    output.Add(let);
-                    if (activity.IsActive(v))
+                case Let or Assign when IrWalk.Definition(statement) is var (target, value):
+                    if (value is Call { Callee: MethodCallee callee } call && NeedsDerivative(target, call))
                     {
-                        output.Add(new Let(new VariableBinding(TangentOf(v)), TangentExpression(let.Value, new Ref(v)), let.Origin));
+                        // var (v, dv) = GJvp(args…, tangents…);
+                        output.Add(IrWalk.Rebind(statement, new TupleBinding(EquatableArray.Of(target, TangentBinding(target))), JvpCall(callee, call)));
+                        break;
                     }
 
-                    break;
-                case Assign { Target: VariableBinding { Variable: var v } } assign:
-                    output.Add(assign);
-                    if (activity.IsActive(v) || tangents.ContainsKey(v))
+                    output.Add(statement);
+                    if (target is VariableBinding { Variable: var v } && (Activity.IsActive(v) || HasDerivative(v)))
                     {
-                        output.Add(new Assign(new VariableBinding(TangentOf(v)), TangentExpression(assign.Value, new Ref(v)), assign.Origin));
+                        output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(v)), TangentExpression(value, new Ref(v))));
                     }
 
-                    break;
-                case Let or Assign:
-                    output.Add(statement); // a tuple-valued call with no active input or output
                     break;
                 case Declare declare:
                     output.Add(declare);
-                    if (activity.IsActive(declare.Variable))
+                    if (Activity.IsActive(declare.Variable))
                     {
-                        output.Add(new Declare(TangentOf(declare.Variable), declare.Origin));
+                        output.Add(new Declare(DerivativeOf(declare.Variable), declare.Origin));
                     }
 
                     break;
@@ -138,11 +117,11 @@ internal sealed class Tangent
     }
 
     private bool NeedsDerivative(Binding target, Call call) =>
-        IrWalk.Targets(target).Any(activity.IsActive) && call.Arguments.Any(activity.IsActive);
+        IrWalk.Targets(target).Any(Activity.IsActive) && call.Arguments.Any(Activity.IsActive);
 
     private Binding TangentBinding(Binding binding) => binding switch
     {
-        VariableBinding { Variable: var v } when v.Type.IsFloating && activity.IsActive(v) => new VariableBinding(TangentOf(v)),
+        VariableBinding { Variable: var v } when v.Type.IsFloating && Activity.IsActive(v) => new VariableBinding(DerivativeOf(v)),
         VariableBinding { Variable: var v } => new VariableBinding(new Variable("_", v.Type)),
         TupleBinding tuple => new TupleBinding(tuple.Elements.Select(TangentBinding).ToEquatableArray()),
         _ => binding,
@@ -170,24 +149,13 @@ internal sealed class Tangent
         return new Call(target, arguments.ToEquatableArray(), IrType.ValueAndTangent(call.Type));
     }
 
-    private Variable TangentOf(Variable variable)
-    {
-        if (!tangents.TryGetValue(variable, out Variable? tangent))
-        {
-            tangent = names.Fresh("d" + variable.Name, variable.Type);
-            tangents[variable] = tangent;
-        }
-
-        return tangent;
-    }
-
     /// <summary>The tangent of an atom or tuple of atoms: <c>dv</c> when active, else zero.</summary>
     private Expr TangentValue(Expr value)
     {
         switch (value)
         {
-            case Ref { Variable: var v } when v.Type.IsFloating && (activity.IsActive(v) || tangents.ContainsKey(v)):
-                return new Ref(TangentOf(v));
+            case Ref { Variable: var v } when v.Type.IsFloating && (Activity.IsActive(v) || HasDerivative(v)):
+                return new Ref(DerivativeOf(v));
             case TupleExpr tuple:
                 return new TupleExpr(tuple.Elements.Select(TangentValue).ToEquatableArray(), tuple.Type);
             case Ref { Variable.Type.Kind: ValueKind.Tuple } tupleRef:
@@ -208,9 +176,9 @@ internal sealed class Tangent
         Expr sum = Const.Zero(value.Type);
         foreach ((Expr operand, Expr partial) in ScalarRules.Partials(value, result))
         {
-            if (operand is Ref { Variable: var v } && (activity.IsActive(v) || tangents.ContainsKey(v)))
+            if (operand is Ref { Variable: var v } && (Activity.IsActive(v) || HasDerivative(v)))
             {
-                sum = Build.Add(sum, Build.ConvertTo(value.Type, Build.Multiply(partial, new Ref(TangentOf(v)))));
+                sum = Build.Add(sum, Build.ConvertTo(value.Type, Build.Multiply(partial, new Ref(DerivativeOf(v)))));
             }
         }
 
