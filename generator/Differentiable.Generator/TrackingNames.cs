@@ -6,6 +6,9 @@ public static class TrackingNames
     /// <summary>One model per [DerivativeOf] method.</summary>
     public const string Registrations = nameof(Registrations);
 
+    /// <summary>The registrations exported by referenced assemblies.</summary>
+    public const string ReferencedRegistrations = nameof(ReferencedRegistrations);
+
     /// <summary>The compilation's derivative registry.</summary>
     public const string Registry = nameof(Registry);
 

@@ -42,10 +42,10 @@ internal static partial class Markup
     }
 
     /// <summary>Runs the generator on marked-up source and asserts its DIFF diagnostics are exactly the marked ones.</summary>
-    public static TestCompilation.Run VerifyDiagnostics(string markup, LanguageVersion version = LanguageVersion.CSharp14)
+    public static TestCompilation.Run VerifyDiagnostics(string markup, LanguageVersion version = LanguageVersion.CSharp14, params MetadataReference[] references)
     {
         var (source, expected) = Parse(markup);
-        TestCompilation.Run run = TestCompilation.Generate(source, version);
+        TestCompilation.Run run = TestCompilation.RunGenerator(TestCompilation.Create(version, references, source));
         var actual = run.GeneratorDiagnostics
             .Select(d => (d.Id, d.Location.SourceSpan))
             .OrderBy(d => d.SourceSpan.Start).ThenBy(d => d.Id)

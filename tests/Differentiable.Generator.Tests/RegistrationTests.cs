@@ -89,9 +89,31 @@ public class RegistrationTests
                 public static double F(double x) => 2 * {|DIFF0008:Special.Digamma(x)|};
             }
             """);
-        string source = Assert.Single(run.Sources).Source;
+        string source = Assert.Single(run.Sources, s => s.HintName == "Model.F.g.cs").Source;
         Assert.Contains("FVjp(", source);
         Assert.DoesNotContain("FJvp(", source);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void PublicRegistrations_AreExportedForReferencingAssemblies_AndInternalOnesAreNot()
+    {
+        var run = Markup.VerifyDiagnostics(Special + """
+            public static class PublicRules
+            {
+                [DerivativeOf(typeof(Special), nameof(Special.Gamma))]
+                public static (double Value, double Tangent) GammaJvp(double x, double dx) => (x, dx);
+            }
+
+            internal static class InternalRules
+            {
+                [DerivativeOf(typeof(Special), nameof(Special.Digamma))]
+                public static (double Value, double Tangent) DigammaJvp(double x, double dx) => (x, dx);
+            }
+            """);
+        string export = Assert.Single(run.Sources, s => s.HintName == "Differentiable.DerivativeRegistrations.g.cs").Source;
+        Assert.Contains("[assembly: global::Differentiable.DerivativeRegistrations(typeof(global::PublicRules))]", export);
+        Assert.DoesNotContain("InternalRules", export);
         Assert.Empty(run.CompilationDiagnostics);
     }
 }

@@ -20,10 +20,14 @@ public class SnapshotTests
     private static readonly Lazy<Dictionary<LanguageVersion, TestCompilation.Run>> Runs = new(() =>
     {
         string[] sources = Directory.GetFiles(ScenarioDirectory, "*.cs").Order().Select(File.ReadAllText).ToArray();
-        MetadataReference external = MetadataReference.CreateFromFile(typeof(SpecialFunctions).Assembly.Location);
+        MetadataReference[] references =
+        [
+            MetadataReference.CreateFromFile(typeof(SpecialFunctions).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Differentiable.Tests.Library.Distributions).Assembly.Location),
+        ];
         return TestCompilation.Versions.ToDictionary(
             v => v,
-            v => TestCompilation.RunGenerator(TestCompilation.Create(v, [external], sources)));
+            v => TestCompilation.RunGenerator(TestCompilation.Create(v, references, sources)));
     });
 
     [Fact]

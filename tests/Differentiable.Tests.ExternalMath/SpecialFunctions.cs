@@ -23,14 +23,21 @@ public static class SpecialFunctions
             return 2.0 / Math.Sqrt(Math.PI) * sum;
         }
 
-        // erfc by its continued fraction (Lentz), converges fast for |x| ≥ 3.
-        double f = ax, c = ax, d = 0;
+        return Math.Sign(x) * (1 - ErfcOfLarge(ax));
+    }
+
+    /// <summary>The complementary error function 1 − erf(x), accurate in the tail.</summary>
+    public static double Erfc(double x) => x >= 3.0 ? ErfcOfLarge(x) : 1 - Erf(x);
+
+    /// <summary>erfc(x) for x ≥ 3 by its continued fraction (modified Lentz), which converges fast there.</summary>
+    private static double ErfcOfLarge(double x)
+    {
+        double f = x, c = x, d = 0;
         for (int k = 1; k < 300; k++)
         {
             double a = k / 2.0;
-            d = ax + a * d;
-            d = 1 / d;
-            c = ax + a / c;
+            d = 1 / (x + a * d);
+            c = x + a / c;
             double delta = c * d;
             f *= delta;
             if (Math.Abs(delta - 1) < 1e-16)
@@ -39,7 +46,6 @@ public static class SpecialFunctions
             }
         }
 
-        double erfc = Math.Exp(-ax * ax) / (f * Math.Sqrt(Math.PI));
-        return Math.Sign(x) * (1 - erfc);
+        return Math.Exp(-x * x) / (f * Math.Sqrt(Math.PI));
     }
 }

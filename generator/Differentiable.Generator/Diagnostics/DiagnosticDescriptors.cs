@@ -76,11 +76,16 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor IncompatibleMetadata = Error(
+        "DIFF0013",
+        "Referenced derivatives were generated with another metadata version",
+        "The derivatives of '{0}' in assembly '{1}' have generated-member metadata version {2}, but this generator reads version {3}; build '{1}' and this project with the same version of Differentiable");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All =
     [
         TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
         DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
-        NoDerivativeOnNonFloating,
+        NoDerivativeOnNonFloating, IncompatibleMetadata,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

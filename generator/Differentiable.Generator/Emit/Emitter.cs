@@ -33,11 +33,11 @@ internal static class Emitter
         var printer = new CSharpPrinter(writer);
         if (jvp is not null)
         {
-            Member(writer, printer, model, jvp, JvpSummary(model, primal));
+            Member(writer, printer, model, jvp, JvpSummary(model, primal), "Jvp");
             writer.WriteLine();
         }
 
-        Member(writer, printer, model, vjp, VjpSummary(model, primal));
+        Member(writer, printer, model, vjp, VjpSummary(model, primal), "Vjp");
         if (primal.ReturnType.IsFloating)
         {
             writer.WriteLine();
@@ -52,12 +52,14 @@ internal static class Emitter
         return writer.ToString();
     }
 
-    private static void Member(CodeWriter writer, CSharpPrinter printer, MethodModel model, IrFunction function, string summary)
+    /// <summary>One derivative member; its <c>[GeneratedDerivative]</c> mark (mode Jvp or Vjp) lets other assemblies find it.</summary>
+    private static void Member(CodeWriter writer, CSharpPrinter printer, MethodModel model, IrFunction function, string summary, string mode)
     {
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// " + summary);
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
+        writer.WriteLine($"[global::Differentiable.GeneratedDerivative(\"{model.Name}\", global::Differentiable.DerivativeMode.{mode}, {Lowering.Lowerer.GeneratedMetadataVersion})]");
         using (writer.WriteBlock($"{model.Modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
         {
             printer.Body(function.Body);

@@ -199,17 +199,11 @@ internal sealed partial class Lowerer
             receiver = LowerTree(instance, env);
         }
 
-        bool isDifferentiable = HasAttribute(target, DifferentiableAttributeName);
         var parameters = target.Parameters.Select((p, i) => new ParameterInfo(
             p.Name,
             parameterTypes[i]!,
             parameterTypes[i]!.IsFloating && !HasAttribute(p, NoDerivativeAttributeName))).ToEquatableArray();
-        DerivativeMethods? derivatives = isDifferentiable
-            ? new DerivativeMethods(
-                new MethodName(sameType ? null : owner, target.Name + "Jvp"),
-                new MethodName(sameType ? null : owner, target.Name + "Vjp"),
-                "[Differentiable]")
-            : null;
+        DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
         var callee = new MethodCallee(
             KeyOf(target.OriginalDefinition),
             sameType || !target.IsStatic ? null : owner,
@@ -234,6 +228,63 @@ internal sealed partial class Lowerer
         var binding = new TupleBinding(elements.Select(e => (Binding)new VariableBinding(e)).ToEquatableArray());
         output.Add(new Let(binding, call, OriginOf(invocation)));
         return new TupleExpr(elements.Select(e => (Expr)new Ref(e)).ToEquatableArray(), resultType);
+    }
+
+    /// <summary>
+    /// The generated derivatives of a callee: by name for a [Differentiable] method of this compilation
+    /// (they are being generated alongside), from their [GeneratedDerivative] attributes for a method of
+    /// a referenced assembly. Null when there are none; registrations are looked up later.
+    /// </summary>
+    private DerivativeMethods? DerivativesOf(IMethodSymbol target, IInvocationOperation invocation, string? owner)
+    {
+        if (SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, method.ContainingAssembly))
+        {
+            return HasAttribute(target, DifferentiableAttributeName)
+                ? new DerivativeMethods(new MethodName(owner, target.Name + "Jvp"), new MethodName(owner, target.Name + "Vjp"), "[Differentiable]")
+                : null;
+        }
+
+        MethodName? jvp = null, vjp = null;
+        foreach (IMethodSymbol candidate in target.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            AttributeData? generated = candidate.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == GeneratedDerivativeAttributeName);
+            if (generated is null
+                || generated.ConstructorArguments.Length != 3
+                || generated.ConstructorArguments[0].Value is not string primal
+                || generated.ConstructorArguments[1].Value is not int mode
+                || generated.ConstructorArguments[2].Value is not int version
+                || primal != target.Name
+                || candidate.Parameters.Length < target.Parameters.Length
+                || target.Parameters.Where((p, i) => !SymbolEqualityComparer.Default.Equals(p.Type, candidate.Parameters[i].Type)).Any())
+            {
+                continue;
+            }
+
+            if (version != GeneratedMetadataVersion)
+            {
+                failed = true;
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.IncompatibleMetadata,
+                    SourceSpan.From(invocation.Syntax),
+                    target.ContainingType.Name + "." + target.Name,
+                    target.ContainingAssembly.Name,
+                    version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    GeneratedMetadataVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                return null;
+            }
+
+            var name = new MethodName(target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), candidate.Name);
+            if (mode == 1)
+            {
+                jvp = name;
+            }
+            else if (mode == 2)
+            {
+                vjp = name;
+            }
+        }
+
+        return jvp is null && vjp is null ? null : new DerivativeMethods(jvp, vjp, "[Differentiable] in " + target.ContainingAssembly.Name);
     }
 
     // ------------------------------------------------------------ fields

@@ -28,6 +28,13 @@ internal sealed partial class Lowerer
 {
     private const string NoDerivativeAttributeName = "Differentiable.NoDerivativeAttribute";
     private const string DifferentiableAttributeName = "Differentiable.DifferentiableAttribute";
+    private const string GeneratedDerivativeAttributeName = "Differentiable.GeneratedDerivativeAttribute";
+
+    /// <summary>
+    /// The layout of generated members this generator writes and reads; it must equal the runtime's
+    /// <c>GeneratedDerivativeAttribute.CurrentMetadataVersion</c> (a test checks it).
+    /// </summary>
+    internal const int GeneratedMetadataVersion = 1;
 
     private readonly IMethodSymbol method;
     private readonly CancellationToken cancellationToken;

@@ -16,8 +16,12 @@ internal enum RegistrationKind
     Vjp,
 }
 
-/// <summary>A user's <c>[DerivativeOf]</c> method: which function it differentiates, in which mode.</summary>
-internal sealed record Registration(string TargetKey, string TargetName, RegistrationKind Kind, MethodName Method, string Display, SourceSpan Site);
+/// <summary>
+/// A <c>[DerivativeOf]</c> method: which function it differentiates, in which mode. <see cref="Site"/> is
+/// null for a registration read from a referenced assembly; <see cref="IsPublic"/> says whether
+/// assemblies referencing this one can call it.
+/// </summary>
+internal sealed record Registration(string TargetKey, string TargetName, RegistrationKind Kind, MethodName Method, string Display, SourceSpan? Site, bool IsPublic);
 
 /// <summary>The result of reading one <c>[DerivativeOf]</c> method: a registration, or why it is not one.</summary>
 internal sealed record RegistrationResult(Registration? Registration, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -31,15 +35,60 @@ internal static class Registrations
 {
     public const string AttributeName = "Differentiable.DerivativeOfAttribute";
 
-    public static RegistrationResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The assembly attribute that lists the types holding an assembly's public registrations.</summary>
+    public const string ExportAttributeName = "Differentiable.DerivativeRegistrationsAttribute";
+
+    public static RegistrationResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Parse(
+            (IMethodSymbol)context.TargetSymbol,
+            context.Attributes[0],
+            SourceSpan.From(((MethodDeclarationSyntax)context.TargetNode).Identifier.GetLocation()));
+
+    /// <summary>
+    /// The registrations that referenced assemblies export (<c>[assembly: DerivativeRegistrations(…)]</c>,
+    /// written by the generator there), so a library's custom derivatives serve its consumers.
+    /// </summary>
+    public static EquatableArray<Registration> FromReferences(Compilation compilation, CancellationToken cancellationToken)
     {
-        var registration = (IMethodSymbol)context.TargetSymbol;
-        var site = SourceSpan.From(((MethodDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+        var found = new List<Registration>();
+        foreach (IAssemblySymbol assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (AttributeData exported in assembly.GetAttributes())
+            {
+                if (exported.AttributeClass?.ToDisplayString() != ExportAttributeName || exported.ConstructorArguments.Length != 1)
+                {
+                    continue;
+                }
+
+                foreach (TypedConstant type in exported.ConstructorArguments[0].Values)
+                {
+                    if (type.Value is not INamedTypeSymbol holder)
+                    {
+                        continue;
+                    }
+
+                    foreach (IMethodSymbol method in holder.GetMembers().OfType<IMethodSymbol>())
+                    {
+                        AttributeData? attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+                        if (attribute is not null && Parse(method, attribute, site: null).Registration is { IsPublic: true } registration)
+                        {
+                            found.Add(registration with { Display = registration.Display + " in " + assembly.Name });
+                        }
+                    }
+                }
+            }
+        }
+
+        return found.ToEquatableArray();
+    }
+
+    private static RegistrationResult Parse(IMethodSymbol registration, AttributeData attribute, SourceSpan? site)
+    {
         string display = registration.ContainingType.Name + "." + registration.Name;
         RegistrationResult Invalid(string target, string why) =>
             new(null, EquatableArray.Of(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRegistration, site, display, target, why)));
 
-        AttributeData attribute = context.Attributes[0];
         if (attribute.ConstructorArguments.Length != 2
             || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol owner
             || attribute.ConstructorArguments[1].Value is not string name)
@@ -87,16 +136,21 @@ internal static class Registrations
             }
 
             var method = new MethodName(registration.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), registration.Name);
-            return new(new Registration(Lowerer.KeyOf(candidate.OriginalDefinition), targetName, kind.Value, method, display, site), EquatableArray<DiagnosticInfo>.Empty);
+            bool isPublic = registration.DeclaredAccessibility == Accessibility.Public
+                && IsPubliclyVisible(registration.ContainingType);
+            return new(new Registration(Lowerer.KeyOf(candidate.OriginalDefinition), targetName, kind.Value, method, display, site, isPublic), EquatableArray<DiagnosticInfo>.Empty);
         }
 
         return Invalid(targetName, "its signature matches neither derivative shape; expected " + string.Join(" or ", candidates.Select(ExpectedShapes)));
     }
 
-    /// <summary>The registry: every valid registration once per function and mode; duplicates are reported.</summary>
-    public static Registry BuildRegistry(System.Collections.Immutable.ImmutableArray<RegistrationResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// The registry: every valid registration once per function and mode, those of referenced assemblies
+    /// first; a second registration of the same function and mode is reported.
+    /// </summary>
+    public static Registry BuildRegistry(System.Collections.Immutable.ImmutableArray<RegistrationResult> results, EquatableArray<Registration> referenced)
     {
-        var entries = new List<Registration>();
+        var entries = new List<Registration>(referenced);
         var diagnostics = new List<DiagnosticInfo>();
         foreach (RegistrationResult result in results)
         {
@@ -177,6 +231,19 @@ internal static class Registrations
         return jvp + " (forward mode) or " + vjp + " (reverse mode)";
     }
 
+    private static bool IsPubliclyVisible(INamedTypeSymbol? type)
+    {
+        for (; type is not null; type = type.ContainingType)
+        {
+            if (type.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsVisibleToAssembly(ISymbol symbol)
     {
         for (ISymbol? s = symbol; s is not null and not INamespaceSymbol; s = s.ContainingSymbol)
@@ -194,6 +261,9 @@ internal static class Registrations
 /// <summary>All valid registrations of the compilation, and the diagnostics about the rest.</summary>
 internal sealed record Registry(EquatableArray<Registration> Entries, EquatableArray<DiagnosticInfo> Diagnostics)
 {
+    /// <summary>The types holding this assembly's public registrations, to export to referencing assemblies.</summary>
+    public IEnumerable<string> ExportedTypes => Entries.Where(e => e.Site is not null && e.IsPublic).Select(e => e.Method.Owner!).Distinct();
+
     /// <summary>The registered derivative methods of a function, or null when it has none.</summary>
     public DerivativeMethods? Find(string key)
     {

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>CompoundAssignment(x, y)</c>: returns its value and its directional derivative ∂CompoundAssignment/∂x·dx + ∂CompoundAssignment/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("CompoundAssignment", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) CompoundAssignmentJvp(double x, double y, double dx, double dy)
         {
             // line 36: double a = x;
@@ -42,6 +43,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>CompoundAssignment(x, y)</c>: returns its value and sets dx = dResult·∂CompoundAssignment/∂x, dy = dResult·∂CompoundAssignment/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("CompoundAssignment", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double CompoundAssignmentVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 36: double a = x;

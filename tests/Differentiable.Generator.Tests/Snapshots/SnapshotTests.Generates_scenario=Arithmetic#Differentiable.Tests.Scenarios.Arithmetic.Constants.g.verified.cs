@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Constants(r)</c>: returns its value and its directional derivative ∂Constants/∂r·dr along the tangent (dr).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Constants", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ConstantsJvp(double r, double dr)
         {
             // line 21: Half * Math.PI * r * r + Math.E
@@ -27,6 +28,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Constants(r)</c>: returns its value and sets dr = dResult·∂Constants/∂r (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Constants", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ConstantsVjp(double r, double dResult, out double dr)
         {
             // line 21: Half * Math.PI * r * r + Math.E

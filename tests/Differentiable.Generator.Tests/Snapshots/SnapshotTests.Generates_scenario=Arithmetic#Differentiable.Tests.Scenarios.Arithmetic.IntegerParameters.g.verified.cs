@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>IntegerParameters(x, n, square)</c>: returns its value and its directional derivative ∂IntegerParameters/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("IntegerParameters", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) IntegerParametersJvp(double x, int n, bool square, double dx)
         {
             // line 47: int m = n * 2 + 1;
@@ -43,6 +44,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>IntegerParameters(x, n, square)</c>: returns its value and sets dx = dResult·∂IntegerParameters/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("IntegerParameters", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double IntegerParametersVjp(double x, int n, bool square, double dResult, out double dx)
         {
             // line 47: int m = n * 2 + 1;

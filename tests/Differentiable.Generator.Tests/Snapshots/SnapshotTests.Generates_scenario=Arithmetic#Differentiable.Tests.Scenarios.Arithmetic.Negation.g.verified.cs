@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Negation(x)</c>: returns its value and its directional derivative ∂Negation/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Negation", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NegationJvp(double x, double dx)
         {
             // line 18: -x * -(x + 1)
@@ -29,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Negation(x)</c>: returns its value and sets dx = dResult·∂Negation/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Negation", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NegationVjp(double x, double dResult, out double dx)
         {
             // line 18: -x * -(x + 1)

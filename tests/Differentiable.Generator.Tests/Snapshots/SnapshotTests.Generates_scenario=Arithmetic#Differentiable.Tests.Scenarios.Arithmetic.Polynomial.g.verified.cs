@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Polynomial(x, y)</c>: returns its value and its directional derivative ∂Polynomial/∂x·dx + ∂Polynomial/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Polynomial", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PolynomialJvp(double x, double y, double dx, double dy)
         {
             // line 12: 3 * x * x * y - 2 * y * y + x - 7
@@ -37,6 +38,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Polynomial(x, y)</c>: returns its value and sets dx = dResult·∂Polynomial/∂x, dy = dResult·∂Polynomial/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Polynomial", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PolynomialVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 12: 3 * x * x * y - 2 * y * y + x - 7

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Quotient(x, y)</c>: returns its value and its directional derivative ∂Quotient/∂x·dx + ∂Quotient/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Quotient", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) QuotientJvp(double x, double y, double dx, double dy)
         {
             // line 15: (x - y) / (x * y + 4.0)
@@ -29,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Quotient(x, y)</c>: returns its value and sets dx = dResult·∂Quotient/∂x, dy = dResult·∂Quotient/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Quotient", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double QuotientVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 15: (x - y) / (x * y + 4.0)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Reassignment(x, y)</c>: returns its value and its directional derivative ∂Reassignment/∂x·dx + ∂Reassignment/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Reassignment", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ReassignmentJvp(double x, double y, double dx, double dy)
         {
             // line 26: double s = x * y;
@@ -37,6 +38,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Reassignment(x, y)</c>: returns its value and sets dx = dResult·∂Reassignment/∂x, dy = dResult·∂Reassignment/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Reassignment", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ReassignmentVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 26: double s = x * y;

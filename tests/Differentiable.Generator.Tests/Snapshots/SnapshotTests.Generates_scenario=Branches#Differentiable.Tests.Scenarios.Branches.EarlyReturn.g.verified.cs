@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>EarlyReturn(x, y)</c>: returns its value and its directional derivative ∂EarlyReturn/∂x·dx + ∂EarlyReturn/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("EarlyReturn", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) EarlyReturnJvp(double x, double y, double dx, double dy)
         {
             // line 51: x < 0
@@ -55,6 +56,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>EarlyReturn(x, y)</c>: returns its value and sets dx = dResult·∂EarlyReturn/∂x, dy = dResult·∂EarlyReturn/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("EarlyReturn", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double EarlyReturnVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             double result3 = 0.0;

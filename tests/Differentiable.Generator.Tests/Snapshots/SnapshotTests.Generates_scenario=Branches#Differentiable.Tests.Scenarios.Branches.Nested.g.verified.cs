@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Nested(x, y)</c>: returns its value and its directional derivative ∂Nested/∂x·dx + ∂Nested/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Nested", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NestedJvp(double x, double y, double dx, double dy)
         {
             // line 28: double a = x + y;
@@ -86,6 +87,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Nested(x, y)</c>: returns its value and sets dx = dResult·∂Nested/∂x, dy = dResult·∂Nested/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Nested", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NestedVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 28: double a = x + y;

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>OnlyThen(x)</c>: returns its value and its directional derivative ∂OnlyThen/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("OnlyThen", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) OnlyThenJvp(double x, double dx)
         {
             // line 76: double y = x;
@@ -44,6 +45,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>OnlyThen(x)</c>: returns its value and sets dx = dResult·∂OnlyThen/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("OnlyThen", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double OnlyThenVjp(double x, double dResult, out double dx)
         {
             // line 76: double y = x;

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Piecewise(x, y)</c>: returns its value and its directional derivative ∂Piecewise/∂x·dx + ∂Piecewise/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Piecewise", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PiecewiseJvp(double x, double y, double dx, double dy)
         {
             // line 13: x > y
@@ -49,6 +50,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Piecewise(x, y)</c>: returns its value and sets dx = dResult·∂Piecewise/∂x, dy = dResult·∂Piecewise/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Piecewise", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PiecewiseVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 13: x > y

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Ternary(x, y)</c>: returns its value and its directional derivative ∂Ternary/∂x·dx + ∂Ternary/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Ternary", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) TernaryJvp(double x, double y, double dx, double dy)
         {
             // line 69: double m = x > y ? x * 2 : y * y;
@@ -65,6 +66,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Ternary(x, y)</c>: returns its value and sets dx = dResult·∂Ternary/∂x, dy = dResult·∂Ternary/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Ternary", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double TernaryVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 69: double m = x > y ? x * 2 : y * y;

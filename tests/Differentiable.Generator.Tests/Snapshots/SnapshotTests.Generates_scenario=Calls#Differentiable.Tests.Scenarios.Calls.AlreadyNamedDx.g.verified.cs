@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and its directional derivative ∂AlreadyNamedDx/∂x·dx + ∂AlreadyNamedDx/∂dx·ddx along the tangent (dx, ddx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("AlreadyNamedDx", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) AlreadyNamedDxJvp(double x, double dx, double dx1, double ddx)
         {
             // line 20: x * dx + dx
@@ -25,6 +26,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and sets dx = dResult·∂AlreadyNamedDx/∂x, ddx = dResult·∂AlreadyNamedDx/∂dx (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("AlreadyNamedDx", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double AlreadyNamedDxVjp(double x, double dx, double dResult, out double dx1, out double ddx)
         {
             // line 20: x * dx + dx

@@ -13,6 +13,7 @@ namespace Differentiable.Tests.Scenarios
             /// Forward mode of <c>Cube(x)</c>: returns its value and its directional derivative ∂Cube/∂x·dx along the tangent (dx).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+            [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Jvp, 1)]
             internal static (double Value, double Tangent) CubeJvp(double x, double dx)
             {
                 // line 29: x * Square(x)
@@ -26,6 +27,7 @@ namespace Differentiable.Tests.Scenarios
             /// Reverse mode of <c>Cube(x)</c>: returns its value and sets dx = dResult·∂Cube/∂x (the vector-Jacobian product with the result's cotangent dResult).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+            [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Vjp, 1)]
             internal static double CubeVjp(double x, double dResult, out double dx)
             {
                 // line 29: x * Square(x)

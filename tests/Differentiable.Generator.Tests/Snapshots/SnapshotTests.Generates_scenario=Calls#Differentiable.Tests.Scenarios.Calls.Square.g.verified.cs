@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Square(x)</c>: returns its value and its directional derivative ∂Square/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Square", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SquareJvp(double x, double dx)
         {
             // line 10: x * x
@@ -23,6 +24,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Square(x)</c>: returns its value and sets dx = dResult·∂Square/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Square", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SquareVjp(double x, double dResult, out double dx)
         {
             // line 10: x * x

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>SumOfSquares(x, y)</c>: returns its value and its directional derivative ∂SumOfSquares/∂x·dx + ∂SumOfSquares/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SumOfSquaresJvp(double x, double y, double dx, double dy)
         {
             // line 13: Square(x) + Square(y) * CallsHelpers.Scale(y, 3)
@@ -28,6 +29,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>SumOfSquares(x, y)</c>: returns its value and sets dx = dResult·∂SumOfSquares/∂x, dy = dResult·∂SumOfSquares/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SumOfSquaresVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 13: Square(x) + Square(y) * CallsHelpers.Scale(y, 3)

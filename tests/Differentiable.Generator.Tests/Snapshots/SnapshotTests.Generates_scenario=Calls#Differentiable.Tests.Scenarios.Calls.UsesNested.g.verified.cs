@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>UsesNested(x)</c>: returns its value and its directional derivative ∂UsesNested/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UsesNested", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UsesNestedJvp(double x, double dx)
         {
             // line 16: Nested.Cube(x) - Square(x + 1)
@@ -27,6 +28,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>UsesNested(x)</c>: returns its value and sets dx = dResult·∂UsesNested/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UsesNested", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UsesNestedVjp(double x, double dResult, out double dx)
         {
             // line 16: Nested.Cube(x) - Square(x + 1)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>WithNoDerivative(x, weight)</c>: returns its value and its directional derivative ∂WithNoDerivative/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("WithNoDerivative", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) WithNoDerivativeJvp(double x, double weight, double dx)
         {
             // line 24: weight * x * x
@@ -25,6 +26,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>WithNoDerivative(x, weight)</c>: returns its value and sets dx = dResult·∂WithNoDerivative/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("WithNoDerivative", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double WithNoDerivativeVjp(double x, double weight, double dResult, out double dx)
         {
             // line 24: weight * x * x

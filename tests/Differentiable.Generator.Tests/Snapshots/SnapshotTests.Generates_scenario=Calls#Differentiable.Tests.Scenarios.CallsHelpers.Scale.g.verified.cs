@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Scale(v, times)</c>: returns its value and its directional derivative ∂Scale/∂v·dv along the tangent (dv).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scale", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ScaleJvp(double v, int times, double dv)
         {
             // line 37: v * times
@@ -24,6 +25,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Scale(v, times)</c>: returns its value and sets dv = dResult·∂Scale/∂v (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scale", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ScaleVjp(double v, int times, double dResult, out double dv)
         {
             // line 37: v * times

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Energy(x)</c>: returns its value and its directional derivative ∂Energy/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Energy", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) EnergyJvp(double x, double dx)
         {
             // line 49: 0.5 * stiffness * (x - Rest) * (x - Rest)
@@ -31,6 +32,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Energy(x)</c>: returns its value and sets dx = dResult·∂Energy/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Energy", global::Differentiable.DerivativeMode.Vjp, 1)]
         public double EnergyVjp(double x, double dResult, out double dx)
         {
             // line 49: 0.5 * stiffness * (x - Rest) * (x - Rest)

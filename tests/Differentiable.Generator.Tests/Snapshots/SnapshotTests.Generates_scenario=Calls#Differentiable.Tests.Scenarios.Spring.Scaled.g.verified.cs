@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Scaled(x, s)</c>: returns its value and its directional derivative ∂Scaled/∂x·dx + ∂Scaled/∂s·ds along the tangent (dx, ds).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) ScaledJvp(double x, double s, double dx, double ds)
         {
             // line 52: s * Energy(x) / (x + 2) + this.Energy(s)
@@ -31,6 +32,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Scaled(x, s)</c>: returns its value and sets dx = dResult·∂Scaled/∂x, ds = dResult·∂Scaled/∂s (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Vjp, 1)]
         public double ScaledVjp(double x, double s, double dResult, out double dx, out double ds)
         {
             // line 52: s * Energy(x) / (x + 2) + this.Energy(s)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>NormalCdf(x, mean, sigma)</c>: returns its value and its directional derivative ∂NormalCdf/∂x·dx + ∂NormalCdf/∂mean·dmean + ∂NormalCdf/∂sigma·dsigma along the tangent (dx, dmean, dsigma).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("NormalCdf", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NormalCdfJvp(double x, double mean, double sigma, double dx, double dmean, double dsigma)
         {
             // line 33: 0.5 * (1 + SpecialFunctions.Erf((x - mean) / (sigma * Math.Sqrt(2.0))))
@@ -33,6 +34,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>NormalCdf(x, mean, sigma)</c>: returns its value and sets dx = dResult·∂NormalCdf/∂x, dmean = dResult·∂NormalCdf/∂mean, dsigma = dResult·∂NormalCdf/∂sigma (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("NormalCdf", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NormalCdfVjp(double x, double mean, double sigma, double dResult, out double dx, out double dmean, out double dsigma)
         {
             // line 33: 0.5 * (1 + SpecialFunctions.Erf((x - mean) / (sigma * Math.Sqrt(2.0))))

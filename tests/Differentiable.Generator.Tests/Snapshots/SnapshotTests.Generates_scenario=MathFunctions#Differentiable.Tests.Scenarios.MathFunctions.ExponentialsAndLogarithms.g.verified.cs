@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>ExponentialsAndLogarithms(x, b)</c>: returns its value and its directional derivative ∂ExponentialsAndLogarithms/∂x·dx + ∂ExponentialsAndLogarithms/∂b·db along the tangent (dx, db).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ExponentialsAndLogarithms", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ExponentialsAndLogarithmsJvp(double x, double b, double dx, double db)
         {
             // line 20: Math.Exp(x) + Math.Log(x) + Math.Log(x, b) + Math.Log10(x) + Math.Log2(x)
@@ -39,6 +40,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>ExponentialsAndLogarithms(x, b)</c>: returns its value and sets dx = dResult·∂ExponentialsAndLogarithms/∂x, db = dResult·∂ExponentialsAndLogarithms/∂b (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ExponentialsAndLogarithms", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ExponentialsAndLogarithmsVjp(double x, double b, double dResult, out double dx, out double db)
         {
             // line 20: Math.Exp(x) + Math.Log(x) + Math.Log(x, b) + Math.Log10(x) + Math.Log2(x)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Hyperbolic(x)</c>: returns its value and its directional derivative ∂Hyperbolic/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Hyperbolic", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HyperbolicJvp(double x, double dx)
         {
             // line 16: Math.Sinh(x) * Math.Cosh(x / 2) + Math.Tanh(x)
@@ -33,6 +34,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Hyperbolic(x)</c>: returns its value and sets dx = dResult·∂Hyperbolic/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Hyperbolic", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HyperbolicVjp(double x, double dResult, out double dx)
         {
             // line 16: Math.Sinh(x) * Math.Cosh(x / 2) + Math.Tanh(x)

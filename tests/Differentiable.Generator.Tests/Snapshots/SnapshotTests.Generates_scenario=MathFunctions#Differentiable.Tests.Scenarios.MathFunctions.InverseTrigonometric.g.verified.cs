@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>InverseTrigonometric(x, y)</c>: returns its value and its directional derivative ∂InverseTrigonometric/∂x·dx + ∂InverseTrigonometric/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("InverseTrigonometric", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) InverseTrigonometricJvp(double x, double y, double dx, double dy)
         {
             // line 13: Math.Asin(x) + Math.Acos(x / 2) + Math.Atan(y) + Math.Atan2(y, x + 2)
@@ -39,6 +40,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>InverseTrigonometric(x, y)</c>: returns its value and sets dx = dResult·∂InverseTrigonometric/∂x, dy = dResult·∂InverseTrigonometric/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("InverseTrigonometric", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double InverseTrigonometricVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 13: Math.Asin(x) + Math.Acos(x / 2) + Math.Atan(y) + Math.Atan2(y, x + 2)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>NonSmooth(x, y, lo)</c>: returns its value and its directional derivative ∂NonSmooth/∂x·dx + ∂NonSmooth/∂y·dy + ∂NonSmooth/∂lo·dlo along the tangent (dx, dy, dlo).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("NonSmooth", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NonSmoothJvp(double x, double y, double lo, double dx, double dy, double dlo)
         {
             // line 30: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
@@ -44,6 +45,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>NonSmooth(x, y, lo)</c>: returns its value and sets dx = dResult·∂NonSmooth/∂x, dy = dResult·∂NonSmooth/∂y, dlo = dResult·∂NonSmooth/∂lo (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("NonSmooth", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NonSmoothVjp(double x, double y, double lo, double dResult, out double dx, out double dy, out double dlo)
         {
             // line 30: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y

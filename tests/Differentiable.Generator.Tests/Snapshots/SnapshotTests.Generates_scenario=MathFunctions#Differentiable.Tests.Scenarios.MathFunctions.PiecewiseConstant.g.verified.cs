@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>PiecewiseConstant(x)</c>: returns its value and its directional derivative ∂PiecewiseConstant/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("PiecewiseConstant", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PiecewiseConstantJvp(double x, double dx)
         {
             // line 34: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
@@ -37,6 +38,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>PiecewiseConstant(x)</c>: returns its value and sets dx = dResult·∂PiecewiseConstant/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("PiecewiseConstant", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PiecewiseConstantVjp(double x, double dResult, out double dx)
         {
             // line 34: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Powers(x, y)</c>: returns its value and its directional derivative ∂Powers/∂x·dx + ∂Powers/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Powers", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PowersJvp(double x, double y, double dx, double dy)
         {
             // line 26: Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y)
@@ -35,6 +36,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Powers(x, y)</c>: returns its value and sets dx = dResult·∂Powers/∂x, dy = dResult·∂Powers/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Powers", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PowersVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 26: Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Roots(x)</c>: returns its value and its directional derivative ∂Roots/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Roots", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RootsJvp(double x, double dx)
         {
             // line 23: Math.Sqrt(x) + Math.Cbrt(x)
@@ -27,6 +28,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Roots(x)</c>: returns its value and sets dx = dResult·∂Roots/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Roots", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RootsVjp(double x, double dResult, out double dx)
         {
             // line 23: Math.Sqrt(x) + Math.Cbrt(x)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>SquareOfNegative(x)</c>: returns its value and its directional derivative ∂SquareOfNegative/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquareOfNegative", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SquareOfNegativeJvp(double x, double dx)
         {
             // line 38: Math.Pow(x, 2.0)
@@ -23,6 +24,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>SquareOfNegative(x)</c>: returns its value and sets dx = dResult·∂SquareOfNegative/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquareOfNegative", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SquareOfNegativeVjp(double x, double dResult, out double dx)
         {
             // line 38: Math.Pow(x, 2.0)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Trigonometric(x)</c>: returns its value and its directional derivative ∂Trigonometric/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Trigonometric", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) TrigonometricJvp(double x, double dx)
         {
             // line 10: Math.Sin(x) + Math.Cos(2 * x) + Math.Tan(x / 3)
@@ -35,6 +36,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Trigonometric(x)</c>: returns its value and sets dx = dResult·∂Trigonometric/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Trigonometric", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double TrigonometricVjp(double x, double dResult, out double dx)
         {
             // line 10: Math.Sin(x) + Math.Cos(2 * x) + Math.Tan(x / 3)

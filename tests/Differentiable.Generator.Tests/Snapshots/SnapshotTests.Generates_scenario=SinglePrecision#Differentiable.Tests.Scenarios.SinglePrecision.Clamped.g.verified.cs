@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Clamped(x, lo)</c>: returns its value and its directional derivative ∂Clamped/∂x·dx + ∂Clamped/∂lo·dlo along the tangent (dx, dlo).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Clamped", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) ClampedJvp(float x, float lo, float dx, float dlo)
         {
             // line 24: Math.Clamp(x, lo, lo + 2f) + MathF.Max(x, 0f)
@@ -29,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Clamped(x, lo)</c>: returns its value and sets dx = dResult·∂Clamped/∂x, dlo = dResult·∂Clamped/∂lo (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Clamped", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float ClampedVjp(float x, float lo, float dResult, out float dx, out float dlo)
         {
             // line 24: Math.Clamp(x, lo, lo + 2f) + MathF.Max(x, 0f)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>FromIntegers(x, n, k)</c>: returns its value and its directional derivative ∂FromIntegers/∂x·dx along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("FromIntegers", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) FromIntegersJvp(double x, int n, long k, double dx)
         {
             // line 21: x * n + (double)k / (n + 1) + (float)x
@@ -35,6 +36,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>FromIntegers(x, n, k)</c>: returns its value and sets dx = dResult·∂FromIntegers/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("FromIntegers", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double FromIntegersVjp(double x, int n, long k, double dResult, out double dx)
         {
             // line 21: x * n + (double)k / (n + 1) + (float)x

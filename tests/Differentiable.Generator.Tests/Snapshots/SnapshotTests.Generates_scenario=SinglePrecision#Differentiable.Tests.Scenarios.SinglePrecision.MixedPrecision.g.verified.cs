@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>MixedPrecision(x, y)</c>: returns its value and its directional derivative ∂MixedPrecision/∂x·dx + ∂MixedPrecision/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("MixedPrecision", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) MixedPrecisionJvp(float x, double y, float dx, double dy)
         {
             // line 15: double wide = x * y;
@@ -41,6 +42,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>MixedPrecision(x, y)</c>: returns its value and sets dx = dResult·∂MixedPrecision/∂x, dy = dResult·∂MixedPrecision/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("MixedPrecision", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float MixedPrecisionVjp(float x, double y, float dResult, out float dx, out double dy)
         {
             // line 15: double wide = x * y;

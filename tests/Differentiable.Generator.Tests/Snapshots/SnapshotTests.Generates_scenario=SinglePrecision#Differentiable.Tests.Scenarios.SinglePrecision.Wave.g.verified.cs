@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Wave(x, y)</c>: returns its value and its directional derivative ∂Wave/∂x·dx + ∂Wave/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Wave", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) WaveJvp(float x, float y, float dx, float dy)
         {
             // line 10: MathF.Sin(x) * MathF.Exp(-y) + MathF.Sqrt(x * x + 1f) + Math.Abs(y)
@@ -41,6 +42,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Wave(x, y)</c>: returns its value and sets dx = dResult·∂Wave/∂x, dy = dResult·∂Wave/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Wave", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float WaveVjp(float x, float y, float dResult, out float dx, out float dy)
         {
             // line 10: MathF.Sin(x) * MathF.Exp(-y) + MathF.Sqrt(x * x + 1f) + Math.Abs(y)

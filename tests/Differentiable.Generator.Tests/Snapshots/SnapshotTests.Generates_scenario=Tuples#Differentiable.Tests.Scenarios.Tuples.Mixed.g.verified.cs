@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Mixed(x, n)</c>: returns its value and the tangent of each element along the tangent (dx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Mixed", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static ((double A, int Count, double B) Value, (double A, int Count, double B) Tangent) MixedJvp(double x, int n, double dx)
         {
             // line 13: (x * n, n + 1, Math.Sin(x))
@@ -26,6 +27,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Mixed(x, n)</c>: returns its value and sets dx = dResult·∂Mixed/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Mixed", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static (double A, int Count, double B) MixedVjp(double x, int n, (double A, int Count, double B) dResult, out double dx)
         {
             // line 13: (x * n, n + 1, Math.Sin(x))

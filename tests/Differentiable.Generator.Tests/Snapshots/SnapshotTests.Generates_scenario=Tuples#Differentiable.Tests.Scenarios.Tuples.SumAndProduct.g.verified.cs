@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>SumAndProduct(x, y)</c>: returns its value and the tangent of each element along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumAndProduct", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static ((double Sum, double Product) Value, (double Sum, double Product) Tangent) SumAndProductJvp(double x, double y, double dx, double dy)
         {
             // line 10: (x + y, x * y)
@@ -25,6 +26,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>SumAndProduct(x, y)</c>: returns its value and sets dx = dResult·∂SumAndProduct/∂x, dy = dResult·∂SumAndProduct/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumAndProduct", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static (double Sum, double Product) SumAndProductVjp(double x, double y, (double Sum, double Product) dResult, out double dx, out double dy)
         {
             // line 10: (x + y, x * y)

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>Swap(x, y)</c>: returns its value and the tangent of each element along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Swap", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static ((double, double) Value, (double, double) Tangent) SwapJvp(double x, double y, double dx, double dy)
         {
             // line 26: (x, y) = (y, x * 2);
@@ -28,6 +29,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>Swap(x, y)</c>: returns its value and sets dx = dResult·∂Swap/∂x, dy = dResult·∂Swap/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Swap", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static (double, double) SwapVjp(double x, double y, (double, double) dResult, out double dx, out double dy)
         {
             // line 26: (x, y) = (y, x * 2);

@@ -11,6 +11,7 @@ namespace Differentiable.Tests.Scenarios
         /// Forward mode of <c>UsesTuple(x, y)</c>: returns its value and its directional derivative ∂UsesTuple/∂x·dx + ∂UsesTuple/∂y·dy along the tangent (dx, dy).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UsesTuple", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UsesTupleJvp(double x, double y, double dx, double dy)
         {
             // line 18: var (s, p) = SumAndProduct(x, y);
@@ -32,6 +33,7 @@ namespace Differentiable.Tests.Scenarios
         /// Reverse mode of <c>UsesTuple(x, y)</c>: returns its value and sets dx = dResult·∂UsesTuple/∂x, dy = dResult·∂UsesTuple/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UsesTuple", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UsesTupleVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             // line 18: var (s, p) = SumAndProduct(x, y);
