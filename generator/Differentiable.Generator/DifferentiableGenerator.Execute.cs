@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Differentiable.Generator.Analysis;
 using Differentiable.Generator.Diagnostics;
@@ -29,27 +30,22 @@ public sealed partial class DifferentiableGenerator
             return new GeneratedFile(model.HintName, null, EquatableArray<DiagnosticInfo>.Empty); // reported once, see Initialize
         }
 
-        var diagnostics = new List<DiagnosticInfo>(model.Diagnostics);
-        if (model.Primal is null)
-        {
-            return new GeneratedFile(model.HintName, null, diagnostics.ToEquatableArray());
-        }
-
+        // What cannot be differentiated is reported by the analyzer (the same checker); the generator skips
+        // it and reports only its own failures.
+        var failures = new List<DiagnosticInfo>(model.Diagnostics.Where(d => d.Id == DiagnosticDescriptors.InternalError.Id));
         try
         {
-            IrFunction primal = Resolve(model.Primal, registry);
-            Checker.Result check = Checker.Check(primal, model.Name);
-            diagnostics.AddRange(check.Diagnostics);
-            if (!check.CanDifferentiate)
+            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name);
+            if (check.Primal is not { } primal)
             {
-                return new GeneratedFile(model.HintName, null, diagnostics.ToEquatableArray());
+                return new GeneratedFile(model.HintName, null, failures.ToEquatableArray());
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, model.Name + "Jvp") : null;
             IrFunction vjp = Adjoint.Apply(primal, model.Name + "Vjp");
             string source = Emitter.EmitFile(model, primal, jvp, vjp);
-            return new GeneratedFile(model.HintName, source, diagnostics.ToEquatableArray());
+            return new GeneratedFile(model.HintName, source, failures.ToEquatableArray());
         }
         catch (OperationCanceledException)
         {
@@ -57,18 +53,8 @@ public sealed partial class DifferentiableGenerator
         }
         catch (Exception exception)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, model.Location, model.Name, exception.Message));
-            return new GeneratedFile(model.HintName, null, diagnostics.ToEquatableArray());
+            failures.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, model.Location, model.Name, exception.Message));
+            return new GeneratedFile(model.HintName, null, failures.ToEquatableArray());
         }
     }
-
-    /// <summary>Gives calls to functions with registered derivatives their derivative methods.</summary>
-    internal static IrFunction Resolve(IrFunction primal, Registry registry) =>
-        primal with
-        {
-            Body = IrRewrite.MapExpressions(primal.Body, e =>
-                e is Call { Callee: MethodCallee { Derivatives: null } callee } call && registry.Find(callee.Key) is { } found
-                    ? call with { Callee = callee with { Derivatives = found } }
-                    : e),
-        };
 }

@@ -75,11 +75,6 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         });
         context.RegisterSourceOutput(registry, static (output, registry) =>
         {
-            foreach (var diagnostic in registry.Diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
             // Public registrations serve the assemblies that reference this one.
             string exported = string.Join(", ", registry.ExportedTypes.Select(t => $"typeof({t})"));
             if (exported.Length > 0)

@@ -42,7 +42,7 @@ public class CrossAssemblyTests
                 public static double F(double r) => {|DIFF0013:Lib.Shapes.Area(r)|} * 2;
             }
             """, LanguageVersion.CSharp14, library);
-        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Diagnostic diagnostic = Assert.Single(run.AnalyzerDiagnostics);
         string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains("version 0", message);
         Assert.Contains("reads version 1", message);

@@ -41,19 +41,24 @@ internal static partial class Markup
         return (source.ToString(), expected);
     }
 
-    /// <summary>Runs the generator on marked-up source and asserts its DIFF diagnostics are exactly the marked ones.</summary>
+    /// <summary>
+    /// Runs the generator and the analyzers on marked-up source, as a build does, and asserts their DIFF
+    /// diagnostics together are exactly the marked ones.
+    /// </summary>
     public static TestCompilation.Run VerifyDiagnostics(string markup, LanguageVersion version = LanguageVersion.CSharp14, params MetadataReference[] references)
     {
         var (source, expected) = Parse(markup);
-        TestCompilation.Run run = TestCompilation.RunGenerator(TestCompilation.Create(version, references, source));
-        var actual = run.GeneratorDiagnostics
+        Compilation input = TestCompilation.Create(version, references, source);
+        TestCompilation.Run run = TestCompilation.RunGenerator(input) with { AnalyzerDiagnostics = TestCompilation.Analyze(input) };
+        var reported = run.GeneratorDiagnostics.AddRange(run.AnalyzerDiagnostics);
+        var actual = reported
             .Select(d => (d.Id, d.Location.SourceSpan))
             .OrderBy(d => d.SourceSpan.Start).ThenBy(d => d.Id)
             .ToList();
         var wanted = expected.OrderBy(d => d.Span.Start).ThenBy(d => d.Id).ToList();
         Assert.True(
             wanted.SequenceEqual(actual),
-            $"expected:{Environment.NewLine}{Describe(source, wanted)}{Environment.NewLine}actual:{Environment.NewLine}{TestCompilation.Format(run.GeneratorDiagnostics)}");
+            $"expected:{Environment.NewLine}{Describe(source, wanted)}{Environment.NewLine}actual:{Environment.NewLine}{TestCompilation.Format(reported)}");
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS8785"); // the generator never throws
         return run;
     }

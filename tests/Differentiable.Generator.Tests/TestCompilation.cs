@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Differentiable.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Differentiable.Generator.Tests;
 
@@ -51,9 +52,18 @@ internal static class TestCompilation
     /// <summary>The result of one generator run: the compilation with generated sources, and all diagnostics.</summary>
     public sealed record Run(Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<(string HintName, string Source)> Sources)
     {
+        /// <summary>What the analyzers reported on the input, when they were run.</summary>
+        public ImmutableArray<Diagnostic> AnalyzerDiagnostics { get; init; } = [];
+
         public ImmutableArray<Diagnostic> CompilationDiagnostics =>
             Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
     }
+
+    /// <summary>What the analyzers report on the input (they skip generated code).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
+        compilation
+            .WithAnalyzers([new Differentiable.Analyzers.DifferentiableAnalyzer(), new Differentiable.Analyzers.NoDerivativeAnalyzer()])
+            .GetAnalyzerDiagnosticsAsync().Result;
 
     public static Run RunGenerator(Compilation compilation)
     {

@@ -83,7 +83,8 @@ internal static class Registrations
         return found.ToEquatableArray();
     }
 
-    private static RegistrationResult Parse(IMethodSymbol registration, AttributeData attribute, SourceSpan? site)
+    /// <summary>Reads one registration method (from source, with its <paramref name="site"/>, or from metadata).</summary>
+    internal static RegistrationResult Parse(IMethodSymbol registration, AttributeData attribute, SourceSpan? site)
     {
         string display = registration.ContainingType.Name + "." + registration.Name;
         RegistrationResult Invalid(string target, string why) =>
@@ -152,7 +153,13 @@ internal static class Registrations
     {
         var entries = new List<Registration>(referenced);
         var diagnostics = new List<DiagnosticInfo>();
-        foreach (RegistrationResult result in results)
+
+        // In source order, so the generator and the analyzer report the same registration as the second one.
+        static SourceSpan? Site(RegistrationResult r) => r.Registration?.Site ?? (r.Diagnostics.Count > 0 ? r.Diagnostics[0].Location : null);
+        var ordered = results
+            .OrderBy(r => Site(r)?.FilePath ?? string.Empty, System.StringComparer.Ordinal)
+            .ThenBy(r => Site(r)?.Span.Start ?? 0);
+        foreach (RegistrationResult result in ordered)
         {
             diagnostics.AddRange(result.Diagnostics);
             if (result.Registration is not { } registration)
@@ -263,6 +270,16 @@ internal sealed record Registry(EquatableArray<Registration> Entries, EquatableA
 {
     /// <summary>The types holding this assembly's public registrations, to export to referencing assemblies.</summary>
     public IEnumerable<string> ExportedTypes => Entries.Where(e => e.Site is not null && e.IsPublic).Select(e => e.Method.Owner!).Distinct();
+
+    /// <summary>Gives the calls to functions with registered derivatives their derivative methods.</summary>
+    public IrFunction Resolve(IrFunction primal) =>
+        primal with
+        {
+            Body = IrRewrite.MapExpressions(primal.Body, e =>
+                e is Call { Callee: MethodCallee { Derivatives: null } callee } call && Find(callee.Key) is { } found
+                    ? call with { Callee = callee with { Derivatives = found } }
+                    : e),
+        };
 
     /// <summary>The registered derivative methods of a function, or null when it has none.</summary>
     public DerivativeMethods? Find(string key)
