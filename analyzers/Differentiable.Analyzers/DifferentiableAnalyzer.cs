@@ -64,7 +64,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             var lowering = new List<DiagnosticInfo>();
             IrFunction? lowered = Lowerer.LowerMethod(context.SemanticModel, method, syntax, lowering, context.CancellationToken);
-            diagnostics = MethodCheck.Run(lowered, lowering, registry.Value, method.Name).Diagnostics;
+            diagnostics = MethodCheck.Run(lowered, lowering, registry.Value, method.Name, SourceSpan.From(syntax.Identifier.GetLocation())).Diagnostics;
         }
         catch (OperationCanceledException)
         {

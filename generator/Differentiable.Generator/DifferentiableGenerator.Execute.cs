@@ -35,7 +35,7 @@ public sealed partial class DifferentiableGenerator
         var failures = new List<DiagnosticInfo>(model.Diagnostics.Where(d => d.Id == DiagnosticDescriptors.InternalError.Id));
         try
         {
-            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name);
+            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name, model.Location);
             if (check.Primal is not { } primal)
             {
                 return new GeneratedFile(model.HintName, null, failures.ToEquatableArray());

@@ -41,4 +41,11 @@ public class BranchTests
         (x, v) => Branches.OnlyThenJvp(x[0], v[0]),
         (x, u) => (Branches.OnlyThenVjp(x[0], u, out double dx), [dx]),
         [1.0], [2.5], [-0.5]);
+
+    [Fact]
+    public void ConditionalInsideBranch_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => Branches.ConditionalInsideBranch(x[0], x[1]),
+        (x, v) => Branches.ConditionalInsideBranchJvp(x[0], x[1], v[0], v[1]),
+        (x, u) => (Branches.ConditionalInsideBranchVjp(x[0], x[1], u, out double dx, out double dy), [dx, dy]),
+        [0.5, 2.0], [0.5, 0.3], [-1.0, 2.0]);
 }

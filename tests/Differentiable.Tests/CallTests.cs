@@ -19,6 +19,16 @@ public class CallTests
         (x, u) => (Calls.UsesNestedVjp(x[0], u, out double dx), [dx]),
         [1.5], [-0.2]);
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(0)]
+    public void Recursion_ChainsThroughItsOwnDerivatives(int n) => DerivativeAssert.Scalar(
+        x => Calls.PowerBySquaring(x[0], n),
+        (x, v) => Calls.PowerBySquaringJvp(x[0], n, v[0]),
+        (x, u) => (Calls.PowerBySquaringVjp(x[0], n, u, out double dx), [dx]),
+        [1.3], [-0.7]);
+
     [Fact]
     public void AlreadyNamedDx_GetsSuffixedNames()
     {

@@ -69,4 +69,15 @@ public class MathFunctionTests
         Assert.Equal(-6.0, dx);
         Assert.Equal(-6.0, MathFunctions.SquareOfNegativeJvp(-3.0, 1.0).Tangent);
     }
+
+    [Fact]
+    public void NoDerivativeOf_StopsTheDerivative_InBothModes()
+    {
+        // x·y + y + (int)x with y and x held constant where wrapped: ∂/∂x = y, ∂/∂y = 1.
+        Assert.Equal(MathFunctions.StopGradient(1.5, 2.0), MathFunctions.StopGradientGradient(1.5, 2.0, out double dx, out double dy));
+        Assert.Equal(2.0, dx);
+        Assert.Equal(1.0, dy);
+        Assert.Equal(2.0, MathFunctions.StopGradientJvp(1.5, 2.0, 1, 0).Tangent);
+        Assert.Equal(1.0, MathFunctions.StopGradientJvp(1.5, 2.0, 0, 1).Tangent);
+    }
 }

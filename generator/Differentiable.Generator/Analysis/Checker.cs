@@ -3,6 +3,7 @@ using System.Linq;
 using Differentiable.Generator.Diagnostics;
 using Differentiable.Generator.Ir;
 using Differentiable.Generator.Model;
+using Differentiable.Generator.Rules;
 
 namespace Differentiable.Generator.Analysis;
 
@@ -15,10 +16,16 @@ internal static class Checker
 {
     public sealed record Result(EquatableArray<DiagnosticInfo> Diagnostics, bool CanDifferentiate, bool HasForwardMode);
 
-    public static Result Check(IrFunction function, string methodName)
+    public static Result Check(IrFunction function, string methodName, SourceSpan location)
     {
         var activity = Activity.Analyze(function);
         var diagnostics = new List<DiagnosticInfo>();
+        diagnostics.AddRange(ZeroDerivatives(function.Body, activity, methodName));
+        if (function.ReturnType.HasFloating && !Outputs(function.Body).SelectMany(IrWalk.DifferentiableReads).Any(activity.IsVaried))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResultIndependentOfParameters, location, methodName));
+        }
+
         bool canDifferentiate = true, hasForwardMode = true;
         foreach ((Binding target, Call call) in Calls(function.Body))
         {
@@ -47,6 +54,88 @@ internal static class Checker
 
         return new Result(diagnostics.ToEquatableArray(), canDifferentiate, hasForwardMode);
     }
+
+    /// <summary>DIFF0014: a varied value through an integer conversion or a rounding function loses its derivative.</summary>
+    private static IEnumerable<DiagnosticInfo> ZeroDerivatives(Block block, Activity activity, string methodName)
+    {
+        var reported = new HashSet<SourceSpan>();
+        foreach (Expr root in Expressions(block))
+        {
+            var stack = new Stack<Expr>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                Expr expr = stack.Pop();
+                (string? what, SourceSpan? site, Expr? operand) = expr switch
+                {
+                    Convert { Site: { } s, Type.IsFloating: false, Operand.Type.IsFloating: true } c => ($"The conversion to '{c.Type.CSharp}'", s, c.Operand),
+                    Call { Site: { } s, Callee: Primitive p, Arguments.Count: 1 } call when ScalarRules.IsPiecewiseConstant(p.Function) =>
+                        ("Math." + p.Function, s, call.Arguments[0]),
+                    _ => (null, null, null),
+                };
+                if (what is not null && operand is not null && ValueReads(operand).Any(activity.IsVaried) && reported.Add(site!))
+                {
+                    yield return DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeThroughRounding, site, what, methodName);
+                }
+
+                foreach (Expr child in Children(expr))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    /// <summary>The variables a value is computed from through floating operations (not through conditions).</summary>
+    private static IEnumerable<Variable> ValueReads(Expr expr) =>
+        expr is Ref r ? [r.Variable] : IrWalk.DifferentiableReads(expr);
+
+    private static IEnumerable<Expr> Children(Expr expr) => expr switch
+    {
+        Unary u => [u.Operand],
+        Binary b => [b.Left, b.Right],
+        Convert c => [c.Operand],
+        Conditional c => [c.Condition, c.WhenTrue, c.WhenFalse],
+        Call call => call.Arguments,
+        TupleExpr tuple => tuple.Elements,
+        Element element => [element.Tuple],
+        _ => [],
+    };
+
+    private static IEnumerable<Expr> Expressions(Block block)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Let let:
+                    yield return let.Value;
+                    break;
+                case Assign assign:
+                    yield return assign.Value;
+                    break;
+                case If branch:
+                    yield return branch.Condition;
+                    foreach (Expr e in Expressions(branch.Then).Concat(Expressions(branch.Else)))
+                    {
+                        yield return e;
+                    }
+
+                    break;
+                case Return { Value: { } value }:
+                    yield return value;
+                    break;
+            }
+        }
+    }
+
+    private static IEnumerable<Expr> Outputs(Block block) =>
+        block.Statements.SelectMany(s => s switch
+        {
+            Return { Value: { } value } => [value],
+            If branch => Outputs(branch.Then).Concat(Outputs(branch.Else)),
+            _ => [],
+        });
 
     private static IEnumerable<(Binding, Call)> Calls(Block block)
     {

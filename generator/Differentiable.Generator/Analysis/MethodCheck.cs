@@ -15,7 +15,7 @@ internal static class MethodCheck
     /// <summary>The resolved primal when the method can be differentiated (else null), and every diagnostic.</summary>
     public sealed record Result(IrFunction? Primal, EquatableArray<DiagnosticInfo> Diagnostics, bool HasForwardMode);
 
-    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string methodName)
+    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string methodName, SourceSpan location)
     {
         var diagnostics = new List<DiagnosticInfo>(loweringDiagnostics);
         if (lowered is null)
@@ -24,7 +24,7 @@ internal static class MethodCheck
         }
 
         IrFunction primal = registry.Resolve(lowered);
-        Checker.Result check = Checker.Check(primal, methodName);
+        Checker.Result check = Checker.Check(primal, methodName, location);
         diagnostics.AddRange(check.Diagnostics);
         return new Result(check.CanDifferentiate ? primal : null, diagnostics.ToEquatableArray(), check.HasForwardMode);
     }

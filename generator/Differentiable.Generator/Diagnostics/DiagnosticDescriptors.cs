@@ -81,11 +81,35 @@ internal static class DiagnosticDescriptors
         "Referenced derivatives were generated with another metadata version",
         "The derivatives of '{0}' in assembly '{1}' have generated-member metadata version {2}, but this generator reads version {3}; build '{1}' and this project with the same version of Differentiable");
 
+    public static readonly DiagnosticDescriptor DerivativeThroughRounding = Warning(
+        "DIFF0014",
+        "Derivative through an integer conversion or rounding is zero",
+        "{0} of a differentiable value has derivative zero, so no derivative flows through it in '{1}'; if that is intended, say so with NoDerivative.Of(...)");
+
+    public static readonly DiagnosticDescriptor ResultIndependentOfParameters = Warning(
+        "DIFF0015",
+        "The result does not depend on any differentiable parameter",
+        "The result of '{0}' does not depend on any differentiable parameter: all its derivatives are zero");
+
+    public static readonly DiagnosticDescriptor UnusedNoDerivativeParameter = new(
+        "DIFF0016",
+        "[NoDerivative] parameter is not used",
+        "Parameter '{0}' is marked [NoDerivative] but '{1}' never uses it",
+        Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        "DIFF0017",
+        "A generated member would clash with an existing member",
+        "'{0}' already declares '{1}' with the parameters the generated derivative of '{2}' would have; rename one of them");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All =
     [
         TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
         DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
-        NoDerivativeOnNonFloating, IncompatibleMetadata,
+        NoDerivativeOnNonFloating, IncompatibleMetadata, DerivativeThroughRounding, ResultIndependentOfParameters,
+        UnusedNoDerivativeParameter, GeneratedNameClash,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

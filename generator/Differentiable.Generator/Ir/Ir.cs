@@ -72,13 +72,14 @@ internal enum BinaryOp
 
 internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);
 
-/// <summary>A numeric conversion, such as <c>(double)f</c> or <c>(double)n</c>.</summary>
-internal sealed record Convert(IrType Type, Expr Operand) : Expr(Type);
+/// <summary>A numeric conversion, such as <c>(double)f</c> or <c>(int)x</c>; <see cref="Site"/> where the source has one.</summary>
+internal sealed record Convert(IrType Type, Expr Operand, SourceSpan? Site = null) : Expr(Type);
 
 /// <summary><c>Cond ? WhenTrue : WhenFalse</c>. Floating branches are atoms (Lowering turns others into an If).</summary>
 internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
 
-internal sealed record Call(Callee Callee, EquatableArray<Expr> Arguments, IrType Type) : Expr(Type);
+/// <summary>A call; <see cref="Site"/> is the call in the source, for diagnostics, where there is one.</summary>
+internal sealed record Call(Callee Callee, EquatableArray<Expr> Arguments, IrType Type, SourceSpan? Site = null) : Expr(Type);
 
 internal sealed record TupleExpr(EquatableArray<Expr> Elements, IrType Type) : Expr(Type);
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Differentiable.Generator.Rules;
 
 namespace Differentiable.Generator.Ir;
 
@@ -122,6 +123,8 @@ internal static class IrWalk
                 yield return c.WhenTrue;
                 yield return c.WhenFalse;
                 break;
+            case Call { Callee: Primitive { Function: MathFunction.NoDerivative } }:
+                break; // a stop-gradient: nothing flows through it
             case Call call when call.Type.HasFloating:
                 foreach (Expr argument in call.Arguments)
                 {

@@ -143,7 +143,9 @@ internal sealed partial class Lowerer
             }
         }
 
-        return Build.ConvertTo(target, source.IsFloating ? LowerAtom(conversion.Operand, env, output) : LowerTree(conversion.Operand, env));
+        return source.IsFloating && !target.IsFloating
+            ? new Ir.Convert(target, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))
+            : Build.ConvertTo(target, source.IsFloating ? LowerAtom(conversion.Operand, env, output) : LowerTree(conversion.Operand, env));
     }
 
     private Expr LowerBinary(IOperation operation, BinaryOperatorKind kind, Expr left, IOperation rightOperation, ITypeSymbol resultType, Env env, List<Stmt> output)
@@ -189,7 +191,7 @@ internal sealed partial class Lowerer
         if (ScalarRules.TryGetPrimitive(owner, target.Name, parameterTypes!, out MathFunction function))
         {
             var primitiveArguments = arguments.Select(Argument).ToEquatableArray();
-            return new Call(new Primitive(function, parameterTypes[0]!), primitiveArguments, ScalarRules.ResultType(function, parameterTypes[0]!));
+            return new Call(new Primitive(function, parameterTypes[0]!), primitiveArguments, ScalarRules.ResultType(function, parameterTypes[0]!), SourceSpan.From(invocation.Syntax));
         }
 
         bool sameType = SymbolEqualityComparer.Default.Equals(target.ContainingType, containingType);
@@ -354,8 +356,10 @@ internal sealed partial class Lowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
-            case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is not null:
-                return Build.ConvertTo(type, LowerTree(conversion.Operand, env));
+            case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:
+                return source.IsFloating && !type.IsFloating
+                    ? new Ir.Convert(type, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))
+                    : Build.ConvertTo(type, LowerTree(conversion.Operand, env));
             case IUnaryOperation { OperatorMethod: null } unary when type is not null:
                 return unary.OperatorKind switch
                 {

@@ -155,6 +155,12 @@ internal sealed partial class Lowerer
             return null;
         }
 
+        if (NameClash(method, parameters, returnType) is { } clash)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameClash, location, method.ContainingType.Name, clash, method.Name));
+            return null;
+        }
+
         if (model.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation body
             || (body.BlockBody ?? body.ExpressionBody) is not { } block)
         {
@@ -178,7 +184,62 @@ internal sealed partial class Lowerer
             return null;
         }
 
-        return new IrFunction(method.Name, parameters.ToEquatableArray(), returnType, new Block(statements.ToEquatableArray()));
+        var lowered = new Block(statements.ToEquatableArray());
+        var read = new HashSet<Variable>(IrWalk.Variables(lowered));
+        foreach (IParameterSymbol parameter in method.Parameters.Where(p => HasAttribute(p, NoDerivativeAttributeName)))
+        {
+            if (parameters.FirstOrDefault(p => p.Variable.Name == parameter.Name) is { } unused && !read.Contains(unused.Variable))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnusedNoDerivativeParameter, SourceSpan.From(parameter.Locations[0]), parameter.Name, method.Name));
+            }
+        }
+
+        return new IrFunction(method.Name, parameters.ToEquatableArray(), returnType, lowered);
+    }
+
+    /// <summary>
+    /// A member the user wrote with the name and parameter types of a member the generator will add
+    /// (<c>{M}Jvp</c>, <c>{M}Vjp</c>, <c>{M}Gradient</c>), as it would be displayed; null when there is none.
+    /// Members the generator wrote itself (marked GeneratedCode("Differentiable")) are not clashes.
+    /// </summary>
+    private static string? NameClash(IMethodSymbol method, List<Parameter> parameters, IrType returnType)
+    {
+        var primal = method.Parameters.Select(p => (p.Type, Out: false)).ToList();
+        var differentiable = method.Parameters.Where(p => parameters.Any(q => q.Variable.Name == p.Name && q.IsDifferentiable)).Select(p => p.Type).ToList();
+        var shapes = new List<(string Name, List<(ITypeSymbol Type, bool Out)> Parameters)>
+        {
+            (method.Name + "Jvp", [.. primal, .. differentiable.Select(t => (t, false))]),
+        };
+        var reverse = new List<(ITypeSymbol, bool)>(primal);
+        if (!method.ReturnsVoid)
+        {
+            reverse.Add((method.ReturnType, false));
+        }
+
+        shapes.Add((method.Name + "Vjp", [.. reverse, .. differentiable.Select(t => (t, true))]));
+        if (returnType.IsFloating)
+        {
+            shapes.Add((method.Name + "Gradient", [.. primal, .. differentiable.Select(t => (t, true))]));
+        }
+
+        foreach (var (name, shape) in shapes)
+        {
+            foreach (IMethodSymbol existing in method.ContainingType.GetMembers(name).OfType<IMethodSymbol>())
+            {
+                bool generated = existing.GetAttributes().Any(a =>
+                    a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+                    && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == "Differentiable");
+                if (!generated
+                    && existing.Parameters.Length == shape.Count
+                    && existing.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, shape[i].Type) && (p.RefKind == RefKind.Out) == shape[i].Out).All(x => x))
+                {
+                    return existing.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                }
+            }
+        }
+
+        return null;
     }
 
     // ------------------------------------------------------------ names

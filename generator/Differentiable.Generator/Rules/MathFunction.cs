@@ -29,4 +29,7 @@ internal enum MathFunction
     Ceiling,
     Round,
     Truncate,
+
+    /// <summary><c>Differentiable.NoDerivative.Of(x)</c>: x's value, derivative zero (a stop-gradient).</summary>
+    NoDerivative,
 }

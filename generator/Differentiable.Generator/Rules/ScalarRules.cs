@@ -54,6 +54,12 @@ internal static class ScalarRules
     public static bool TryGetPrimitive(string owner, string name, IReadOnlyList<IrType> parameterTypes, out MathFunction function)
     {
         function = default;
+        if (owner == "global::Differentiable.NoDerivative" && name == "Of" && parameterTypes.Count == 1 && parameterTypes[0].IsFloating)
+        {
+            function = MathFunction.NoDerivative;
+            return true;
+        }
+
         if (owner is not ("global::System.Math" or "global::System.MathF")
             || !Functions.TryGetValue(name, out var entry)
             || parameterTypes.Count == 0)
@@ -82,13 +88,18 @@ internal static class ScalarRules
 
     /// <summary>How a primitive is spelled in C# for the operand type (MathF has no Clamp).</summary>
     public static string Spelling(MathFunction function, IrType operandType) =>
-        operandType.Kind == ValueKind.Float && function != MathFunction.Clamp
+        function == MathFunction.NoDerivative ? "global::Differentiable.NoDerivative.Of"
+        : operandType.Kind == ValueKind.Float && function != MathFunction.Clamp
             ? "global::System.MathF." + function
             : "global::System.Math." + function;
 
     /// <summary>The result type of a primitive: the operand type, except <c>Sign</c>, which returns int.</summary>
     public static IrType ResultType(MathFunction function, IrType operandType) =>
         function == MathFunction.Sign ? IrType.Int : operandType;
+
+    /// <summary>The functions whose derivative is zero: a differentiable value through them loses its derivative.</summary>
+    public static bool IsPiecewiseConstant(MathFunction function) =>
+        function is MathFunction.Floor or MathFunction.Ceiling or MathFunction.Round or MathFunction.Truncate or MathFunction.Sign;
 
     /// <summary>
     /// The partial derivatives of <paramref name="value"/>, an operation whose floating operands are
@@ -229,7 +240,7 @@ internal static class ScalarRules
             }
 
             default:
-                // Sign, Floor, Ceiling, Round, Truncate: derivative 0 everywhere it exists.
+                // Sign, Floor, Ceiling, Round, Truncate: derivative 0 everywhere it exists; NoDerivative.Of: 0 by intent.
                 return [];
         }
     }

@@ -104,6 +104,9 @@ internal sealed class Adjoint : DerivativeTransform
         {
             switch (statement)
             {
+                case Declare declare when insideBranch:
+                    hoisted.Add(declare); // as for a Let: the reverse sweep, outside the branch, may read it
+                    break;
                 case Let let when insideBranch:
                     // Declared before the branches so the reverse sweep, outside them, can read it.
                     foreach (Variable v in IrWalk.Targets(let.Target))

@@ -95,6 +95,7 @@ namespace Differentiable.Tests.Scenarios
             // line 29: x > 0
             double a_6 = 0.0;
             // line 31: y > 0
+            double a_3 = 0.0;
             bool branch1 = false;
             // line 33: a = a * x * y;
             double t = 0.0;
@@ -103,6 +104,7 @@ namespace Differentiable.Tests.Scenarios
             double t1 = 0.0;
             double a_2 = 0.0;
             // line 40: !(y < 1) && x > -2
+            double a_5 = 0.0;
             bool branch2 = false;
             // line 42: a = Math.Exp(a);
             double a_4 = 0.0;
@@ -111,7 +113,6 @@ namespace Differentiable.Tests.Scenarios
             if (branch)
             {
                 // line 31: y > 0
-                double a_3 = 0.0;
                 branch1 = y > 0.0;
                 if (branch1)
                 {
@@ -136,7 +137,6 @@ namespace Differentiable.Tests.Scenarios
             else
             {
                 // line 40: !(y < 1) && x > -2
-                double a_5 = 0.0;
                 branch2 = !(y < 1.0) && x > -2.0;
                 if (branch2)
                 {

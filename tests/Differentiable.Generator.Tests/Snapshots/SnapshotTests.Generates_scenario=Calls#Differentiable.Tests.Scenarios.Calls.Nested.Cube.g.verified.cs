@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
             [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Jvp, 1)]
             internal static (double Value, double Tangent) CubeJvp(double x, double dx)
             {
-                // line 29: x * Square(x)
+                // line 42: x * Square(x)
                 var (t, dt) = global::Differentiable.Tests.Scenarios.Calls.SquareJvp(x, dx);
                 double result = x * t;
                 double dresult = t * dx + x * dt;
@@ -30,13 +30,13 @@ namespace Differentiable.Tests.Scenarios
             [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Vjp, 1)]
             internal static double CubeVjp(double x, double dResult, out double dx)
             {
-                // line 29: x * Square(x)
+                // line 42: x * Square(x)
                 double t = global::Differentiable.Tests.Scenarios.Calls.Square(x);
                 double result = x * t;
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 29: x * Square(x)
+                // line 42: x * Square(x)
                 dx = t * dresult;
                 double dt = x * dresult;
                 global::Differentiable.Tests.Scenarios.Calls.SquareVjp(x, dt, out double dx_x);

@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scale", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ScaleJvp(double v, int times, double dv)
         {
-            // line 37: v * times
+            // line 50: v * times
             double t = (double)times;
             double result = v * t;
             double dresult = t * dv;
@@ -28,13 +28,13 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scale", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ScaleVjp(double v, int times, double dResult, out double dv)
         {
-            // line 37: v * times
+            // line 50: v * times
             double t = (double)times;
             double result = v * t;
 
             // reverse sweep
             double dresult = dResult;
-            // line 37: v * times
+            // line 50: v * times
             dv = t * dresult;
             return result;
         }

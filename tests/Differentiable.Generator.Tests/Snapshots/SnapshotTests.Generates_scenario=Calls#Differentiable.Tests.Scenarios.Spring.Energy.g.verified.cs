@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Energy", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) EnergyJvp(double x, double dx)
         {
-            // line 49: 0.5 * stiffness * (x - Rest) * (x - Rest)
+            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
             double t = this.stiffness;
             double t1 = 0.5 * t;
             double t2 = x - 1.0;
@@ -35,7 +35,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Energy", global::Differentiable.DerivativeMode.Vjp, 1)]
         public double EnergyVjp(double x, double dResult, out double dx)
         {
-            // line 49: 0.5 * stiffness * (x - Rest) * (x - Rest)
+            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
             double t = this.stiffness;
             double t1 = 0.5 * t;
             double t2 = x - 1.0;
@@ -45,7 +45,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 49: 0.5 * stiffness * (x - Rest) * (x - Rest)
+            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
             double dt3 = t4 * dresult;
             double dt4 = t3 * dresult;
             dx = dt4;

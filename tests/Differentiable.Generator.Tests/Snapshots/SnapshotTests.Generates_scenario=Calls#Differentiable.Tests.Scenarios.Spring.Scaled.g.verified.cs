@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) ScaledJvp(double x, double s, double dx, double ds)
         {
-            // line 52: s * Energy(x) / (x + 2) + this.Energy(s)
+            // line 65: s * Energy(x) / (x + 2) + this.Energy(s)
             var (t, dt) = EnergyJvp(x, dx);
             double t1 = s * t;
             double dt1 = t * ds + s * dt;
@@ -35,7 +35,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Vjp, 1)]
         public double ScaledVjp(double x, double s, double dResult, out double dx, out double ds)
         {
-            // line 52: s * Energy(x) / (x + 2) + this.Energy(s)
+            // line 65: s * Energy(x) / (x + 2) + this.Energy(s)
             double t = Energy(x);
             double t1 = s * t;
             double t2 = x + 2.0;
@@ -45,7 +45,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 52: s * Energy(x) / (x + 2) + this.Energy(s)
+            // line 65: s * Energy(x) / (x + 2) + this.Energy(s)
             double dt3 = dresult;
             double dt4 = dresult;
             this.EnergyVjp(s, dt4, out double ds_x);

@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NonSmooth", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NonSmoothJvp(double x, double y, double lo, double dx, double dy, double dlo)
         {
-            // line 30: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
+            // line 32: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
             double t = global::System.Math.Abs(x);
             double dt = (x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : 0.0) * dx;
             double t1 = global::System.Math.Max(x, y);
@@ -48,7 +48,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NonSmooth", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NonSmoothVjp(double x, double y, double lo, double dResult, out double dx, out double dy, out double dlo)
         {
-            // line 30: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
+            // line 32: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
             double t = global::System.Math.Abs(x);
             double t1 = global::System.Math.Max(x, y);
             double t2 = t + t1;
@@ -64,7 +64,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 30: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
+            // line 32: Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y
             double dt8 = dresult;
             double dt10 = dresult;
             dy = t9 * dt10;

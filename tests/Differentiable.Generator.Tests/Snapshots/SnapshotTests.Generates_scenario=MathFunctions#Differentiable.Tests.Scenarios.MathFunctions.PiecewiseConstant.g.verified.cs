@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("PiecewiseConstant", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PiecewiseConstantJvp(double x, double dx)
         {
-            // line 34: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
+            // line 36: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
             double t = global::System.Math.Floor(x);
             double dt = 0.0;
             double t1 = global::System.Math.Ceiling(x);
@@ -41,7 +41,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("PiecewiseConstant", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PiecewiseConstantVjp(double x, double dResult, out double dx)
         {
-            // line 34: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
+            // line 36: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
             double t = global::System.Math.Floor(x);
             double t1 = global::System.Math.Ceiling(x);
             double t2 = t + t1;
@@ -53,7 +53,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 34: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
+            // line 36: Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x
             double dt6 = dresult;
             dx = dresult;
             double dt4 = dt6;

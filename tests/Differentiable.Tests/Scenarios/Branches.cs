@@ -81,4 +81,17 @@ public static partial class Branches
 
         return y;
     }
+
+    /// <summary>A conditional inside a returning branch whose value the reverse sweep reads (m · m).</summary>
+    [Differentiable]
+    public static double ConditionalInsideBranch(double x, double y)
+    {
+        if (x > 0)
+        {
+            double m = y > 1 ? y * x : x;
+            return m * m;
+        }
+
+        return x * y;
+    }
 }

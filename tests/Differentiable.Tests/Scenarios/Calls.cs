@@ -23,6 +23,19 @@ public static partial class Calls
     [Differentiable]
     public static double WithNoDerivative(double x, [NoDerivative] double weight) => weight * x * x;
 
+    /// <summary>Recursion through the generated derivatives: x^n by squaring.</summary>
+    [Differentiable]
+    public static double PowerBySquaring(double x, int n)
+    {
+        if (n == 0)
+        {
+            return 1;
+        }
+
+        double half = PowerBySquaring(x, n / 2);
+        return n % 2 == 0 ? half * half : half * half * x;
+    }
+
     public static partial class Nested
     {
         [Differentiable]

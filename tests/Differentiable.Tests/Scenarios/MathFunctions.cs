@@ -25,6 +25,8 @@ public static partial class MathFunctions
     [Differentiable]
     public static double Powers(double x, double y) => Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y);
 
+    // These two test zero derivatives through Sign, Floor, Ceiling, Round and Truncate on purpose.
+#pragma warning disable DIFF0014
     [Differentiable]
     public static double NonSmooth(double x, double y, double lo) =>
         Math.Abs(x) + Math.Max(x, y) + Math.Min(x, 2 * y) + Math.Clamp(y, lo, lo + 1) + Math.Sign(x) * y;
@@ -32,6 +34,11 @@ public static partial class MathFunctions
     [Differentiable]
     public static double PiecewiseConstant(double x) =>
         Math.Floor(x) + Math.Ceiling(x) + Math.Round(x) + Math.Truncate(x) + x;
+#pragma warning restore DIFF0014
+
+    /// <summary>y's value scales x, but no derivative flows through NoDerivative.Of(y): ∂/∂y is 1, not x + 1.</summary>
+    [Differentiable]
+    public static double StopGradient(double x, double y) => x * NoDerivative.Of(y) + y + (int)NoDerivative.Of(x);
 
     /// <summary>Pow with a constant exponent at a negative base: the exponent's rule (x^y · ln x) must not run.</summary>
     [Differentiable]
