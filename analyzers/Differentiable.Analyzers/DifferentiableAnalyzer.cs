@@ -28,7 +28,9 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = DiagnosticDescriptors.All
-        .Where(d => d != DiagnosticDescriptors.LanguageVersionTooLow && d != DiagnosticDescriptors.NoDerivativeOnNonFloating)
+        .Where(d => d != DiagnosticDescriptors.LanguageVersionTooLow // the generator reports it, once per project
+            && d != DiagnosticDescriptors.InternalError // the generator reports its failures
+            && d != DiagnosticDescriptors.NoDerivativeOnNonFloating) // NoDerivativeAnalyzer
         .ToImmutableArray();
 
     /// <inheritdoc/>
@@ -70,9 +72,11 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             throw;
         }
-        catch (Exception exception)
+        catch (Exception)
         {
-            diagnostics = [DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, SourceSpan.From(syntax.Identifier.GetLocation()), method.Name, exception.Message)];
+            // The generator runs the same checker, fails the same way, and reports it on the method (DIFF0009):
+            // reporting it here too would show the user every failure twice.
+            return;
         }
 
         foreach (DiagnosticInfo diagnostic in diagnostics)

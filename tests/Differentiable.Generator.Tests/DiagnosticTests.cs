@@ -184,4 +184,98 @@ public class DiagnosticTests
             Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DIFF0009");
         }
     }
+
+    [Fact]
+    public void FailureOnOneMethod_IsReportedOnIt_AndOtherMethodsStillGenerate()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double {|DIFF0009:DifferentiableFaultInjectionForTests|}(double x) => x * x;
+
+                [Differentiable]
+                public static double Healthy(double x) => x * x * x;
+            }
+            """);
+        Assert.Equal("Model.Healthy.g.cs", Assert.Single(run.Sources).HintName);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void DifferentiableValueIntoIntegerConversionOrRounding_IsAWarning_ButConditionsAreNot()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    int steps = {|DIFF0014:(int)(x * 10)|};
+                    double snapped = {|DIFF0014:Math.Round(y)|} + Math.Floor(NoDerivative.Of(y));
+                    if (Math.Floor(x) > 2)
+                    {
+                        return x * steps + snapped;
+                    }
+
+                    return x * y + steps;
+                }
+            }
+            """);
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void ResultIndependentOfDifferentiableParameters_IsAWarning() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double {|DIFF0015:F|}(double x, int n) => n * 2.0;
+
+            [Differentiable]
+            public static double {|DIFF0015:G|}([NoDerivative] double w) => w * w;
+        }
+        """);
+
+    [Fact]
+    public void UnusedNoDerivativeParameter_IsInfo() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double F(double x, [NoDerivative] double {|DIFF0016:unused|}, [NoDerivative] double used) => x * used;
+        }
+        """);
+
+    [Fact]
+    public void NoDerivativeOnNonFloatingParameter_IsInfo() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double F(double x, [{|DIFF0012:NoDerivative|}] int n) => x * n;
+        }
+        """);
+
+    [Fact]
+    public void MemberWithTheNameAndParametersOfAGeneratedOne_IsAnError_ButOverloadsAreNot()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double {|DIFF0017:F|}(double x) => x * x;
+
+                public static double FGradient(double x, out double dx)
+                {
+                    dx = 2 * x;
+                    return x * x;
+                }
+
+                [Differentiable]
+                public static double G(double x) => x * x;
+
+                public static double GGradient(double[] x) => x.Length; // a different overload: fine
+            }
+            """);
+        Assert.Equal("Model.G.g.cs", Assert.Single(run.Sources).HintName);
+    }
 }

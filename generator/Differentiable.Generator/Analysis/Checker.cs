@@ -55,7 +55,10 @@ internal static class Checker
         return new Result(diagnostics.ToEquatableArray(), canDifferentiate, hasForwardMode);
     }
 
-    /// <summary>DIFF0014: a varied value through an integer conversion or a rounding function loses its derivative.</summary>
+    /// <summary>
+    /// DIFF0014: a varied value through an integer conversion or a rounding function loses its derivative.
+    /// Conditions and bool values are not checked: there rounding only chooses a branch.
+    /// </summary>
     private static IEnumerable<DiagnosticInfo> ZeroDerivatives(Block block, Activity activity, string methodName)
     {
         var reported = new HashSet<SourceSpan>();
@@ -95,7 +98,7 @@ internal static class Checker
         Unary u => [u.Operand],
         Binary b => [b.Left, b.Right],
         Convert c => [c.Operand],
-        Conditional c => [c.Condition, c.WhenTrue, c.WhenFalse],
+        Conditional c => [c.WhenTrue, c.WhenFalse], // a condition only chooses a branch
         Call call => call.Arguments,
         TupleExpr tuple => tuple.Elements,
         Element element => [element.Tuple],
@@ -108,14 +111,13 @@ internal static class Checker
         {
             switch (statement)
             {
-                case Let let:
+                case Let let when let.Value.Type.Kind != ValueKind.Boolean:
                     yield return let.Value;
                     break;
-                case Assign assign:
+                case Assign assign when assign.Value.Type.Kind != ValueKind.Boolean:
                     yield return assign.Value;
                     break;
-                case If branch:
-                    yield return branch.Condition;
+                case If branch: // its condition only chooses a branch: rounding there loses no derivative
                     foreach (Expr e in Expressions(branch.Then).Concat(Expressions(branch.Else)))
                     {
                         yield return e;

@@ -58,7 +58,7 @@ internal sealed partial class Lowerer
                 return new Ref(target);
             }
 
-            case ITupleOperation tuple when type is not null:
+            case ITupleOperation tuple when type is not null && tuple.Elements.Length == type.Elements.Count:
             {
                 var elements = tuple.Elements.Select((e, i) => Build.ConvertTo(type.Elements[i], LowerAtom(e, env, output)));
                 return new TupleExpr(elements.ToEquatableArray(), type);
@@ -112,6 +112,11 @@ internal sealed partial class Lowerer
     private Expr LowerConversion(IConversionOperation conversion, Env env, List<Stmt> output)
     {
         IrType? target = conversion.Type is null ? null : TypeOf(conversion.Type);
+        if (!conversion.Conversion.Exists)
+        {
+            return Unsupported(conversion, "Code with errors");
+        }
+
         if (conversion.OperatorMethod is not null || target is null)
         {
             return Unsupported(conversion, $"A conversion to '{conversion.Type?.ToDisplayString()}'");
@@ -119,6 +124,11 @@ internal sealed partial class Lowerer
 
         if (conversion.Operand is ITupleOperation tuple && target.Kind == ValueKind.Tuple)
         {
+            if (tuple.Elements.Length != target.Elements.Count)
+            {
+                return Unsupported(conversion, "Code with errors");
+            }
+
             var elements = tuple.Elements.Select((e, i) => Build.ConvertTo(target.Elements[i], LowerAtom(e, env, output)));
             return new TupleExpr(elements.ToEquatableArray(), target);
         }

@@ -36,6 +36,9 @@ internal sealed partial class Lowerer
     /// </summary>
     internal const int GeneratedMetadataVersion = 1;
 
+    /// <summary>A method of this name makes lowering throw, so tests can show a failure stays on its method.</summary>
+    internal const string FaultInjectionMethodName = "DifferentiableFaultInjectionForTests";
+
     private readonly IMethodSymbol method;
     private readonly CancellationToken cancellationToken;
     private readonly NameScope names;
@@ -93,6 +96,11 @@ internal sealed partial class Lowerer
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
+        if (method.Name == FaultInjectionMethodName)
+        {
+            throw new InvalidOperationException("fault injected by a test"); // proves failures stay contained (DIFF0009)
+        }
+
         for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
         {
             foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
@@ -343,7 +351,7 @@ internal sealed partial class Lowerer
         method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name + "("
         + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
 
-    private static string HintName(IMethodSymbol method)
+    internal static string HintName(IMethodSymbol method)
     {
         string type = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
             .Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}');
