@@ -13,6 +13,12 @@ internal static class DiagnosticDescriptors
 {
     private const string Category = "Differentiable";
 
+    /// <summary>
+    /// Where each diagnostic's page lives: docs/diagnostics/{id}.md in the repository (a wrong and a right
+    /// example, and how to fix it). Set to the published repository's address when there is one.
+    /// </summary>
+    private const string HelpLinkRoot = "docs/diagnostics/";
+
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(
         "DIFF0001",
         "The type of a [Differentiable] method must be partial",
@@ -74,7 +80,8 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' is of type '{1}', which is never differentiated; [NoDerivative] has no effect",
         Category,
         DiagnosticSeverity.Info,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkRoot + "DIFF0012.md");
 
     public static readonly DiagnosticDescriptor IncompatibleMetadata = Error(
         "DIFF0013",
@@ -97,7 +104,8 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' is marked [NoDerivative] but '{1}' never uses it",
         Category,
         DiagnosticSeverity.Info,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkRoot + "DIFF0016.md");
 
     public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
         "DIFF0017",
@@ -117,8 +125,8 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkRoot + id + ".md");
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkRoot + id + ".md");
 }
