@@ -38,8 +38,13 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         var languageVersion = context.ParseOptionsProvider
             .Select(static (options, _) => ((CSharpParseOptions)options).LanguageVersion);
 
+        // Generation needs only what resolves calls: not where registrations are, nor their diagnostics,
+        // so moving a [DerivativeOf] method does not re-run every method.
+        var resolution = registry
+            .Select(static (registry, _) => registry.ForResolution())
+            .WithTrackingName(TrackingNames.Resolution);
         var generated = methods
-            .Combine(registry)
+            .Combine(resolution)
             .Combine(languageVersion)
             .Select(static (input, token) => Execute(input.Left.Left, input.Left.Right, input.Right, token))
             .WithTrackingName(TrackingNames.Generated);

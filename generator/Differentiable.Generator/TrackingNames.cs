@@ -12,6 +12,9 @@ public static class TrackingNames
     /// <summary>The compilation's derivative registry.</summary>
     public const string Registry = nameof(Registry);
 
+    /// <summary>The registry without source positions or diagnostics: what resolving calls needs.</summary>
+    public const string Resolution = nameof(Resolution);
+
     /// <summary>One lowered model per [Differentiable] method.</summary>
     public const string Lowered = nameof(Lowered);
 

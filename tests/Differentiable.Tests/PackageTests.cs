@@ -24,6 +24,7 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Assert.Contains("lib/net8.0/Differentiable.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Differentiable.Generator.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/Differentiable.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Differentiable.CodeFixes.dll", entries);
         Assert.Contains("build/Differentiable.targets", entries);
         Assert.Contains("buildTransitive/Differentiable.targets", entries);
         Assert.Contains("README.md", entries);

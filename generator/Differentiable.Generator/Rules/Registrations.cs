@@ -271,6 +271,10 @@ internal sealed record Registry(EquatableArray<Registration> Entries, EquatableA
     /// <summary>The types holding this assembly's public registrations, to export to referencing assemblies.</summary>
     public IEnumerable<string> ExportedTypes => Entries.Where(e => e.Site is not null && e.IsPublic).Select(e => e.Method.Owner!).Distinct();
 
+    /// <summary>The registry as call resolution sees it: entries without their source positions, no diagnostics.</summary>
+    public Registry ForResolution() =>
+        new(Entries.Select(e => e with { Site = null, IsPublic = false }).ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
+
     /// <summary>Gives the calls to functions with registered derivatives their derivative methods.</summary>
     public IrFunction Resolve(IrFunction primal) =>
         primal with

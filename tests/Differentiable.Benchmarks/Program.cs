@@ -1,0 +1,53 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace Differentiable.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks BenchmarkSwitcher selects (<c>--filter</c>, <c>--list flat</c>, or interactively).
+/// <c>--quick</c> trades precision for time: a short job, for a first look in about a minute per four benchmarks.
+/// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Compiler*'</code>
+/// <c>--validate</c> only checks that the benchmark inputs generate and analyze cleanly;
+/// <c>--profile-steps</c> prints where a warm generator run spends its time, by pipeline step.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args.Contains("--validate"))
+        {
+            Compiler.LargeInput.Validate();
+            Console.WriteLine($"The compiler benchmarks' input is valid: {Compiler.LargeInput.MethodCount} methods generated, no diagnostics.");
+            return;
+        }
+
+        if (args.Contains("--profile-steps"))
+        {
+            Compiler.StepProfile.Run();
+            return;
+        }
+
+        bool quick = args.Contains("--quick");
+        string[] rest = args.Where(a => a != "--quick").ToArray();
+
+        IConfig config = DefaultConfig.Instance.AddColumn(StatisticColumn.Median);
+        if (quick)
+        {
+            config = config.AddJob(Job.ShortRun
+                .WithWarmupCount(5)
+                .WithIterationCount(7)
+                .WithLaunchCount(1)
+                // Roslyn is large and not precompiled here: without these, its code is still being tiered up
+                // (tier 0 → instrumented → tier 1) during the few iterations a short job runs, and the times fall
+                // iteration by iteration. Without dynamic PGO the steady state is reached at once, but is slower
+                // (some 10-30% on the generator) than the default job's, which keeps PGO and warms up adaptively.
+                .WithEnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0")
+                .WithEnvironmentVariable("DOTNET_TieredPGO", "0")
+                .WithId("Quick"));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+    }
+}
