@@ -6,7 +6,7 @@ namespace Differentiable.Generator.Tests;
 /// <summary>What the generator cannot differentiate is reported on the exact construct, and the method is skipped.</summary>
 public class DiagnosticTests
 {
-    private const string Usings = "using System;\nusing Differentiable;\n";
+    private const string Usings = "using System;\nusing System.Linq;\nusing Differentiable;\n";
 
     [Fact]
     public void TypeNotPartial_IsReportedOnTheType()
@@ -46,12 +46,17 @@ public class DiagnosticTests
     [InlineData("dynamic d = {|DIFF0002:x|};")]
     [InlineData("{|DIFF0002:switch (n) { case 1: x = x * 2; break; }|}")]
     [InlineData("x = {|DIFF0002:x % 2.0|};")]
+    [InlineData("{|DIFF0002:goto done;|} done: x = x * 2;")]
+    [InlineData("{|DIFF0002:double Twice(double v) => v * 2;|}")]
+    [InlineData("var query = {|DIFF0002:from v in Values select v * x|};")]
+    [InlineData("{|DIFF0002:using (var d = new System.IO.MemoryStream()) { x = x * 2; }|}")]
     public void UnsupportedStatement_IsReportedOnTheConstruct(string statement)
     {
         var run = Markup.VerifyDiagnostics(Usings + $$"""
             public static partial class Model
             {
                 private static readonly object Gate = new();
+                private static readonly double[] Values = [1.0, 2.0];
                 private static double Counter;
 
                 [Differentiable]
@@ -278,4 +283,17 @@ public class DiagnosticTests
             """);
         Assert.Equal("Model.G.g.cs", Assert.Single(run.Sources).HintName);
     }
+
+    [Fact]
+    public void AsyncMethod_IsReportedOnTheMethod() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static async System.Threading.Tasks.Task<double> {|DIFF0002:F|}(double x)
+            {
+                await System.Threading.Tasks.Task.Yield();
+                return x * x;
+            }
+        }
+        """);
 }
