@@ -25,7 +25,7 @@ namespace Differentiable.CodeFixes;
 /// throw <see cref="System.NotImplementedException"/> where the derivative is to be written.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DerivativeStubCodeFixProvider)), Shared]
-public sealed class DerivativeStubCodeFixProvider : CodeFixProvider
+public sealed class DerivativeStubCodeFixProvider : DifferentiableCodeFixProvider
 {
     /// <summary>The equivalence key of the fix.</summary>
     public const string EquivalenceKey = "DIFF0003.AddDerivativeStub";
@@ -37,34 +37,24 @@ public sealed class DerivativeStubCodeFixProvider : CodeFixProvider
     public override FixAllProvider? GetFixAllProvider() => null;
 
     /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan) is not { } call
+            || model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol callee
+            || !CanRegister(callee, model.Compilation))
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan) is not { } call
-                || model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol callee
-                || !CanRegister(callee, model.Compilation))
-            {
-                continue;
-            }
-
-            // "'M (reverse mode)' has no derivative": M has a forward-mode registration already.
-            bool reverseOnly = diagnostic.GetMessage(CultureInfo.InvariantCulture).Contains(" (reverse mode)'");
-            Document document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Add a [DerivativeOf] registration stub for '{callee.Name}'",
-                    cancellationToken => AddStubAsync(document, call, callee, reverseOnly, cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
-        }
+        // "'M (reverse mode)' has no derivative": M has a forward-mode registration already.
+        bool reverseOnly = diagnostic.GetMessage(CultureInfo.InvariantCulture).Contains(" (reverse mode)'");
+        Document document = context.Document;
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                $"Add a [DerivativeOf] registration stub for '{callee.Name}'",
+                cancellationToken => AddStubAsync(document, call, callee, reverseOnly, cancellationToken),
+                EquivalenceKey),
+            diagnostic);
     }
 
     /// <summary>

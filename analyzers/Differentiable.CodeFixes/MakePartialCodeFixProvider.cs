@@ -14,7 +14,7 @@ namespace Differentiable.CodeFixes;
 
 /// <summary>DIFF0001: "Make 'T' partial" adds the <c>partial</c> modifier to every declaration of the type.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
-public sealed class MakePartialCodeFixProvider : CodeFixProvider
+public sealed class MakePartialCodeFixProvider : DifferentiableCodeFixProvider
 {
     /// <summary>The equivalence key of the fix.</summary>
     public const string EquivalenceKey = "DIFF0001.MakePartial";
@@ -23,36 +23,23 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TypeNotPartial.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        SyntaxToken identifier = root.FindToken(diagnostic.Location.SourceSpan.Start);
+        if (identifier.Parent is not TypeDeclarationSyntax declaration
+            || declaration.Identifier != identifier
+            || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            SyntaxToken identifier = root.FindToken(diagnostic.Location.SourceSpan.Start);
-            if (identifier.Parent is not TypeDeclarationSyntax declaration
-                || declaration.Identifier != identifier
-                || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
-            {
-                continue;
-            }
-
-            Solution solution = context.Document.Project.Solution;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Make '{type.Name}' partial",
-                    cancellationToken => MakePartialAsync(solution, type, cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
-        }
+        Solution solution = context.Document.Project.Solution;
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                $"Make '{type.Name}' partial",
+                cancellationToken => MakePartialAsync(solution, type, cancellationToken),
+                EquivalenceKey),
+            diagnostic);
     }
 
     private static async Task<Solution> MakePartialAsync(Solution solution, INamedTypeSymbol type, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ namespace Differentiable.CodeFixes;
 /// of the enclosing [Differentiable] method that the call's arguments name.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MarkParameterNoDerivativeCodeFixProvider)), Shared]
-public sealed class MarkParameterNoDerivativeCodeFixProvider : CodeFixProvider
+public sealed class MarkParameterNoDerivativeCodeFixProvider : DifferentiableCodeFixProvider
 {
     /// <summary>The prefix of the equivalence key; the parameter's name follows.</summary>
     public const string EquivalenceKeyPrefix = "DIFF0003.MarkNoDerivative.";
@@ -27,43 +27,30 @@ public sealed class MarkParameterNoDerivativeCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.NoDerivative.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan) is not { } call
+            || call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } declaration
+            || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } method
+            || !FixSyntax.HasAttribute(method, FixSyntax.DifferentiableAttributeName))
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        foreach (IParameterSymbol parameter in ReferencedParameters(model, call, method, context.CancellationToken))
         {
-            if (FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan) is not { } call
-                || call.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } declaration
-                || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } method
-                || !FixSyntax.HasAttribute(method, FixSyntax.DifferentiableAttributeName))
+            if (declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name) is not { } syntax)
             {
                 continue;
             }
 
-            foreach (IParameterSymbol parameter in ReferencedParameters(model, call, method, context.CancellationToken))
-            {
-                if (declaration.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == parameter.Name) is not { } syntax)
-                {
-                    continue;
-                }
-
-                Document document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Mark parameter '{parameter.Name}' [NoDerivative]",
-                        cancellationToken => FixSyntax.ReplaceAsync(document, syntax, AddNoDerivative(syntax), cancellationToken),
-                        EquivalenceKeyPrefix + parameter.Name),
-                    diagnostic);
-            }
+            Document document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    $"Mark parameter '{parameter.Name}' [NoDerivative]",
+                    cancellationToken => FixSyntax.ReplaceAsync(document, syntax, AddNoDerivative(syntax), cancellationToken),
+                    EquivalenceKeyPrefix + parameter.Name),
+                diagnostic);
         }
     }
 

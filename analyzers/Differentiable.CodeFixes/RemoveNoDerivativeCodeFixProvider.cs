@@ -18,7 +18,7 @@ namespace Differentiable.CodeFixes;
 /// DIFF0016 ([NoDerivative] parameter never used, reported on the parameter): "Remove [NoDerivative]".
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveNoDerivativeCodeFixProvider)), Shared]
-public sealed class RemoveNoDerivativeCodeFixProvider : CodeFixProvider
+public sealed class RemoveNoDerivativeCodeFixProvider : DifferentiableCodeFixProvider
 {
     /// <summary>The equivalence key of the fix.</summary>
     public const string EquivalenceKey = "RemoveNoDerivative";
@@ -32,53 +32,40 @@ public sealed class RemoveNoDerivativeCodeFixProvider : CodeFixProvider
         DiagnosticDescriptors.UnusedNoDerivativeParameter.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        ParameterSyntax? parameter;
+        List<AttributeSyntax> attributes;
+        if (diagnostic.Id == DiagnosticDescriptors.NoDerivativeOnNonFloating.Id)
+        {
+            // On the attribute itself.
+            AttributeSyntax? attribute = FixSyntax.NodeAt<AttributeSyntax>(root, diagnostic.Location.SourceSpan);
+            parameter = attribute?.Parent?.Parent as ParameterSyntax;
+            attributes = attribute is null ? [] : [attribute];
+        }
+        else
+        {
+            // On the parameter's name: every [NoDerivative] of that parameter.
+            SyntaxToken identifier = root.FindToken(diagnostic.Location.SourceSpan.Start);
+            parameter = identifier.Parent as ParameterSyntax;
+            attributes = parameter is null || parameter.Identifier != identifier
+                ? []
+                : parameter.AttributeLists.SelectMany(l => l.Attributes).Where(a => IsNoDerivative(model, a, context.CancellationToken)).ToList();
+        }
+
+        if (parameter is null || attributes.Count == 0)
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            ParameterSyntax? parameter;
-            List<AttributeSyntax> attributes;
-            if (diagnostic.Id == DiagnosticDescriptors.NoDerivativeOnNonFloating.Id)
-            {
-                // On the attribute itself.
-                AttributeSyntax? attribute = FixSyntax.NodeAt<AttributeSyntax>(root, diagnostic.Location.SourceSpan);
-                parameter = attribute?.Parent?.Parent as ParameterSyntax;
-                attributes = attribute is null ? [] : [attribute];
-            }
-            else
-            {
-                // On the parameter's name: every [NoDerivative] of that parameter.
-                SyntaxToken identifier = root.FindToken(diagnostic.Location.SourceSpan.Start);
-                parameter = identifier.Parent as ParameterSyntax;
-                attributes = parameter is null || parameter.Identifier != identifier
-                    ? []
-                    : parameter.AttributeLists.SelectMany(l => l.Attributes).Where(a => IsNoDerivative(model, a, context.CancellationToken)).ToList();
-            }
-
-            if (parameter is null || attributes.Count == 0)
-            {
-                continue;
-            }
-
-            Document document = context.Document;
-            ParameterSyntax target = parameter;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    cancellationToken => FixSyntax.ReplaceAsync(document, target, RemoveAttributes(target, attributes), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
-        }
+        Document document = context.Document;
+        ParameterSyntax target = parameter;
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                Title,
+                cancellationToken => FixSyntax.ReplaceAsync(document, target, RemoveAttributes(target, attributes), cancellationToken),
+                EquivalenceKey),
+            diagnostic);
     }
 
     private static bool IsNoDerivative(SemanticModel model, AttributeSyntax attribute, CancellationToken cancellationToken) =>

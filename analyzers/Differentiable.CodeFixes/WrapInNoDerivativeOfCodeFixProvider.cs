@@ -18,7 +18,7 @@ namespace Differentiable.CodeFixes;
 /// conversion or a rounding function) it wraps the cast's operand or the rounding function's argument.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WrapInNoDerivativeOfCodeFixProvider)), Shared]
-public sealed class WrapInNoDerivativeOfCodeFixProvider : CodeFixProvider
+public sealed class WrapInNoDerivativeOfCodeFixProvider : DifferentiableCodeFixProvider
 {
     /// <summary>The fix's title.</summary>
     public const string Title = "Wrap in NoDerivative.Of(...)";
@@ -35,49 +35,36 @@ public sealed class WrapInNoDerivativeOfCodeFixProvider : CodeFixProvider
         DiagnosticDescriptors.DerivativeThroughRounding.Id);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        bool isCall = diagnostic.Id == DiagnosticDescriptors.NoDerivative.Id;
+        SyntaxNode? site = isCall
+            ? FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan)
+            : FixSyntax.NodeAt<ExpressionSyntax>(root, diagnostic.Location.SourceSpan);
+        List<ExpressionSyntax> operands = site switch
+        {
+            InvocationExpressionSyntax call when isCall => FloatingArguments(model, call, context.CancellationToken),
+            InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } rounding => Wrappable(model, rounding.ArgumentList.Arguments[0].Expression, context.CancellationToken),
+            CastExpressionSyntax cast => Wrappable(model, cast.Expression, context.CancellationToken),
+            _ => [],
+        };
+        if (site is null || operands.Count == 0)
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            bool isCall = diagnostic.Id == DiagnosticDescriptors.NoDerivative.Id;
-            SyntaxNode? site = isCall
-                ? FixSyntax.NodeAt<InvocationExpressionSyntax>(root, diagnostic.Location.SourceSpan)
-                : FixSyntax.NodeAt<ExpressionSyntax>(root, diagnostic.Location.SourceSpan);
-            List<ExpressionSyntax> operands = site switch
-            {
-                InvocationExpressionSyntax call when isCall => FloatingArguments(model, call, context.CancellationToken),
-                InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } rounding => Wrappable(model, rounding.ArgumentList.Arguments[0].Expression, context.CancellationToken),
-                CastExpressionSyntax cast => Wrappable(model, cast.Expression, context.CancellationToken),
-                _ => [],
-            };
-            if (site is null || operands.Count == 0)
-            {
-                continue;
-            }
-
-            Document document = context.Document;
-            SyntaxNode target = site;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    cancellationToken => FixSyntax.ReplaceAsync(
-                        document,
-                        target,
-                        target.ReplaceNodes(operands, (_, rewritten) => FixSyntax.WrapInNoDerivativeOf(rewritten)),
-                        cancellationToken),
-                    isCall ? CallEquivalenceKey : RoundingEquivalenceKey),
-                diagnostic);
-        }
+        Document document = context.Document;
+        SyntaxNode target = site;
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                Title,
+                cancellationToken => FixSyntax.ReplaceAsync(
+                    document,
+                    target,
+                    target.ReplaceNodes(operands, (_, rewritten) => FixSyntax.WrapInNoDerivativeOf(rewritten)),
+                    cancellationToken),
+                isCall ? CallEquivalenceKey : RoundingEquivalenceKey),
+            diagnostic);
     }
 
     /// <summary>The call's by-value floating arguments that are not constants and not wrapped yet.</summary>
