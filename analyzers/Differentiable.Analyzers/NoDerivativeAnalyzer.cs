@@ -27,8 +27,7 @@ public sealed class NoDerivativeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeParameter(SymbolAnalysisContext context)
     {
         var parameter = (IParameterSymbol)context.Symbol;
-        if (parameter.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-            || parameter.Type.TypeKind == TypeKind.Array)
+        if (CarriesFloatingValues(parameter.Type))
         {
             return;
         }
@@ -46,4 +45,17 @@ public sealed class NoDerivativeAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// double and float, and arrays and spans of them (data such as a model's inputs, marked [NoDerivative]
+    /// to get no shadow): the types where [NoDerivative] has an effect.
+    /// </summary>
+    private static bool CarriesFloatingValues(ITypeSymbol type) => type switch
+    {
+        { SpecialType: SpecialType.System_Double or SpecialType.System_Single } => true,
+        IArrayTypeSymbol array => CarriesFloatingValues(array.ElementType),
+        INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span
+            when span.ContainingNamespace.ToDisplayString() == "System" => CarriesFloatingValues(span.TypeArguments[0]),
+        _ => false,
+    };
 }

@@ -32,6 +32,18 @@ public class NoDerivativeAnalyzerTests
     }
 
     [Fact]
+    public void NoDerivativeOnArraysAndSpansOfFloatingValues_IsNotReported() =>
+        Assert.Empty(Analyze("""
+            using System;
+            using Differentiable;
+
+            public static class Data
+            {
+                public static double F(double x, [NoDerivative] double[] a, [NoDerivative] ReadOnlySpan<double> s, [NoDerivative] Span<float> t, [NoDerivative] double[][] jagged) => x;
+            }
+            """).Where(d => d.Id == "DIFF0012"));
+
+    [Fact]
     public void NoDerivativeOnFloatingParameter_IsNotReported() =>
         Assert.Empty(Analyze(Source.Replace("[NoDerivative] int count, [NoDerivative] bool flag", "int count, bool flag")));
 

@@ -11,9 +11,15 @@ namespace Differentiable.Benchmarks;
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Compiler*'</code>
 /// <c>--validate</c> only checks that the benchmark inputs generate and analyze cleanly;
 /// <c>--profile-steps</c> prints where a warm generator run spends its time, by pipeline step.
+/// <c>--gmm-ratio</c> (with or without <c>--quick</c>) times the GMM objective and its hand gradient without
+/// BenchmarkDotNet and prints the gradient/objective ratio per size (see <see cref="Gmm.GmmRatio"/>).
+/// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Gmm*'</code>
 /// </summary>
 public static class Program
 {
+    /// <summary>Whether this run has <c>--quick</c> (benchmark classes may shorten their iterations further).</summary>
+    public static bool Quick { get; private set; }
+
     public static void Main(string[] args)
     {
         if (args.Contains("--validate"))
@@ -30,6 +36,13 @@ public static class Program
         }
 
         bool quick = args.Contains("--quick");
+        Quick = quick;
+        if (args.Contains("--gmm-ratio"))
+        {
+            Gmm.GmmRatio.Run(quick);
+            return;
+        }
+
         string[] rest = args.Where(a => a != "--quick").ToArray();
 
         IConfig config = DefaultConfig.Instance.AddColumn(StatisticColumn.Median);
