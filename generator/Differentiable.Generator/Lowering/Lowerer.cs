@@ -36,8 +36,11 @@ internal sealed partial class Lowerer
     /// </summary>
     internal const int GeneratedMetadataVersion = 1;
 
-    /// <summary>A method of this name makes lowering throw, so tests can show a failure stays on its method.</summary>
-    internal const string FaultInjectionMethodName = "DifferentiableFaultInjectionForTests";
+    /// <summary>
+    /// Set only by tests: lowering throws for the methods it selects, to show that a failure stays on its
+    /// method (DIFF0009). Null in every real build.
+    /// </summary>
+    internal static Func<IMethodSymbol, bool>? FaultInjection { get; set; }
 
     private readonly IMethodSymbol method;
     private readonly CancellationToken cancellationToken;
@@ -96,7 +99,7 @@ internal sealed partial class Lowerer
         List<DiagnosticInfo> diagnostics,
         CancellationToken cancellationToken)
     {
-        if (method.Name == FaultInjectionMethodName)
+        if (FaultInjection?.Invoke(method) == true)
         {
             throw new InvalidOperationException("fault injected by a test"); // proves failures stay contained (DIFF0009)
         }
