@@ -36,15 +36,13 @@ public sealed partial class DifferentiableGenerator
         try
         {
             MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name, model.Location);
-            if (check.Primal is not { } primal)
+            if (check is not { Primal: { } primal, Vjp: { } vjp })
             {
                 return new GeneratedFile(model.HintName, null, failures.ToEquatableArray());
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, model.Name + "Jvp") : null;
-            IrFunction vjp = Adjoint.Apply(primal, model.Name + "Vjp");
-            string source = Emitter.EmitFile(model, primal, jvp, vjp);
+            string source = Emitter.EmitFile(model, primal, check.Jvp, vjp);
             return new GeneratedFile(model.HintName, source, failures.ToEquatableArray());
         }
         catch (OperationCanceledException)

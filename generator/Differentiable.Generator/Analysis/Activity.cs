@@ -38,7 +38,7 @@ internal sealed class Activity
         Collect(function.Body, definitions, outputs);
 
         var varied = new HashSet<Variable>(function.Parameters
-            .Where(p => p.IsDifferentiable && p.Kind != ParameterKind.Out && p.Variable.Type.HasFloating)
+            .Where(p => p.IsDifferentiable && p.Kind != ParameterKind.Out && p.Variable.Type.CarriesDerivative)
             .Select(p => p.Variable));
         bool changed = true;
         while (changed)
@@ -46,9 +46,9 @@ internal sealed class Activity
             changed = false;
             foreach ((Binding target, Expr value) in definitions)
             {
-                if (value.Type.HasFloating && IrWalk.DifferentiableReads(value).Any(varied.Contains))
+                if ((value.Type.CarriesDerivative || value is Call) && IrWalk.DifferentiableReads(value).Any(varied.Contains))
                 {
-                    foreach (Variable v in IrWalk.Targets(target).Where(v => v.Type.HasFloating))
+                    foreach (Variable v in IrWalk.Targets(target).Where(v => v.Type.CarriesDerivative))
                     {
                         changed |= varied.Add(v);
                     }
@@ -56,9 +56,12 @@ internal sealed class Activity
             }
         }
 
+        // Outputs: the result, out parameters, and the final contents of every buffer parameter the method writes.
         var useful = new HashSet<Variable>(function.Parameters
             .Where(p => p.Kind == ParameterKind.Out && p.Variable.Type.HasFloating)
             .Select(p => p.Variable));
+        var written = WrittenBuffers(function.Body);
+        useful.UnionWith(function.Parameters.Select(p => p.Variable).Where(v => v.Type.IsDifferentiableBuffer && written.Contains(v)));
         foreach (Expr output in outputs)
         {
             useful.UnionWith(IrWalk.DifferentiableReads(output));
@@ -83,25 +86,75 @@ internal sealed class Activity
         return new Activity(varied, useful);
     }
 
+    /// <summary>
+    /// The buffer variables whose elements a block writes: stored to, or passed to a call as a <c>Span</c> or an
+    /// array, which the callee may write.
+    /// </summary>
+    public static HashSet<Variable> WrittenBuffers(Block block)
+    {
+        var written = new HashSet<Variable>();
+        foreach (Stmt statement in IrWalk.Statements(block))
+        {
+            if (statement is Store { Buffer: var buffer } && IrWalk.Root(buffer) is { } root)
+            {
+                written.Add(root);
+            }
+
+            foreach (Call call in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls))
+            {
+                foreach (Variable argument in WritableArguments(call))
+                {
+                    written.Add(argument);
+                }
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>The buffers a call may write: arguments for parameters of type <c>Span&lt;T&gt;</c> or <c>T[]</c>.</summary>
+    private static IEnumerable<Variable> WritableArguments(Call call)
+    {
+        if (call.Callee is not MethodCallee callee)
+        {
+            yield break;
+        }
+
+        for (int i = 0; i < call.Arguments.Count && i < callee.Parameters.Count; i++)
+        {
+            if (callee.Parameters[i].Type.Kind is ValueKind.Span or ValueKind.Array && IrWalk.Root(call.Arguments[i]) is { } root)
+            {
+                yield return root;
+            }
+        }
+    }
+
     private static void Collect(Block block, List<(Binding, Expr)> definitions, List<Expr> outputs)
     {
-        foreach (Stmt statement in block.Statements)
+        foreach (Stmt statement in IrWalk.Statements(block))
         {
             if (IrWalk.Definition(statement) is { } definition)
             {
                 definitions.Add(definition);
-                continue;
             }
 
             switch (statement)
             {
-                case If branch:
-                    Collect(branch.Then, definitions, outputs);
-                    Collect(branch.Else, definitions, outputs);
+                case Store store when IrWalk.Root(store.Buffer) is { } root:
+                    definitions.Add((new VariableBinding(root), store.Value));
                     break;
                 case Return { Value: { } value }:
                     outputs.Add(value);
                     break;
+            }
+
+            // A callee that writes a buffer argument makes its contents depend on every argument of the call.
+            foreach (Call call in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls))
+            {
+                foreach (Variable argument in WritableArguments(call))
+                {
+                    definitions.Add((new VariableBinding(argument), call));
+                }
             }
         }
     }

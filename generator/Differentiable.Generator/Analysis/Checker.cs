@@ -27,9 +27,11 @@ internal static class Checker
         }
 
         bool canDifferentiate = true, hasForwardMode = true;
-        foreach ((Binding target, Call call) in Calls(function.Body))
+        var written = Activity.WrittenBuffers(function.Body);
+        foreach ((IEnumerable<Variable> targets, Call call) in Calls(function.Body))
         {
-            if (call.Callee is not MethodCallee callee || !IrWalk.Targets(target).Any(activity.IsActive))
+            bool writesActiveBuffer = call.Arguments.Any(a => IrWalk.Root(a) is { } root && written.Contains(root) && activity.IsActive(root));
+            if (call.Callee is not MethodCallee callee || !(targets.Any(activity.IsActive) || writesActiveBuffer))
             {
                 continue;
             }
@@ -105,59 +107,32 @@ internal static class Checker
         _ => [],
     };
 
-    private static IEnumerable<Expr> Expressions(Block block)
-    {
-        foreach (Stmt statement in block.Statements)
+    private static IEnumerable<Expr> Expressions(Block block) =>
+        IrWalk.Statements(block).SelectMany(s => s switch
         {
-            switch (statement)
-            {
-                case Let let when let.Value.Type.Kind != ValueKind.Boolean:
-                    yield return let.Value;
-                    break;
-                case Assign assign when assign.Value.Type.Kind != ValueKind.Boolean:
-                    yield return assign.Value;
-                    break;
-                case If branch: // its condition only chooses a branch: rounding there loses no derivative
-                    foreach (Expr e in Expressions(branch.Then).Concat(Expressions(branch.Else)))
-                    {
-                        yield return e;
-                    }
-
-                    break;
-                case Return { Value: { } value }:
-                    yield return value;
-                    break;
-            }
-        }
-    }
-
-    private static IEnumerable<Expr> Outputs(Block block) =>
-        block.Statements.SelectMany(s => s switch
-        {
+            Let let when let.Value.Type.Kind != ValueKind.Boolean => [let.Value],
+            Assign assign when assign.Value.Type.Kind != ValueKind.Boolean => [assign.Value],
+            Store store => [store.Value],
             Return { Value: { } value } => [value],
-            If branch => Outputs(branch.Then).Concat(Outputs(branch.Else)),
-            _ => [],
+            Evaluate evaluate => [evaluate.Value],
+            _ => (IEnumerable<Expr>)[], // a condition only chooses a branch: rounding there loses no derivative
         });
 
-    private static IEnumerable<(Binding, Call)> Calls(Block block)
+    private static IEnumerable<Expr> Outputs(Block block) =>
+        IrWalk.Statements(block).SelectMany(s => s is Return { Value: { } value } ? [value] : (IEnumerable<Expr>)[]);
+
+    /// <summary>Every call a statement evaluates, with the variables it defines (none for a call evaluated for its effects).</summary>
+    private static IEnumerable<(IEnumerable<Variable> Targets, Call Call)> Calls(Block block)
     {
-        foreach (Stmt statement in block.Statements)
+        foreach (Stmt statement in IrWalk.Statements(block))
         {
             if (IrWalk.Definition(statement) is (var target, Call call))
             {
-                yield return (target, call);
-                continue;
+                yield return (IrWalk.Targets(target), call);
             }
-
-            switch (statement)
+            else if (statement is Evaluate { Value: Call evaluated })
             {
-                case If branch:
-                    foreach (var inner in Calls(branch.Then).Concat(Calls(branch.Else)))
-                    {
-                        yield return inner;
-                    }
-
-                    break;
+                yield return ([], evaluated);
             }
         }
     }

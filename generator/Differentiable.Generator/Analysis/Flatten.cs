@@ -54,6 +54,21 @@ internal static class Flatten
                 case Evaluate evaluate:
                     output.Add(evaluate with { Value = Root(evaluate.Value, output, names, evaluate.Origin) });
                     break;
+                case Store store:
+                    output.Add(store with { Value = store.Value.Type.HasFloating ? Atomize(store.Value, output, names, store.Origin) : store.Value });
+                    break;
+                case For loop:
+                    output.Add(loop with { Body = FlattenBlock(loop.Body, names) });
+                    break;
+                case Loop loop:
+                    output.Add(loop with { Body = FlattenBlock(loop.Body, names) });
+                    break;
+                case TapeScope scope:
+                    output.Add(scope with { Body = FlattenBlock(scope.Body, names) });
+                    break;
+                case Save save:
+                    output.Add(save with { Value = save.Value.Type.HasFloating ? Atomize(save.Value, output, names, save.Origin) : save.Value });
+                    break;
                 default:
                     output.Add(statement);
                     break;
@@ -88,7 +103,7 @@ internal static class Flatten
 
     private static Expr Atomize(Expr expr, List<Stmt> output, NameScope names, Origin? origin)
     {
-        if (expr.IsAtom || expr is OutArgument or DefaultValue or FieldRead or This)
+        if (expr.IsAtom || expr is OutArgument or DefaultValue or FieldRead or This or Restored)
         {
             return expr;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq;
+using Differentiable.Generator.Model;
 using Differentiable.Generator.Ir;
 using Differentiable.Generator.Rules;
 
@@ -89,7 +90,102 @@ internal sealed class CSharpPrinter
                 writer.WriteLine("// " + comment.Text);
                 lastOrigin = null;
                 break;
+            case Store store:
+            {
+                string op = store.Kind switch { StoreKind.Add => "+=", StoreKind.Subtract => "-=", _ => "=" };
+                writer.WriteLine($"{Print(store.Buffer, Primary)}[{Expression(store.Index)}] {op} {Expression(store.Value)};");
+                break;
+            }
+
+            case For loop:
+                Block(ForHeader(loop), loop.Body);
+                break;
+            case Loop loop:
+                LoopStatement(loop);
+                break;
+            case Break:
+                writer.WriteLine("break;");
+                break;
+            case Save save when save.Value.Type.IsBuffer:
+                writer.WriteLine($"{save.Tape.Name}.{TapeStack(save.Value.Type.ElementType)}.PushRange({Expression(save.Value)});");
+                break;
+            case Save save:
+                writer.WriteLine($"{save.Tape.Name}.{TapeStack(save.Value.Type)}.Push({Expression(save.Value)});");
+                break;
+            case Reload reload:
+                writer.WriteLine($"{reload.Tape.Name}.{TapeStack(reload.Buffer.Type.ElementType)}.PopRange({Expression(reload.Buffer)});");
+                break;
+            case TapeScope scope:
+                writer.WriteLine($"global::Differentiable.Tape {scope.Tape.Name} = global::Differentiable.Tape.Current;");
+                writer.WriteLine($"global::Differentiable.TapeMark {scope.Mark.Name} = {scope.Tape.Name}.Mark();");
+                Block("try", scope.Body);
+                afterBlock = false;
+                using (writer.WriteBlock("finally"))
+                {
+                    writer.WriteLine($"{scope.Tape.Name}.Restore({scope.Mark.Name});");
+                }
+
+                afterBlock = true;
+                break;
         }
+    }
+
+    /// <summary>The tape stack that holds values of a type: <c>Doubles</c>, <c>Singles</c>, <c>Ints</c> or <c>Bools</c>.</summary>
+    public static string TapeStack(IrType type) => type.Kind switch
+    {
+        ValueKind.Double => "Doubles",
+        ValueKind.Float => "Singles",
+        ValueKind.Boolean => "Bools",
+        _ => "Ints",
+    };
+
+    private static string ForHeader(For loop)
+    {
+        string i = loop.Index.Name;
+        string step = loop.Step switch { 1 => i + "++", -1 => i + "--", > 0 => $"{i} += {loop.Step}", _ => $"{i} -= {-loop.Step}" };
+        string condition = Expression(new Binary(loop.Compare, new Ref(loop.Index), loop.Bound, IrType.Bool));
+        return $"for ({loop.Index.Type.CSharp} {i} = {Expression(loop.From)}; {condition}; {step})";
+    }
+
+    /// <summary>
+    /// A general loop as a person would write it: <c>while (c) { … }</c> when its body starts by leaving unless c,
+    /// <c>do { … } while (c);</c> when it ends that way, else <c>while (true)</c> with the breaks inside.
+    /// </summary>
+    private void LoopStatement(Loop loop)
+    {
+        var statements = loop.Body.Statements;
+        if (statements.Count == 1 && statements[0] is If test && IsBreak(test.Else))
+        {
+            Block($"while ({Expression(test.Condition)})", test.Then);
+            return;
+        }
+
+        if (statements.Count > 0 && statements[statements.Count - 1] is If { Then.Statements.Count: 0 } bottom && IsBreak(bottom.Else))
+        {
+            using (writer.WriteBlock("do", $"}} while ({Expression(bottom.Condition)});"))
+            {
+                Statements(new Block(statements.Take(statements.Count - 1).ToEquatableArray()));
+            }
+
+            afterBlock = true;
+            lastOrigin = null;
+            return;
+        }
+
+        Block("while (true)", loop.Body);
+    }
+
+    private static bool IsBreak(Block block) => block.Statements.Count == 1 && block.Statements[0] is Break;
+
+    private void Block(string header, Block body)
+    {
+        using (writer.WriteBlock(header))
+        {
+            Statements(body);
+        }
+
+        afterBlock = true;
+        lastOrigin = null;
     }
 
     private void IfStatement(If branch)
@@ -195,9 +291,28 @@ internal sealed class CSharpPrinter
                 return ("out " + o.Variable.Type.CSharp + " " + o.Variable.Name, Primary);
             case DefaultValue d:
                 return ("default(" + d.Type.CSharp + ")", Primary);
+            case Load load:
+                return (Print(load.Buffer, Primary) + "[" + Expression(load.Index) + "]", Primary);
+            case Length length:
+                return (Print(length.Buffer, Primary) + ".Length", Primary);
+            case NewBuffer buffer:
+                return ((buffer.OnStack ? "stackalloc " : "new ") + Allocation(buffer.Type.ElementType, Expression(buffer.Count)), Primary);
+            case Restored restored:
+                return (restored.Tape.Name + "." + TapeStack(restored.Type) + ".Pop()", Primary);
+            case NameOf name:
+                return ("nameof(" + name.Variable.Name + ")", Primary);
             default:
                 return ("/* ? */", Primary);
         }
+    }
+
+    /// <summary><c>double[n]</c> in <c>new double[n]</c>; <c>double[n][]</c> for the rows of a jagged array.</summary>
+    private static string Allocation(IrType element, string count)
+    {
+        int bracket = element.CSharp.IndexOf('[');
+        return bracket < 0
+            ? element.CSharp + "[" + count + "]"
+            : element.CSharp.Substring(0, bracket) + "[" + count + "]" + element.CSharp.Substring(bracket);
     }
 
     private static string Arguments(Call call) => "(" + string.Join(", ", call.Arguments.Select(a => Print(a, 0))) + ")";

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Differentiable.Generator.Emit;
 
-/// <summary>An indented text writer; <see cref="WriteBlock"/> opens a brace block closed by disposal.</summary>
+/// <summary>An indented text writer; <c>WriteBlock</c> opens a brace block closed by disposal.</summary>
 internal sealed class CodeWriter
 {
     private readonly StringBuilder builder = new();
@@ -20,7 +20,10 @@ internal sealed class CodeWriter
         builder.Append('\n');
     }
 
-    public IDisposable WriteBlock(string? header = null)
+    public IDisposable WriteBlock(string? header = null) => WriteBlock(header, "}");
+
+    /// <summary>A brace block closed by <paramref name="closing"/> (<c>} while (c);</c> for a do loop).</summary>
+    public IDisposable WriteBlock(string? header, string closing)
     {
         if (header is not null)
         {
@@ -29,17 +32,17 @@ internal sealed class CodeWriter
 
         WriteLine("{");
         depth++;
-        return new Closer(this);
+        return new Closer(this, closing);
     }
 
     public override string ToString() => builder.ToString();
 
-    private sealed class Closer(CodeWriter writer) : IDisposable
+    private sealed class Closer(CodeWriter writer, string closing) : IDisposable
     {
         public void Dispose()
         {
             writer.depth--;
-            writer.WriteLine("}");
+            writer.WriteLine(closing);
         }
     }
 }

@@ -85,10 +85,23 @@ internal static class Emitter
         var arguments = vjp.Parameters.Select((p, i) => i == primal.Parameters.Count
             ? (primal.ReturnType.Kind == ValueKind.Float ? "1f" : "1.0")
             : (p.Kind == ParameterKind.Out ? "out " : string.Empty) + p.Variable.Name);
-        var outs = vjp.Parameters.Where(p => p.Kind == ParameterKind.Out).Select(p => p.Variable.Name).ToList();
+        var adjoints = vjp.Parameters.Skip(primal.Parameters.Count(p => p.Kind != ParameterKind.Out) + 1).ToList();
+        var sets = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind == ParameterKind.Out).Select(p => $"{p.a.Variable.Name} = ∂{model.Name}/∂{differentiable[p.i]}").ToList();
+        var adds = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind != ParameterKind.Out).Select(p => $"∂{model.Name}/∂{differentiable[p.i]} into {p.a.Variable.Name}").ToList();
+        var effects = new List<string>();
+        if (sets.Count > 0)
+        {
+            effects.Add("sets " + string.Join(", ", sets));
+        }
+
+        if (adds.Count > 0)
+        {
+            effects.Add("adds " + string.Join(", ", adds));
+        }
+
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Gradient of <c>{model.PrimalSignature}</c>: returns its value and sets "
-            + string.Join(", ", outs.Select((o, i) => $"{o} = ∂{model.Name}/∂{differentiable[i]}")) + ".");
+        writer.WriteLine($"/// Gradient of <c>{model.PrimalSignature}</c>: returns its value"
+            + (effects.Count == 0 ? string.Empty : " and " + string.Join(" and ", effects)) + ".");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
         string signature = string.Join(", ", parameters.Select(p => (p.Kind == ParameterKind.Out ? "out " : p.Kind == ParameterKind.In ? "in " : string.Empty) + p.Variable.Type.CSharp + " " + p.Variable.Name));
@@ -99,7 +112,7 @@ internal static class Emitter
     }
 
     private static List<string> DifferentiableNames(IrFunction primal) =>
-        primal.Parameters.Where(p => p.IsDifferentiable && p.Variable.Type.IsFloating).Select(p => p.Variable.Name).ToList();
+        primal.Parameters.Where(p => p.IsDifferentiable && p.Variable.Type.CarriesDerivative).Select(p => p.Variable.Name).ToList();
 
     private static string JvpSummary(MethodModel model, IrFunction primal)
     {
@@ -114,11 +127,17 @@ internal static class Emitter
     private static string VjpSummary(MethodModel model, IrFunction primal)
     {
         var names = DifferentiableNames(primal);
+        var buffers = new HashSet<string>(primal.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => p.Variable.Name));
+        var scalars = names.Where(n => !buffers.Contains(n)).Select(n => $"d{n} = dResult·∂{model.Name}/∂{n}").ToList();
+        var accumulated = names.Where(buffers.Contains).Select(n => $"dResult·∂{model.Name}/∂{n} into the shadow d{n}").ToList();
         string sets = names.Count == 0
             ? "has no differentiable parameters"
-            : "sets " + string.Join(", ", names.Select(n => $"d{n} = dResult·∂{model.Name}/∂{n}"));
+            : string.Join(" and ", new[] { scalars.Count > 0 ? "sets " + string.Join(", ", scalars) : null, accumulated.Count > 0 ? "adds " + string.Join(", ", accumulated) : null }.Where(x => x is not null));
+        string shadows = buffers.Count == 0
+            ? string.Empty
+            : " A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.";
         return primal.ReturnType.Kind == ValueKind.Void
-            ? $"Reverse mode of <c>{model.PrimalSignature}</c>."
-            : $"Reverse mode of <c>{model.PrimalSignature}</c>: returns its value and {sets} (the vector-Jacobian product with the result's cotangent dResult).";
+            ? $"Reverse mode of <c>{model.PrimalSignature}</c>: pulls the cotangents in the shadows back to the inputs.{shadows}"
+            : $"Reverse mode of <c>{model.PrimalSignature}</c>: returns its value and {sets} (the vector-Jacobian product with the result's cotangent dResult).{shadows}";
     }
 }

@@ -10,7 +10,9 @@ namespace Differentiable.Generator.Ir;
 // Invariants the transforms rely on (established by Lowering, kept by Flatten):
 // - every floating-point operation's operands are atoms (Ref or Const); bool and integer
 //   expressions are plain trees (they carry no derivative);
-// - a variable is defined (Let) once and assigned (Assign) at most once on any path;
+// - a variable is defined (Let) once and assigned (Assign) at most once on any path through one loop iteration;
+//   a loop's carried variables are assigned at the end of each iteration;
+// - buffers (arrays, spans) are defined once and never reassigned: element writes are Store statements;
 // - a block that contains a Return ends with it, and every path through a body that returns a
 //   value ends in a Return (Lowering moves the code after an early return into the other branch).
 
@@ -98,6 +100,21 @@ internal sealed record OutArgument(Variable Variable) : Expr(Variable.Type);
 /// <summary><c>default</c> of a type (a tuple's zero, or an ignored cotangent).</summary>
 internal sealed record DefaultValue(IrType Type) : Expr(Type);
 
+/// <summary><c>Buffer[Index]</c>: an element of an array or span, or a row of a jagged array. The index is an integer tree.</summary>
+internal sealed record Load(Expr Buffer, Expr Index, IrType Type) : Expr(Type);
+
+/// <summary><c>Buffer.Length</c>.</summary>
+internal sealed record Length(Expr Buffer) : Expr(IrType.Int);
+
+/// <summary><c>new T[Count]</c>, or <c>stackalloc T[Count]</c> when <c>OnStack</c>; <c>Type</c> is the array or span type.</summary>
+internal sealed record NewBuffer(IrType Type, Expr Count, bool OnStack) : Expr(Type);
+
+/// <summary>A value the reverse sweep takes back from the tape (<c>tape.Doubles.Pop()</c>).</summary>
+internal sealed record Restored(Variable Tape, IrType Type) : Expr(Type);
+
+/// <summary><c>nameof(Variable)</c>, for the argument checks of generated entry points.</summary>
+internal sealed record NameOf(Variable Variable) : Expr(IrType.Scalar(ValueKind.Other, "string"));
+
 // ---------------------------------------------------------------- callees
 
 internal abstract record Callee;
@@ -155,6 +172,47 @@ internal sealed record Return(Expr? Value, Origin? Origin) : Stmt(Origin);
 internal sealed record Evaluate(Expr Value, Origin? Origin) : Stmt(Origin);
 
 internal sealed record Comment(string Text) : Stmt((Origin?)null);
+
+internal enum StoreKind
+{
+    /// <summary><c>a[i] = v</c></summary>
+    Set,
+    /// <summary><c>a[i] += v</c></summary>
+    Add,
+    /// <summary><c>a[i] -= v</c></summary>
+    Subtract,
+}
+
+/// <summary>Writes an element: <c>Buffer[Index] = Value</c>, <c>+=</c> or <c>-=</c>. The value is an atom.</summary>
+internal sealed record Store(Expr Buffer, Expr Index, Expr Value, StoreKind Kind, Origin? Origin) : Stmt(Origin);
+
+/// <summary>
+/// A counted loop, <c>for (int Index = From; Index Compare Bound; Index += Step)</c> with Step ±1: the body never
+/// assigns the index, the bound does not change inside the loop, and the body has no break. Its reverse runs the same
+/// indices backwards, so no trip count is saved.
+/// </summary>
+internal sealed record For(Variable Index, Expr From, BinaryOp Compare, Expr Bound, int Step, Block Body, Origin? Origin) : Stmt(Origin);
+
+/// <summary>A general loop: runs <see cref="Body"/> again and again until a <see cref="Break"/> ends a path through it.</summary>
+internal sealed record Loop(Block Body, Origin? Origin) : Stmt(Origin);
+
+/// <summary>Leaves the innermost <see cref="Loop"/>; like a return, it ends its path.</summary>
+internal sealed record Break(Origin? Origin) : Stmt(Origin);
+
+/// <summary>
+/// Pushes a value on the tape, for the reverse sweep: <c>tape.Doubles.Push(Value)</c>; for a buffer, its whole contents
+/// (<c>tape.Doubles.PushRange(a)</c>).
+/// </summary>
+internal sealed record Save(Variable Tape, Expr Value, Origin? Origin) : Stmt(Origin);
+
+/// <summary>Takes a buffer's saved contents back from the tape into it: <c>tape.Doubles.PopRange(a)</c>.</summary>
+internal sealed record Reload(Variable Tape, Expr Buffer, Origin? Origin) : Stmt(Origin);
+
+/// <summary>
+/// Runs <see cref="Body"/> with the thread's tape in <see cref="Tape"/>, restoring its mark afterwards however the body
+/// ends: <c>Tape tape = Tape.Current; TapeMark mark = tape.Mark(); try { … } finally { tape.Restore(mark); }</c>.
+/// </summary>
+internal sealed record TapeScope(Variable Tape, Variable Mark, Block Body) : Stmt((Origin?)null);
 
 internal sealed record Block(EquatableArray<Stmt> Statements)
 {

@@ -22,6 +22,16 @@ internal static class IrRewrite
         },
         Return { Value: { } value } ret => ret with { Value = MapExpression(value, map) },
         Evaluate evaluate => evaluate with { Value = MapExpression(evaluate.Value, map) },
+        Store store => store with
+        {
+            Buffer = MapExpression(store.Buffer, map),
+            Index = MapExpression(store.Index, map),
+            Value = MapExpression(store.Value, map),
+        },
+        For loop => loop with { From = MapExpression(loop.From, map), Bound = MapExpression(loop.Bound, map), Body = MapExpressions(loop.Body, map) },
+        Loop loop => loop with { Body = MapExpressions(loop.Body, map) },
+        Save save => save with { Value = MapExpression(save.Value, map) },
+        TapeScope scope => scope with { Body = MapExpressions(scope.Body, map) },
         _ => statement,
     };
 
@@ -37,6 +47,9 @@ internal static class IrRewrite
             Call call => call with { Arguments = call.Arguments.Select(M).ToEquatableArray() },
             TupleExpr tuple => tuple with { Elements = tuple.Elements.Select(M).ToEquatableArray() },
             Element element => element with { Tuple = M(element.Tuple) },
+            Load load => load with { Buffer = M(load.Buffer), Index = M(load.Index) },
+            Length length => length with { Buffer = M(length.Buffer) },
+            NewBuffer buffer => buffer with { Count = M(buffer.Count) },
             _ => expr,
         };
         return map(rebuilt);

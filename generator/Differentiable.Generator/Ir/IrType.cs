@@ -11,6 +11,12 @@ internal enum ValueKind
     Integer,
     Boolean,
     Tuple,
+    /// <summary><c>T[]</c>; the element type is <see cref="IrType.ElementType"/>.</summary>
+    Array,
+    /// <summary><c>Span&lt;T&gt;</c>.</summary>
+    Span,
+    /// <summary><c>ReadOnlySpan&lt;T&gt;</c>.</summary>
+    ReadOnlySpan,
     /// <summary>Any other type: passed through, never differentiated (receivers, enums, chars).</summary>
     Other,
 }
@@ -29,6 +35,38 @@ internal sealed record IrType(ValueKind Kind, string CSharp, EquatableArray<IrTy
 
     /// <summary>True when the type is floating or a tuple with a floating element.</summary>
     public bool HasFloating => IsFloating || (Kind == ValueKind.Tuple && Elements.Any(e => e.HasFloating));
+
+    /// <summary>True for arrays and spans: memory the method reads and writes by element.</summary>
+    public bool IsBuffer => Kind is ValueKind.Array or ValueKind.Span or ValueKind.ReadOnlySpan;
+
+    /// <summary>The element type of an array or span.</summary>
+    public IrType ElementType => Elements[0];
+
+    /// <summary>True for arrays and spans of <c>double</c> or <c>float</c>, and jagged arrays of them: they get shadows.</summary>
+    public bool IsDifferentiableBuffer => IsBuffer && (ElementType.IsFloating || ElementType.IsDifferentiableBuffer);
+
+    /// <summary>True when a value of this type carries a derivative: floating, a tuple with a floating element, or a differentiable buffer.</summary>
+    public bool CarriesDerivative => HasFloating || IsDifferentiableBuffer;
+
+    /// <summary>The floating type at the bottom of a (possibly jagged) buffer type.</summary>
+    public IrType Scalar() => IsBuffer ? ElementType.Scalar() : this;
+
+    public static IrType Array(IrType element) =>
+        new(ValueKind.Array, element.CSharp + "[]", EquatableArray.Of(element), EquatableArray<string>.Empty);
+
+    public static IrType Span(IrType element) =>
+        new(ValueKind.Span, "global::System.Span<" + element.CSharp + ">", EquatableArray.Of(element), EquatableArray<string>.Empty);
+
+    public static IrType ReadOnlySpan(IrType element) =>
+        new(ValueKind.ReadOnlySpan, "global::System.ReadOnlySpan<" + element.CSharp + ">", EquatableArray.Of(element), EquatableArray<string>.Empty);
+
+    /// <summary>The same kind of buffer over another element type.</summary>
+    public IrType WithElement(IrType element) => Kind switch
+    {
+        ValueKind.Array => Array(element),
+        ValueKind.Span => Span(element),
+        _ => ReadOnlySpan(element),
+    };
 
     public static IrType Scalar(ValueKind kind, string csharp) =>
         new(kind, csharp, EquatableArray<IrType>.Empty, EquatableArray<string>.Empty);

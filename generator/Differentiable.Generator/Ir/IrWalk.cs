@@ -20,30 +20,105 @@ internal static class IrWalk
 
     public static IEnumerable<Variable> Variables(Stmt statement)
     {
-        switch (statement)
+        foreach (Variable v in Defined(statement))
         {
-            case Let let:
-                foreach (Variable v in Targets(let.Target)) yield return v;
-                foreach (Variable v in Reads(let.Value)) yield return v;
-                break;
-            case Assign assign:
-                foreach (Variable v in Targets(assign.Target)) yield return v;
-                foreach (Variable v in Reads(assign.Value)) yield return v;
-                break;
-            case Declare declare:
-                yield return declare.Variable;
-                break;
-            case If branch:
-                foreach (Variable v in Reads(branch.Condition)) yield return v;
-                foreach (Variable v in Variables(branch.Then)) yield return v;
-                foreach (Variable v in Variables(branch.Else)) yield return v;
-                break;
-            case Return { Value: { } value }:
-                foreach (Variable v in Reads(value)) yield return v;
-                break;
-            case Evaluate evaluate:
-                foreach (Variable v in Reads(evaluate.Value)) yield return v;
-                break;
+            yield return v;
+        }
+
+        foreach (Expr expr in Expressions(statement))
+        {
+            foreach (Variable v in Reads(expr))
+            {
+                yield return v;
+            }
+        }
+
+        foreach (Block block in Blocks(statement))
+        {
+            foreach (Variable v in Variables(block))
+            {
+                yield return v;
+            }
+        }
+    }
+
+    /// <summary>The variables a statement itself defines or assigns (not those of nested blocks).</summary>
+    public static IEnumerable<Variable> Defined(Stmt statement) => statement switch
+    {
+        Let let => Targets(let.Target),
+        Assign assign => Targets(assign.Target),
+        Declare declare => [declare.Variable],
+        For loop => [loop.Index],
+        TapeScope scope => [scope.Tape, scope.Mark],
+        _ => [],
+    };
+
+    /// <summary>The expressions a statement evaluates itself (not those of nested blocks).</summary>
+    public static IEnumerable<Expr> Expressions(Stmt statement) => statement switch
+    {
+        Let let => [let.Value],
+        Assign assign => [assign.Value],
+        If branch => [branch.Condition],
+        Return { Value: { } value } => [value],
+        Evaluate evaluate => [evaluate.Value],
+        Store store => [store.Buffer, store.Index, store.Value],
+        For loop => [loop.From, loop.Bound],
+        Save save => [new Ref(save.Tape), save.Value],
+        Reload reload => [new Ref(reload.Tape), reload.Buffer],
+        _ => [],
+    };
+
+    /// <summary>The blocks nested in a statement.</summary>
+    public static IEnumerable<Block> Blocks(Stmt statement) => statement switch
+    {
+        If branch => [branch.Then, branch.Else],
+        For loop => [loop.Body],
+        Loop loop => [loop.Body],
+        TapeScope scope => [scope.Body],
+        _ => [],
+    };
+
+    /// <summary>Every statement of a block, nested ones included, in order (a statement before those nested in it).</summary>
+    public static IEnumerable<Stmt> Statements(Block block)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            yield return statement;
+            foreach (Block nested in Blocks(statement))
+            {
+                foreach (Stmt inner in Statements(nested))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    /// <summary>The buffer variable under a buffer expression: <c>a</c> for <c>a</c> and for the row <c>a[i]</c>; null for others.</summary>
+    public static Variable? Root(Expr buffer) => buffer switch
+    {
+        Ref { Variable: var v } when v.Type.IsBuffer => v,
+        Load load when load.Type.IsBuffer => Root(load.Buffer),
+        _ => null,
+    };
+
+    /// <summary>The calls inside an expression, outermost first.</summary>
+    public static IEnumerable<Call> Calls(Expr expr)
+    {
+        var stack = new Stack<Expr>();
+        stack.Push(expr);
+        while (stack.Count > 0)
+        {
+            Expr current = stack.Pop();
+            if (current is Call call)
+            {
+                yield return call;
+            }
+
+            foreach (Expr child in Children(current, out _))
+            {
+                stack.Push(child);
+            }
         }
     }
 
@@ -125,10 +200,10 @@ internal static class IrWalk
                 break;
             case Call { Callee: Primitive { Function: MathFunction.NoDerivative } }:
                 break; // a stop-gradient: nothing flows through it
-            case Call call when call.Type.HasFloating:
+            case Call call:
                 foreach (Expr argument in call.Arguments)
                 {
-                    if (argument.Type.HasFloating)
+                    if (argument.Type.CarriesDerivative)
                     {
                         yield return argument;
                     }
@@ -148,6 +223,9 @@ internal static class IrWalk
             case Element element when element.Type.IsFloating:
                 yield return element.Tuple;
                 break;
+            case Load load when load.Type.CarriesDerivative:
+                yield return load.Buffer;
+                break;
         }
     }
 
@@ -156,7 +234,7 @@ internal static class IrWalk
     {
         if (expr is Ref r)
         {
-            if (r.Type.HasFloating)
+            if (r.Type.CarriesDerivative)
             {
                 yield return r.Variable;
             }
@@ -202,6 +280,18 @@ internal static class IrWalk
                 return [element.Tuple];
             case FieldRead { Receiver: { } fieldReceiver }:
                 return [fieldReceiver];
+            case Load load:
+                return [load.Buffer, load.Index];
+            case Length length:
+                return [length.Buffer];
+            case NewBuffer buffer:
+                return [buffer.Count];
+            case Restored restored:
+                variable = restored.Tape;
+                return [];
+            case NameOf name:
+                variable = name.Variable;
+                return [];
             default:
                 return [];
         }

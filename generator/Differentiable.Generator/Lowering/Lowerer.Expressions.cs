@@ -36,6 +36,8 @@ internal sealed partial class Lowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation when IsElementAccess(operation) && type is not null:
+                return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
             case IConversionOperation conversion:
                 return LowerConversion(conversion, env, output);
             case IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Minus } minus:
@@ -366,6 +368,12 @@ internal sealed partial class Lowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation when IsElementAccess(operation) && type is not null:
+                return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
+            case IPropertyReferenceOperation { Instance: { } instance } when IsLength(operation):
+                return new Length(LowerBuffer(instance, env));
+            case IConversionOperation { OperatorMethod: null } when type is { IsBuffer: true }:
+                return LowerBuffer(operation, env);
             case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:
                 return source.IsFloating && !type.IsFloating
                     ? new Ir.Convert(type, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))

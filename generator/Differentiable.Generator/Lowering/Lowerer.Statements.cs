@@ -25,15 +25,20 @@ internal sealed partial class Lowerer
                 case IReturnOperation ret:
                     LowerReturn(ret, env, output);
                     return;
-                case IConditionalOperation { Type: null } branch when ContainsReturn(branch):
+                case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump:
+                    LowerJump(jump, env, output);
+                    return;
+                case IConditionalOperation { Type: null } branch when ContainsJump(branch):
                 {
-                    // The rest of the method continues in whichever branch falls through.
+                    // The rest of the block continues in whichever branch falls through.
                     var rest = new Continuation(operations, i + 1, continuation);
                     Expr condition = LowerTree(branch.Condition, env);
                     var then = new List<Stmt>();
-                    LowerStatements([branch.WhenTrue], 0, rest, env.Clone(), then);
                     var otherwise = new List<Stmt>();
+                    branchDepth++;
+                    LowerStatements([branch.WhenTrue], 0, rest, env.Clone(), then);
                     LowerStatements(branch.WhenFalse is null ? [] : [branch.WhenFalse], 0, rest, env.Clone(), otherwise);
+                    branchDepth--;
                     output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), OriginOf(branch.Condition)));
                     return;
                 }
@@ -41,11 +46,14 @@ internal sealed partial class Lowerer
                 case IConditionalOperation { Type: null } branch:
                     LowerMergingIf(branch, env, output);
                     break;
-                case IBlockOperation block when ContainsReturn(block):
+                case IBlockOperation block when ContainsJump(block):
                     LowerStatements(block.Operations, 0, new Continuation(operations, i + 1, continuation), env, output);
                     return;
                 case IBlockOperation block:
                     LowerStatements(block.Operations, 0, null, env, output);
+                    break;
+                case ILoopOperation loop:
+                    LowerLoop(loop, env, output);
                     break;
                 default:
                     LowerSimpleStatement(operation, env, output);
@@ -58,7 +66,11 @@ internal sealed partial class Lowerer
             }
         }
 
-        if (continuation is not null)
+        if (continuation?.Finish is { } finish)
+        {
+            finish(env, output);
+        }
+        else if (continuation is not null)
         {
             LowerStatements(continuation.Operations, continuation.Index, continuation.Next, env, output);
         }
@@ -66,6 +78,23 @@ internal sealed partial class Lowerer
 
     private static bool ContainsReturn(IOperation operation) =>
         operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
+
+    /// <summary>
+    /// True when <paramref name="operation"/> can leave its path early: a return, or a break or continue of a loop
+    /// around it. The statements after it then continue only in the paths that fall through.
+    /// </summary>
+    private static bool ContainsJump(IOperation operation)
+    {
+        var inner = new HashSet<ILabelSymbol>(SymbolEqualityComparer.Default);
+        foreach (ILoopOperation loop in operation.DescendantsAndSelf().OfType<ILoopOperation>())
+        {
+            inner.Add(loop.ExitLabel);
+            inner.Add(loop.ContinueLabel);
+        }
+
+        return operation.DescendantsAndSelf().Any(d => d is IReturnOperation
+            || d is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump && !inner.Contains(jump.Target));
+    }
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
 
@@ -78,6 +107,12 @@ internal sealed partial class Lowerer
         }
 
         Expr value = LowerValue(ret.ReturnedValue, env, output);
+        if (value.Type.IsBuffer && !(value is Ref { Variable: var array } && createdArrays.Contains(array)))
+        {
+            Unsupported(ret.ReturnedValue, "Returning an array this method did not create with 'new'");
+            return;
+        }
+
         if (!value.IsAtom && value is not TupleExpr && value.Type.HasFloating)
         {
             Variable result = names.Fresh("result", value.Type);
@@ -97,12 +132,15 @@ internal sealed partial class Lowerer
         Expr condition = LowerTree(branch.Condition, env);
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
         var then = new List<Stmt>();
-        LowerStatements([branch.WhenTrue], 0, null, thenEnv, then);
         var otherwise = new List<Stmt>();
+        branchDepth++;
+        LowerStatements([branch.WhenTrue], 0, null, thenEnv, then);
         if (branch.WhenFalse is not null)
         {
             LowerStatements([branch.WhenFalse], 0, null, elseEnv, otherwise);
         }
+
+        branchDepth--;
 
         var candidates = env.Keys.Concat(thenEnv.Keys.Where(elseEnv.ContainsKey)).Distinct(SymbolEqualityComparer.Default).ToList();
         foreach (ISymbol symbol in candidates)
@@ -197,6 +235,15 @@ internal sealed partial class Lowerer
             case IDeconstructionAssignmentOperation deconstruction:
                 LowerDeconstruction(deconstruction, env, output, origin);
                 break;
+            case ISimpleAssignmentOperation { Target: var element } when IsElementAccess(element):
+                LowerElementWrite(expression, element, env, output, origin);
+                break;
+            case ICompoundAssignmentOperation { Target: var element } when IsElementAccess(element):
+                LowerElementWrite(expression, element, env, output, origin);
+                break;
+            case IIncrementOrDecrementOperation { Target: var element } when IsElementAccess(element):
+                LowerElementWrite(expression, element, env, output, origin);
+                break;
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
                 Unsupported(expression, $"Writing to field '{field.Field.Name}'");
                 break;
@@ -222,6 +269,13 @@ internal sealed partial class Lowerer
     /// <summary>A new definition of a local: <c>double y = …;</c>, or a tuple local bound element-wise.</summary>
     private void Define(ISymbol symbol, IOperation value, Env env, List<Stmt> output, Origin origin)
     {
+        ITypeSymbol? declared = symbol switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null };
+        if (declared is not null && TypeOf(declared) is { IsBuffer: true } bufferType)
+        {
+            DefineBuffer(symbol, bufferType, value, env, output, origin);
+            return;
+        }
+
         IrType? type = TypeOf(value.Type ?? ((ILocalSymbol)symbol).Type);
         if (value is IConditionalOperation { Type: not null } conditional && type is { IsFloating: true })
         {

@@ -46,6 +46,9 @@ internal sealed partial class Lowerer
     private readonly CancellationToken cancellationToken;
     private readonly NameScope names;
     private readonly Dictionary<ISymbol, int> versions = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The local or parameter each version stands for.</summary>
+    private readonly Dictionary<Variable, ISymbol> owners = new();
     private readonly List<DiagnosticInfo> diagnostics = new();
     private readonly HashSet<string> contractNames;
     private readonly HashSet<string> localNames = new();
@@ -149,12 +152,17 @@ internal sealed partial class Lowerer
                 continue;
             }
 
-            bool differentiable = type.IsFloating && !HasAttribute(parameter, NoDerivativeAttributeName);
+            bool differentiable = (type.IsFloating || type.IsDifferentiableBuffer) && !HasAttribute(parameter, NoDerivativeAttributeName);
             var kind = parameter.RefKind == RefKind.In ? ParameterKind.In : ParameterKind.Value;
             parameters.Add(new Parameter(new Variable(parameter.Name, type), kind, differentiable));
         }
 
         IrType? returnType = method.ReturnsVoid ? IrType.Void : TypeOf(method.ReturnType);
+        if (returnType is { IsBuffer: true } && (returnType.Kind != ValueKind.Array || returnType.ElementType.IsBuffer))
+        {
+            returnType = null; // a span result would be a view of an argument; a jagged result has no shadow convention yet
+        }
+
         if (returnType is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
             var span = SourceSpan.From(syntax.ReturnType.GetLocation());
@@ -286,6 +294,13 @@ internal sealed partial class Lowerer
     /// <summary>The IR name of the next definition of a local or parameter: <c>y</c>, then <c>y_1</c>, <c>y_2</c>…</summary>
     private Variable NextVersion(ISymbol symbol, IrType type)
     {
+        Variable variable = NewVersion(symbol, type);
+        owners[variable] = symbol;
+        return variable;
+    }
+
+    private Variable NewVersion(ISymbol symbol, IrType type)
+    {
         versions.TryGetValue(symbol, out int version);
         versions[symbol] = version + 1;
         if (symbol is IParameterSymbol)
@@ -323,6 +338,20 @@ internal sealed partial class Lowerer
             case SpecialType.System_UInt32:
             case SpecialType.System_UInt64:
                 return IrType.Scalar(ValueKind.Integer, type.ToDisplayString());
+        }
+
+        // Arrays and spans of double, float and integers; jagged arrays of those arrays.
+        if (type is IArrayTypeSymbol { Rank: 1 } array && TypeOf(array.ElementType) is { } arrayElement
+            && (arrayElement.Kind is ValueKind.Double or ValueKind.Float or ValueKind.Integer || arrayElement.Kind == ValueKind.Array))
+        {
+            return IrType.Array(arrayElement);
+        }
+
+        if (type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span
+            && span.ContainingNamespace?.ToDisplayString() == "System"
+            && TypeOf(span.TypeArguments[0]) is { Kind: ValueKind.Double or ValueKind.Float or ValueKind.Integer } spanElement)
+        {
+            return span.Name == "Span" ? IrType.Span(spanElement) : IrType.ReadOnlySpan(spanElement);
         }
 
         if (type is INamedTypeSymbol { IsTupleType: true } tuple)
@@ -456,5 +485,9 @@ internal sealed partial class Lowerer
     }
 
     /// <summary>The statements that follow a block, still to be lowered on the same path.</summary>
-    private sealed record Continuation(IReadOnlyList<IOperation> Operations, int Index, Continuation? Next);
+    /// <remarks>
+    /// A continuation with <see cref="Finish"/> ends a loop iteration instead (the increment and the assignments
+    /// of the loop's carried variables); it is lowered on every path that reaches it.
+    /// </remarks>
+    private sealed record Continuation(IReadOnlyList<IOperation> Operations, int Index, Continuation? Next, Action<Env, List<Stmt>>? Finish = null);
 }

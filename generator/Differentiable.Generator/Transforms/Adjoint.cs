@@ -9,56 +9,88 @@ using Differentiable.Generator.Rules;
 namespace Differentiable.Generator.Transforms;
 
 /// <summary>
-/// Reverse mode, IR → IR. The result is one function holding two sweeps: the forward sweep runs the
-/// primal (branch decisions kept in <c>bool</c> locals, values defined inside branches declared up
-/// front so the reverse sweep can read them); the reverse sweep walks the statements backwards and
-/// adds partial · cotangent to the adjoint of each active operand. Straight-line code needs no tape:
-/// every value the reverse sweep reads is still in its local. The function takes the result's
-/// cotangent after the parameters, then one out adjoint per differentiable parameter, and returns
-/// the primal result.
+/// Reverse mode, IR → IR. The result is one function holding two sweeps: the forward sweep runs the primal (branch
+/// decisions kept in <c>bool</c> locals, loops counting their iterations where their trip count is not known from
+/// their bounds); the reverse sweep walks the statements backwards and adds partial · cotangent to the adjoint of each
+/// active operand. Straight-line code needs no tape: every value the reverse sweep reads is still in its local. Inside
+/// loops, <see cref="Recording"/> decides how the values the reverse sweep reads come back: recomputed, stepped back,
+/// or saved on the thread's tape before they are overwritten and restored right after the reverse of the statement that
+/// overwrote them. The function takes the result's cotangent after the parameters, then one out adjoint per
+/// differentiable value parameter or one shadow per differentiable array or span, and returns the primal result.
 /// </summary>
 internal sealed class Adjoint : DerivativeTransform
 {
-    /// <summary>Declarations of values defined inside branches, placed before the outermost branch.</summary>
+    /// <summary>Declarations of values defined inside branches and loops, placed before the outermost one.</summary>
     private readonly List<Stmt> hoisted = new();
     private readonly HashSet<Variable> parameterAdjoints = new();
+    private readonly Dictionary<Stmt, Variable> tripCounts = new(ByReference.Instance);
+    private readonly Dictionary<Stmt, Stmt> primalLoops = new(ByReference.Instance);
+    private readonly Block body;
+    private readonly Recording recording;
+    private readonly Variable tape;
+    private bool usesTape;
     private Variable? resultSlot;
     private Expr? resultCotangent;
 
-    private Adjoint(IrFunction primal)
+    private Adjoint(IrFunction primal, IEnumerable<Variable> reverseReads)
         : base(primal)
     {
+        body = NameControlFlow(Function.Body);
+        recording = Recording.Analyze(Function with { Body = body }, reverseReads, new HashSet<Variable>(tripCounts.Values));
+        tape = Names.Fresh("tape", IrType.Scalar(ValueKind.Other, "global::Differentiable.Tape"));
     }
 
-    public static IrFunction Apply(IrFunction primal, string name) => new Adjoint(primal).Run(name);
+    public static IrFunction Apply(IrFunction primal, string name)
+    {
+        if (!IrWalk.Statements(primal.Body).Any(s => s is For or Loop))
+        {
+            return new Adjoint(primal, []).Run(name);
+        }
+
+        // A first pass finds what the reverse sweep reads; the to-be-recorded analysis needs it.
+        var probe = new Adjoint(primal, []);
+        IrFunction probed = probe.Run(name);
+        var primalVariables = new HashSet<Variable>(IrWalk.Variables(probe.body));
+        var reads = probe.reverseReads.Where(primalVariables.Contains);
+        return new Adjoint(primal, reads).Run(name);
+    }
+
+    private readonly List<Variable> reverseReads = new();
 
     private IrFunction Run(string name)
     {
         IrFunction function = Function;
         var parameters = function.Parameters.Where(p => p.Kind != ParameterKind.Out).ToList();
-        var outs = new List<Parameter>();
-        foreach (Parameter parameter in parameters)
+        var adjoints = new List<Parameter>();
+        var shadows = new List<(Variable Primal, Variable Shadow)>();
+        foreach (Parameter parameter in parameters.Where(p => p.IsDifferentiable))
         {
-            if (parameter.IsDifferentiable && parameter.Variable.Type.IsFloating)
+            Variable adjoint = DerivativeOf(parameter.Variable);
+            if (parameter.Variable.Type.IsFloating)
             {
-                Variable adjoint = DerivativeOf(parameter.Variable);
                 parameterAdjoints.Add(adjoint);
-                outs.Add(new Parameter(adjoint, ParameterKind.Out, false));
+                adjoints.Add(new Parameter(adjoint, ParameterKind.Out, false));
+            }
+            else if (parameter.Variable.Type.IsDifferentiableBuffer)
+            {
+                adjoints.Add(new Parameter(adjoint, ParameterKind.Value, false));
+                shadows.Add((parameter.Variable, adjoint));
             }
         }
 
         bool returnsValue = function.ReturnType.Kind != ValueKind.Void;
-        Variable? dResult = returnsValue ? Names.Fresh("dResult", function.ReturnType) : null;
+        IrType cotangentType = function.ReturnType.IsBuffer ? IrType.ReadOnlySpan(function.ReturnType.ElementType) : function.ReturnType;
+        Variable? dResult = returnsValue ? Names.Fresh("dResult", cotangentType) : null;
         if (dResult is not null)
         {
             parameters.Add(new Parameter(dResult, ParameterKind.Value, true));
             resultCotangent = new Ref(dResult);
         }
 
-        parameters.AddRange(outs);
+        parameters.AddRange(adjoints);
 
         // Only a body that returns from inside a branch needs a slot for the result.
-        bool returnsAtEnd = function.Body.Statements.Count > 0 && function.Body.Statements[function.Body.Statements.Count - 1] is Return;
+        bool returnsAtEnd = body.Statements.Count > 0 && body.Statements[body.Statements.Count - 1] is Return;
         var prologue = new List<Stmt>();
         if (returnsValue && !returnsAtEnd)
         {
@@ -66,7 +98,7 @@ internal sealed class Adjoint : DerivativeTransform
             prologue.Add(new Declare(resultSlot, null));
         }
 
-        Block forward = Forward(function.Body, insideBranch: false);
+        Block forward = Forward(body, insideBranch: false, insideLoop: false);
         var reverse = new List<Stmt>();
         Expr? returned = null;
         var forwardStatements = forward.Statements.ToList();
@@ -74,77 +106,171 @@ internal sealed class Adjoint : DerivativeTransform
         {
             forwardStatements.RemoveAt(forwardStatements.Count - 1);
             returned = value;
+            if (value is not null && IrWalk.Reads(value).Any(Hoists))
+            {
+                // The reverse sweep restores the variables loops overwrote: keep the result apart.
+                Variable result = Names.Fresh("result", value.Type);
+                forwardStatements.Add(new Let(new VariableBinding(result), value, forwardStatements.LastOrDefault()?.Origin));
+                returned = new Ref(result);
+            }
+
             if (value is not null)
             {
                 reverse.AddRange(Seed(value, resultCotangent!));
             }
         }
 
-        reverse.AddRange(Reverse(new Block(forwardStatements.ToEquatableArray())));
-
-        var body = new List<Stmt>();
-        body.AddRange(prologue);
-        body.AddRange(forwardStatements);
-        body.Add(new Comment("reverse sweep"));
-        body.AddRange(AdjointDeclarations(outs, reverse));
-        if (returned is not null || resultSlot is not null)
+        var primalStatements = body.Statements.ToList();
+        if (returned is not null || (returnsAtEnd && primalStatements[primalStatements.Count - 1] is Return))
         {
-            body.Add(new Return(returned ?? new Ref(resultSlot!), null));
+            primalStatements.RemoveAt(primalStatements.Count - 1);
         }
 
-        return new IrFunction(name, parameters.ToEquatableArray(), function.ReturnType, new Block(body.ToEquatableArray()));
+        reverse.AddRange(Reverse(new Block(primalStatements.ToEquatableArray()), insideLoop: false));
+        reverseReads.AddRange(reverse.SelectMany(IrWalk.Variables));
+
+        var statements = new List<Stmt>();
+        statements.AddRange(prologue);
+        statements.AddRange(forwardStatements);
+        statements.Add(new Comment("reverse sweep"));
+        statements.AddRange(AdjointDeclarations(adjoints, reverse));
+        if (returned is not null || resultSlot is not null)
+        {
+            statements.Add(new Return(returned ?? new Ref(resultSlot!), null));
+        }
+
+        var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
+            .Concat(shadows.Select(s => (s.Shadow, true))).ToList();
+        var checks = ArgumentChecks(buffers, shadows).ToList();
+        if (usesTape)
+        {
+            statements = [new TapeScope(tape, Names.Fresh("mark", IrType.Scalar(ValueKind.Other, "global::Differentiable.TapeMark")), new Block(statements.ToEquatableArray()))];
+        }
+
+        return new IrFunction(name, parameters.ToEquatableArray(), function.ReturnType, new Block(checks.Concat(statements).ToEquatableArray()));
     }
 
-    // ------------------------------------------------------------ forward sweep
+    protected override IrType ShadowType(Variable buffer) =>
+        buffer.Type.ElementType.IsBuffer || Function.Parameters.All(p => p.Variable != buffer)
+            ? buffer.Type // a jagged array, or a local buffer: its adjoint is the same kind of buffer
+            : IrType.Span(buffer.Type.ElementType);
 
-    private Block Forward(Block block, bool insideBranch)
+    // ------------------------------------------------------------ control flow the reverse sweep replays
+
+    /// <summary>
+    /// Names what the reverse sweep must know of the forward sweep's control flow: each branch decision becomes a
+    /// <c>bool</c> local, and each general loop counts its iterations (a counted loop's reverse runs its indices back).
+    /// </summary>
+    private Block NameControlFlow(Block block)
     {
         var output = new List<Stmt>();
         foreach (Stmt statement in block.Statements)
         {
             switch (statement)
             {
-                case Declare declare when insideBranch:
-                    hoisted.Add(declare); // as for a Let: the reverse sweep, outside the branch, may read it
-                    break;
-                case Let let when insideBranch:
-                    // Declared before the branches so the reverse sweep, outside them, can read it.
-                    foreach (Variable v in IrWalk.Targets(let.Target))
-                    {
-                        hoisted.Add(new Declare(v, let.Origin));
-                    }
-
-                    output.Add(new Assign(let.Target, let.Value, let.Origin));
-                    break;
                 case If branch:
                 {
-                    int before = output.Count;
                     Expr condition = branch.Condition;
                     if (condition is not Ref)
                     {
                         Variable decision = Names.Fresh("branch", IrType.Bool);
-                        if (insideBranch)
-                        {
-                            hoisted.Add(new Declare(decision, branch.Origin));
-                            output.Add(new Assign(new VariableBinding(decision), condition, branch.Origin));
-                        }
-                        else
-                        {
-                            output.Add(new Let(new VariableBinding(decision), condition, branch.Origin));
-                        }
-
+                        output.Add(new Let(new VariableBinding(decision), condition, branch.Origin));
                         condition = new Ref(decision);
                     }
 
-                    output.Add(new If(condition, Forward(branch.Then, true), Forward(branch.Else, true), branch.Origin));
-                    if (!insideBranch)
+                    output.Add(new If(condition, NameControlFlow(branch.Then), NameControlFlow(branch.Else), branch.Origin));
+                    break;
+                }
+
+                case For loop:
+                    output.Add(loop with { Body = NameControlFlow(loop.Body) });
+                    break;
+                case Loop loop:
+                {
+                    Variable count = Names.Fresh("iterations", IrType.Int);
+                    output.Add(new Let(new VariableBinding(count), Const.Zero(IrType.Int), loop.Origin));
+                    var counting = new List<Stmt> { new Assign(new VariableBinding(count), new Binary(BinaryOp.Add, new Ref(count), Const.One(IrType.Int), IrType.Int), loop.Origin) };
+                    counting.AddRange(NameControlFlow(loop.Body).Statements);
+                    var named = loop with { Body = new Block(counting.ToEquatableArray()) };
+                    tripCounts[named] = count;
+                    output.Add(named);
+                    break;
+                }
+
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        return new Block(output.ToEquatableArray());
+    }
+
+    // ------------------------------------------------------------ forward sweep
+
+    /// <summary>True when the reverse sweep reads the variable itself, outside the block that defines it.</summary>
+    private bool Hoists(Variable v) => recording.Needed.Contains(v) && !recording.IsRecomputed(v);
+
+    private Block Forward(Block block, bool insideBranch, bool insideLoop)
+    {
+        var output = new List<Stmt>();
+        foreach (Stmt statement in block.Statements)
+        {
+            if (DifferentiatedCall(statement) is var (_, callee, call))
+            {
+                foreach (Variable buffer in BuffersToSave(statement, callee, call))
+                {
+                    output.Add(new Save(tape, new Ref(buffer), statement.Origin));
+                    usesTape = true;
+                }
+            }
+
+            switch (statement)
+            {
+                case Declare declare when insideLoop && !Hoists(declare.Variable):
+                    output.Add(declare);
+                    break;
+                case Declare declare when insideBranch || insideLoop:
+                    hoisted.Add(declare); // as for a Let: the reverse sweep, outside the branch, may read it
+                    break;
+                case Let { Target: VariableBinding { Variable: var buffer } } let when buffer.Type.IsBuffer:
+                    output.AddRange(WithShadow(let));
+                    break;
+                case Let let when insideLoop:
+                {
+                    var targets = IrWalk.Targets(let.Target).ToList();
+                    SaveOverwritten(let, targets, output);
+                    if (targets.Any(Hoists))
                     {
-                        output.InsertRange(before, hoisted);
-                        hoisted.Clear();
+                        hoisted.AddRange(targets.Select(v => new Declare(v, let.Origin)));
+                        output.Add(new Assign(let.Target, let.Value, let.Origin));
+                    }
+                    else
+                    {
+                        output.Add(let);
                     }
 
                     break;
                 }
+
+                case Let let when insideBranch:
+                    // Declared before the branches so the reverse sweep, outside them, can read it.
+                    hoisted.AddRange(IrWalk.Targets(let.Target).Select(v => new Declare(v, let.Origin)));
+                    output.Add(new Assign(let.Target, let.Value, let.Origin));
+                    break;
+                case Assign assign when insideLoop:
+                    SaveOverwritten(assign, IrWalk.Targets(assign.Target), output);
+                    output.Add(assign);
+                    break;
+                case If branch:
+                    AddHoisting(output, insideBranch || insideLoop, new If(branch.Condition, Forward(branch.Then, true, insideLoop), Forward(branch.Else, true, insideLoop), branch.Origin));
+                    break;
+                case For loop:
+                    AddHoisting(output, insideBranch || insideLoop, loop with { Body = Forward(loop.Body, insideBranch, true) });
+                    break;
+                case Loop loop:
+                    AddHoisting(output, insideBranch || insideLoop, loop with { Body = Forward(loop.Body, insideBranch, true) });
+                    break;
 
                 case Return { Value: var value } ret when resultSlot is not null:
                     output.Add(new Assign(new VariableBinding(resultSlot), value!, ret.Origin));
@@ -158,56 +284,238 @@ internal sealed class Adjoint : DerivativeTransform
         return new Block(output.ToEquatableArray());
     }
 
+    /// <summary>A branch or loop; at the top level, the declarations hoisted out of it go just before it.</summary>
+    private void AddHoisting(List<Stmt> output, bool nested, Stmt statement)
+    {
+        if (!nested)
+        {
+            output.AddRange(hoisted);
+            hoisted.Clear();
+        }
+
+        output.Add(statement);
+    }
+
+    /// <summary>Pushes the values a statement inside a loop is about to overwrite that the reverse sweep will read.</summary>
+    private void SaveOverwritten(Stmt statement, IEnumerable<Variable> targets, List<Stmt> output)
+    {
+        foreach (Variable v in targets.Where(v => recording.SavesAt(statement, v)))
+        {
+            output.Add(new Save(tape, new Ref(v), statement.Origin));
+            usesTape = true;
+        }
+    }
+
     // ------------------------------------------------------------ reverse sweep
 
-    private List<Stmt> Reverse(Block block)
+    private List<Stmt> Reverse(Block block, bool insideLoop)
     {
         var output = new List<Stmt>();
+        var recomputed = new HashSet<Variable>();
         for (int i = block.Statements.Count - 1; i >= 0; i--)
         {
-            Stmt statement = block.Statements[i];
-            switch (statement)
-            {
-                case Assign { Target: VariableBinding { Variable: var slot }, Value: var value } when slot == resultSlot:
-                    output.AddRange(Seed(value, resultCotangent!));
-                    break;
-                case Let { Value: Call { Callee: MethodCallee callee } call } let:
-                    output.AddRange(ReverseCall(let.Target, callee, call, let.Origin));
-                    break;
-                case Assign { Value: Call { Callee: MethodCallee callee } call } assign:
-                    output.AddRange(ReverseCall(assign.Target, callee, call, assign.Origin));
-                    break;
-                case Let { Target: VariableBinding { Variable: var v }, Value: var value } let:
-                    output.AddRange(ReverseOperation(v, value, let.Origin));
-                    break;
-                case Assign { Target: VariableBinding { Variable: var v }, Value: var value } assign:
-                    output.AddRange(ReverseOperation(v, value, assign.Origin));
-                    break;
-                case If branch:
-                {
-                    var then = Reverse(branch.Then);
-                    var otherwise = Reverse(branch.Else);
-                    if (then.Count > 0 || otherwise.Count > 0)
-                    {
-                        output.Add(new If(branch.Condition, new Block(then.ToEquatableArray()), new Block(otherwise.ToEquatableArray()), branch.Origin));
-                    }
+            List<Stmt> reversed = ReverseStatement(block.Statements[i], insideLoop);
 
-                    break;
+            // Values defined in this block that the reverse sweep computes again, just before their first use there.
+            var recomputation = new List<Stmt>();
+            foreach (Variable v in reversed.SelectMany(IrWalk.Variables).Distinct().ToList())
+            {
+                Recompute(v, block, i, recomputed, recomputation);
+            }
+
+            output.AddRange(recomputation);
+            output.AddRange(reversed);
+        }
+
+        return output;
+    }
+
+    private void Recompute(Variable v, Block block, int last, HashSet<Variable> done, List<Stmt> output)
+    {
+        if (!recording.IsRecomputed(v) || done.Contains(v))
+        {
+            return;
+        }
+
+        int definition = -1;
+        for (int i = 0; i <= last && i < block.Statements.Count; i++)
+        {
+            if (block.Statements[i] is Let let && IrWalk.Targets(let.Target).Contains(v))
+            {
+                definition = i;
+            }
+        }
+
+        if (definition < 0)
+        {
+            return; // defined in another block: recomputed there
+        }
+
+        done.Add(v);
+        Expr value = recording.RecomputedValue(v);
+        foreach (Variable operand in IrWalk.Reads(value).Distinct().ToList())
+        {
+            Recompute(operand, block, definition, done, output);
+        }
+
+        output.Add(new Let(new VariableBinding(v), value, block.Statements[definition].Origin));
+    }
+
+    private List<Stmt> ReverseStatement(Stmt statement, bool insideLoop)
+    {
+        var output = new List<Stmt>();
+        switch (statement)
+        {
+            case Return { Value: var value } when resultSlot is not null:
+                output.AddRange(Seed(value, resultCotangent!));
+                break;
+            case Let or Assign or Evaluate when DifferentiatedCall(statement) is var (callTarget, callee, call):
+                output.AddRange(ReverseCall(statement, callTarget, callee, call));
+                break;
+            case Let { Value: Call { Callee: MethodCallee } } or Assign { Value: Call { Callee: MethodCallee } }
+                or Evaluate { Value: Call { Callee: MethodCallee, Type.Kind: ValueKind.Void } }:
+                break; // nothing active flows through this call
+            case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var v }, Load load):
+                if (Activity.IsActive(v) && HasShadow(load.Buffer))
+                {
+                    output.Add(new Store(ShadowOf(load.Buffer), load.Index, new Ref(DerivativeOf(v)), StoreKind.Add, statement.Origin));
                 }
 
-                case Evaluate:
-                    throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, "reverse mode of a call evaluated for its out arguments");
+                break;
+            case Let { Target: VariableBinding { Variable: var v }, Value: var value } let when !v.Type.IsBuffer:
+                output.AddRange(ReverseOperation(v, value, let.Origin));
+                break;
+            case Assign { Target: VariableBinding { Variable: var v }, Value: var value } assign:
+                output.AddRange(ReverseOperation(v, value, assign.Origin));
+                break;
+            case Store store:
+                output.AddRange(ReverseStore(store));
+                break;
+            case If branch:
+            {
+                var then = Reverse(branch.Then, insideLoop);
+                var otherwise = Reverse(branch.Else, insideLoop);
+                if (then.Count > 0 || otherwise.Count > 0)
+                {
+                    output.Add(new If(branch.Condition, new Block(then.ToEquatableArray()), new Block(otherwise.ToEquatableArray()), branch.Origin));
+                }
+
+                break;
+            }
+
+            case For loop:
+                output.AddRange(ReverseFor(loop));
+                break;
+            case Loop loop:
+            {
+                // The iterations run again, last first, as many as the forward sweep counted.
+                var reversed = Reverse(loop.Body, insideLoop: true);
+                if (reversed.Count > 0)
+                {
+                    Variable iteration = Names.Fresh("iteration", IrType.Int);
+                    var reverseLoop = new For(iteration, new Ref(tripCounts[loop]), BinaryOp.Greater, Const.Zero(IrType.Int), -1, new Block(reversed.ToEquatableArray()), loop.Origin);
+                    primalLoops[reverseLoop] = loop;
+                    output.Add(reverseLoop);
+                }
+
+                break;
+            }
+
+            case Evaluate:
+                throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, "reverse mode of a call evaluated for its out arguments");
+        }
+
+        if (insideLoop && IrWalk.Definition(statement) is (var target, _))
+        {
+            foreach (Variable v in IrWalk.Targets(target))
+            {
+                RestoreOverwritten(statement, v, output);
             }
         }
 
         return output;
     }
 
-    /// <summary>The cotangent of a returned value flows into its atoms.</summary>
+    /// <summary>
+    /// After the reverse of a statement inside a loop: an assignment's target gets a zero cotangent (the value it
+    /// overwrote is another value), and a value the forward sweep saved or stepped comes back.
+    /// </summary>
+    private void RestoreOverwritten(Stmt statement, Variable v, List<Stmt> output)
+    {
+        if (statement is Assign && v.Type.IsFloating && Activity.IsActive(v))
+        {
+            output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(v.Type), null));
+        }
+
+        if (recording.InvertsAt(statement, v, out int step))
+        {
+            output.Add(new Assign(new VariableBinding(v), Build.Subtract(new Ref(v), new Const(v.Type, step)), statement.Origin));
+        }
+        else if (recording.SavesAt(statement, v))
+        {
+            output.Add(new Assign(new VariableBinding(v), new Restored(tape, v.Type), statement.Origin));
+        }
+    }
+
+    /// <summary>The same indices backwards: <c>for (int i = n - 1; i &gt;= 0; i--)</c> for <c>for (int i = 0; i &lt; n; i++)</c>.</summary>
+    private IEnumerable<Stmt> ReverseFor(For loop)
+    {
+        var reversed = Reverse(loop.Body, insideLoop: true);
+        if (reversed.Count == 0)
+        {
+            yield break;
+        }
+
+        (Expr last, BinaryOp compare) = loop.Compare switch
+        {
+            BinaryOp.Less => (Build.Subtract(loop.Bound, Const.One(IrType.Int)), BinaryOp.GreaterOrEqual),
+            BinaryOp.LessOrEqual => (loop.Bound, BinaryOp.GreaterOrEqual),
+            BinaryOp.Greater => (Build.Add(loop.Bound, Const.One(IrType.Int)), BinaryOp.LessOrEqual),
+            _ => (loop.Bound, BinaryOp.LessOrEqual),
+        };
+        var reverseLoop = new For(loop.Index, last, compare, loop.From, -loop.Step, new Block(reversed.ToEquatableArray()), loop.Origin);
+        primalLoops[reverseLoop] = loop;
+        yield return reverseLoop;
+    }
+
+    /// <summary>
+    /// <c>a[i] = v</c> passes the element's cotangent to v and zeroes it (the old element no longer reaches the result);
+    /// <c>a[i] += v</c> passes it to v and keeps it.
+    /// </summary>
+    private IEnumerable<Stmt> ReverseStore(Store store)
+    {
+        if (!HasShadow(store.Buffer))
+        {
+            yield break;
+        }
+
+        Expr shadow = ShadowOf(store.Buffer);
+        var element = new Load(shadow, store.Index, store.Value.Type);
+        if (store.Value is Ref { Variable: var v } && Activity.IsActive(v))
+        {
+            Expr cotangent = store.Kind == StoreKind.Subtract ? Build.Negate(element) : element;
+            yield return Accumulate(v, Build.ConvertTo(v.Type, cotangent), store.Origin);
+        }
+
+        if (store.Kind == StoreKind.Set)
+        {
+            yield return new Store(shadow, store.Index, Const.Zero(store.Value.Type), StoreKind.Set, store.Origin);
+        }
+    }
+
+    /// <summary>The cotangent of a returned value flows into its atoms (into an array result's shadow).</summary>
     private IEnumerable<Stmt> Seed(Expr? value, Expr cotangent)
     {
         switch (value)
         {
+            case Ref { Variable: var array } when array.Type.IsBuffer:
+                if (HasShadow(value))
+                {
+                    yield return Check("CheckLength", new Length(value), new NameOf(array), new Length(cotangent), new NameOf(((Ref)cotangent).Variable));
+                    yield return Check("Accumulate", cotangent, ShadowOf(value));
+                }
+
+                break;
             case Ref { Variable: var v } when Activity.IsActive(v):
                 yield return Accumulate(v, cotangent, null);
                 break;
@@ -242,26 +550,84 @@ internal sealed class Adjoint : DerivativeTransform
     }
 
     /// <summary>
-    /// Joint mode: the callee's Vjp re-runs its primal and returns the adjoints of its differentiable
-    /// parameters, which are added to the arguments' adjoints.
+    /// Joint mode: the callee's Vjp re-runs its primal and returns the adjoints of its differentiable value parameters,
+    /// which are added to the arguments' adjoints; array and span arguments pass their shadows, which it accumulates into.
     /// </summary>
-    private IEnumerable<Stmt> ReverseCall(Binding target, MethodCallee callee, Call call, Origin? origin)
+    /// <summary>
+    /// A call the reverse sweep differentiates (its result or a buffer it writes is active, and so is an argument):
+    /// its target (null when evaluated for its effect on buffers), callee and call; null for any other statement.
+    /// </summary>
+    private (Binding? Target, MethodCallee Callee, Call Call)? DifferentiatedCall(Stmt statement)
     {
-        var results = IrWalk.Targets(target).ToList();
-        bool anyActiveResult = results.Any(Activity.IsActive);
-        bool anyActiveArgument = call.Arguments.Any(Activity.IsActive);
-        if (!anyActiveResult || !anyActiveArgument)
+        (Binding? target, Expr? value) = statement switch
         {
-            yield break;
+            Let let => (let.Target, let.Value),
+            Assign assign => (assign.Target, assign.Value),
+            Evaluate { Value: Call { Type.Kind: ValueKind.Void } } evaluate => ((Binding?)null, evaluate.Value),
+            _ => (null, null),
+        };
+        if (value is not Call { Callee: MethodCallee callee } call)
+        {
+            return null;
         }
 
+        bool writesActiveBuffer = WritableArguments(callee, call).Any(Activity.IsActive);
+        bool anyActiveResult = (target is not null && IrWalk.Targets(target).Any(Activity.IsActive)) || writesActiveBuffer;
+        bool anyActiveArgument = call.Arguments.Any(a => Activity.IsActive(a) || IrWalk.Root(a) is { } root && Activity.IsActive(root));
+        return anyActiveResult && anyActiveArgument ? (target, callee, call) : null;
+    }
+
+    private static IEnumerable<Variable> WritableArguments(MethodCallee callee, Call call) =>
+        call.Arguments.Where((a, i) => i < callee.Parameters.Count && callee.Parameters[i].Type.Kind is ValueKind.Span or ValueKind.Array)
+            .Select(IrWalk.Root).OfType<Variable>();
+
+    /// <summary>
+    /// The buffers whose contents the forward sweep saves before a differentiated call, so that its re-run in the reverse
+    /// sweep starts from the same contents: those the call itself may write, and those written after it.
+    /// </summary>
+    private List<Variable> BuffersToSave(Stmt statement, MethodCallee callee, Call call)
+    {
+        var written = new HashSet<Variable>(WritableArguments(callee, call));
+        var saved = new List<Variable>();
+        foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct())
+        {
+            bool frozen = recording.IsFrozenAfter(statement, root);
+            if (!frozen && Function.Parameters.Any(p => p.Variable == root))
+            {
+                throw new TransformException(
+                    DiagnosticDescriptors.UnsupportedConstruct.Id,
+                    $"passing the parameter '{root.Name}' to '{callee.Name}' and writing it afterwards (copy it into a local array first)",
+                    callee.Site);
+            }
+
+            if (!frozen || written.Contains(root))
+            {
+                saved.Add(root);
+            }
+        }
+
+        return saved;
+    }
+
+    private IEnumerable<Stmt> ReverseCall(Stmt statement, Binding? target, MethodCallee callee, Call call)
+    {
+        Origin? origin = statement.Origin;
         if (callee.Derivatives?.Vjp is not { } vjp)
         {
             throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site);
         }
 
-        var arguments = new List<Expr>(call.Arguments) { CotangentOf(target) };
-        var accumulations = new List<Stmt>();
+        // The callee re-runs on the contents its buffers had when it was called.
+        var restores = BuffersToSave(statement, callee, call).Select(b => (Stmt)new Reload(tape, new Ref(b), origin)).Reverse().ToList();
+        var arguments = new List<Expr>(call.Arguments);
+        if (target is not null)
+        {
+            arguments.Add(CotangentOf(target));
+        }
+
+        var before = new List<Stmt>();
+        var after = new List<Stmt>();
+        var passed = new HashSet<Variable>();
         for (int i = 0; i < callee.Parameters.Count; i++)
         {
             if (!callee.Parameters[i].IsDifferentiable)
@@ -269,11 +635,31 @@ internal sealed class Adjoint : DerivativeTransform
                 continue;
             }
 
-            if (call.Arguments[i] is Ref { Variable: var v } && Activity.IsActive(v))
+            Expr argument = call.Arguments[i];
+            if (callee.Parameters[i].Type.IsBuffer)
+            {
+                // The callee accumulates into the shadow. A buffer passed twice gets a second, temporary shadow,
+                // added to the first afterwards; a buffer without a shadow gets one whose contents are dropped.
+                IrType scratchType = IrType.Array(argument.Type.ElementType);
+                if (HasShadow(argument) && passed.Add(IrWalk.Root(argument)!))
+                {
+                    arguments.Add(ShadowOf(argument));
+                    continue;
+                }
+
+                Variable scratch = Names.Fresh("d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, scratchType);
+                before.Add(new Let(new VariableBinding(scratch), new NewBuffer(scratchType, new Length(argument), OnStack: false), origin));
+                arguments.Add(new Ref(scratch));
+                if (HasShadow(argument))
+                {
+                    after.Add(Check("Accumulate", new Ref(scratch), ShadowOf(argument)));
+                }
+            }
+            else if (argument is Ref { Variable: var v } && Activity.IsActive(v))
             {
                 Variable part = Names.Fresh("d" + v.Name + "_" + callee.Parameters[i].Name, callee.Parameters[i].Type);
                 arguments.Add(new OutArgument(part));
-                accumulations.Add(Accumulate(v, Build.ConvertTo(v.Type, new Ref(part)), origin));
+                after.Add(Accumulate(v, Build.ConvertTo(v.Type, new Ref(part)), origin));
             }
             else
             {
@@ -282,8 +668,13 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         var vjpCallee = new MethodCallee(callee.Key, vjp.Owner, vjp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, null, callee.Site);
+        foreach (Stmt prepared in restores.Concat(before))
+        {
+            yield return prepared;
+        }
+
         yield return new Evaluate(new Call(vjpCallee, arguments.ToEquatableArray(), call.Type), origin);
-        foreach (Stmt accumulation in accumulations)
+        foreach (Stmt accumulation in after)
         {
             yield return accumulation;
         }
@@ -317,15 +708,16 @@ internal sealed class Adjoint : DerivativeTransform
     // ------------------------------------------------------------ adjoint declarations
 
     /// <summary>
-    /// Declares each adjoint where it is first needed. Out adjoints start the reverse sweep at zero.
-    /// A local adjoint is declared in the innermost block holding all its uses: where its first use
-    /// there is an accumulation, the two merge into one definition (<c>double dy = …;</c>).
+    /// Declares each adjoint where it is first needed. Out adjoints start the reverse sweep at zero. A local adjoint is
+    /// declared in the innermost block holding all its uses (a loop body only when its variable is defined inside that
+    /// loop, so each iteration's value has its own cotangent): where its first use there is an accumulation, the two
+    /// merge into one definition (<c>double dy = …;</c>).
     /// </summary>
-    private List<Stmt> AdjointDeclarations(List<Parameter> outs, List<Stmt> reverse)
+    private List<Stmt> AdjointDeclarations(List<Parameter> adjoints, List<Stmt> reverse)
     {
         var statements = new List<Stmt>(reverse);
         var declarations = new List<Stmt>();
-        foreach (Variable adjoint in outs.Select(o => o.Variable))
+        foreach (Variable adjoint in adjoints.Where(a => a.Kind == ParameterKind.Out).Select(o => o.Variable))
         {
             if (!FoldFirstAccumulation(statements, adjoint, isOut: true))
             {
@@ -333,7 +725,7 @@ internal sealed class Adjoint : DerivativeTransform
             }
         }
 
-        foreach (Variable adjoint in Derivatives.Where(a => !parameterAdjoints.Contains(a)))
+        foreach (Variable adjoint in Derivatives.Where(a => !parameterAdjoints.Contains(a) && !a.Type.IsBuffer).ToList())
         {
             statements = Place(statements, adjoint);
         }
@@ -342,7 +734,7 @@ internal sealed class Adjoint : DerivativeTransform
         return declarations;
     }
 
-    private static List<Stmt> Place(List<Stmt> statements, Variable adjoint)
+    private List<Stmt> Place(List<Stmt> statements, Variable adjoint)
     {
         var uses = statements.Select((s, i) => (s, i)).Where(p => IrWalk.Variables(p.s).Contains(adjoint)).Select(p => p.i).ToList();
         if (uses.Count == 0)
@@ -360,6 +752,16 @@ internal sealed class Adjoint : DerivativeTransform
                     : branch with { Else = new Block(Place(branch.Else.Statements.ToList(), adjoint).ToEquatableArray()) };
                 return statements;
             }
+        }
+
+        if (uses.Count == 1 && statements[uses[0]] is For reverseLoop
+            && primalLoops.TryGetValue(reverseLoop, out Stmt? primalLoop)
+            && PrimalOf(adjoint) is { } primal && recording.IsDefinedOnlyIn(primal, primalLoop))
+        {
+            var placed = reverseLoop with { Body = new Block(Place(reverseLoop.Body.Statements.ToList(), adjoint).ToEquatableArray()) };
+            primalLoops[placed] = primalLoop;
+            statements[uses[0]] = placed;
+            return statements;
         }
 
         if (!FoldFirstAccumulation(statements, adjoint, isOut: false))

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Differentiable.Generator.Analysis;
 using Differentiable.Generator.Ir;
 
@@ -30,15 +31,114 @@ internal abstract class DerivativeTransform
 
     protected bool HasDerivative(Variable variable) => derivatives.ContainsKey(variable);
 
-    /// <summary>The derivative of <paramref name="variable"/>: <c>dx</c> for <c>x</c>, suffixed if taken.</summary>
+    /// <summary>The variable <paramref name="derivative"/> is the derivative of, or null.</summary>
+    protected Variable? PrimalOf(Variable derivative) => derivatives.FirstOrDefault(d => d.Value == derivative).Key;
+
+    /// <summary>
+    /// The derivative of <paramref name="variable"/>: <c>dx</c> for <c>x</c>, suffixed if taken. A buffer's derivative
+    /// is its shadow, of the type <see cref="ShadowType"/> gives.
+    /// </summary>
     protected Variable DerivativeOf(Variable variable)
     {
         if (!derivatives.TryGetValue(variable, out Variable? derivative))
         {
-            derivative = Names.Fresh("d" + variable.Name, variable.Type);
+            derivative = Names.Fresh("d" + variable.Name, variable.Type.IsBuffer ? ShadowType(variable) : variable.Type);
             derivatives[variable] = derivative;
         }
 
         return derivative;
     }
+
+    /// <summary>The type of a buffer's shadow (its tangent or adjoint).</summary>
+    protected abstract IrType ShadowType(Variable buffer);
+
+    /// <summary>The shadow of a buffer expression: <c>da</c> for <c>a</c>, the row <c>da[i]</c> for the row <c>a[i]</c>.</summary>
+    protected Expr ShadowOf(Expr buffer) => buffer switch
+    {
+        Ref { Variable: var v } => new Ref(DerivativeOf(v)),
+        Load load => load with { Buffer = ShadowOf(load.Buffer) },
+        _ => throw new System.InvalidOperationException("not a buffer expression: " + buffer),
+    };
+
+    /// <summary>True when a buffer expression's root has a shadow.</summary>
+    protected bool HasShadow(Expr buffer) => IrWalk.Root(buffer) is { } root && (Activity.IsActive(root) || HasDerivative(root));
+
+    /// <summary>The buffer variables whose elements the function writes.</summary>
+    protected HashSet<Variable> Written => written ??= Analysis.Activity.WrittenBuffers(Function.Body);
+
+    private HashSet<Variable>? written;
+
+    /// <summary>
+    /// A buffer's definition and, when the buffer is active and allocated here, its shadow's: the same allocation,
+    /// zeroed (<c>double[] dq = new double[n];</c>, or a cleared <c>stackalloc</c>, which SkipLocalsInit leaves dirty).
+    /// </summary>
+    protected IEnumerable<Stmt> WithShadow(Let definition)
+    {
+        yield return definition;
+        if (definition is { Target: VariableBinding { Variable: var buffer }, Value: var allocation } && HasShadow(new Ref(buffer)) && IsAllocation(allocation))
+        {
+            Variable shadow = DerivativeOf(buffer);
+            yield return new Let(new VariableBinding(shadow), ShadowAllocation(allocation, shadow.Type), definition.Origin);
+            if (OnStack(allocation))
+            {
+                yield return Clear(shadow);
+            }
+        }
+    }
+
+    /// <summary>The same allocation as a buffer's (<c>new double[n]</c>, <c>stackalloc double[n]</c>…) for its shadow.</summary>
+    private static Expr ShadowAllocation(Expr allocation, IrType type) => allocation switch
+    {
+        NewBuffer buffer => buffer with { Type = type },
+        Conditional choice => choice with { WhenTrue = ShadowAllocation(choice.WhenTrue, type), WhenFalse = ShadowAllocation(choice.WhenFalse, type), Type = type },
+        _ => throw new System.InvalidOperationException("not an allocation: " + allocation),
+    };
+
+    /// <summary>True for a buffer allocation (what a buffer variable's Let holds when it is not a name for another).</summary>
+    protected static bool IsAllocation(Expr value) => value is NewBuffer || value is Conditional { WhenTrue: NewBuffer or Conditional };
+
+    /// <summary><c>shadow.Clear();</c></summary>
+    private static Stmt Clear(Variable shadow) =>
+        new Evaluate(new Call(new MethodCallee("Clear", null, "Clear", new Ref(shadow), Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray<Expr>.Empty, IrType.Void), null);
+
+    /// <summary>
+    /// The run-time checks a generated entry point makes before it touches memory: a buffer that is written (a written
+    /// parameter, every adjoint shadow, a written tangent) shares no memory with any other buffer argument, and each
+    /// shadow has its primal's length (for a jagged array, its shape). Two read-only buffers may alias.
+    /// </summary>
+    protected static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows)
+    {
+        foreach ((Variable primal, Variable shadow) in shadows)
+        {
+            yield return primal.Type.ElementType.IsBuffer
+                ? Check("CheckShape<" + primal.Type.Scalar().CSharp + ">", new Ref(primal), new NameOf(primal), new Ref(shadow), new NameOf(shadow))
+                : Check("CheckLength", new Length(new Ref(primal)), new NameOf(primal), new Length(new Ref(shadow)), new NameOf(shadow));
+        }
+
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            for (int j = i + 1; j < buffers.Count; j++)
+            {
+                (Variable first, bool firstWritten) = buffers[i];
+                (Variable second, bool secondWritten) = buffers[j];
+                if ((firstWritten || secondWritten) && !first.Type.ElementType.IsBuffer && !second.Type.ElementType.IsBuffer
+                    && first.Type.ElementType.Equals(second.Type.ElementType))
+                {
+                    yield return Check("CheckDistinct<" + first.Type.ElementType.CSharp + ">", new Ref(first), new NameOf(first), new Ref(second), new NameOf(second));
+                }
+            }
+        }
+    }
+
+    /// <summary>A call to <c>global::Differentiable.Shadows.{name}</c>, evaluated for its effect.</summary>
+    protected static Stmt Check(string name, params Expr[] arguments) =>
+        new Evaluate(new Call(new MethodCallee("Shadows." + name, "global::Differentiable.Shadows", name, null, Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray.Of(arguments), IrType.Void), null);
+
+    /// <summary>True when an allocation puts (part of) the buffer on the stack: its shadow must be cleared (SkipLocalsInit).</summary>
+    private static bool OnStack(Expr allocation) => allocation switch
+    {
+        NewBuffer buffer => buffer.OnStack,
+        Conditional choice => OnStack(choice.WhenTrue) || OnStack(choice.WhenFalse),
+        _ => false,
+    };
 }

@@ -32,7 +32,7 @@ internal sealed class Tangent : DerivativeTransform
         {
             bool takesTangent = parameter.Kind == ParameterKind.Out
                 ? parameter.Variable.Type.IsFloating
-                : parameter.IsDifferentiable && parameter.Variable.Type.IsFloating;
+                : parameter.IsDifferentiable && parameter.Variable.Type.CarriesDerivative;
             if (!takesTangent)
             {
                 continue;
@@ -68,6 +68,51 @@ internal sealed class Tangent : DerivativeTransform
         {
             switch (statement)
             {
+                case Let { Target: VariableBinding { Variable: var buffer } } let when buffer.Type.IsBuffer:
+                    output.AddRange(WithShadow(let));
+                    break;
+                case Let { Target: VariableBinding { Variable: var loaded }, Value: Load load } let when Activity.IsActive(loaded) && HasShadow(load.Buffer):
+                    output.Add(let);
+                    output.Add(new Let(new VariableBinding(DerivativeOf(loaded)), load with { Buffer = ShadowOf(load.Buffer) }, let.Origin));
+                    break;
+                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var popped }, Restored restored) && HasDerivative(popped):
+                    // The forward sweep pushed the value, then its tangent: take them back in the opposite order.
+                    output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(popped)), restored));
+                    output.Add(statement);
+                    break;
+                case Save save:
+                    output.Add(save);
+                    if (save.Value is Ref { Variable: var saved } && saved.Type.IsFloating && (Activity.IsActive(saved) || HasDerivative(saved)))
+                    {
+                        output.Add(save with { Value = new Ref(DerivativeOf(saved)) });
+                    }
+
+                    break;
+                case Store store:
+                    output.Add(store);
+                    if (HasShadow(store.Buffer))
+                    {
+                        Expr tangent = TangentValue(store.Value);
+                        if (store.Kind == StoreKind.Set || !Build.IsZero(tangent))
+                        {
+                            output.Add(store with { Buffer = ShadowOf(store.Buffer), Value = tangent });
+                        }
+                    }
+
+                    break;
+                case For loop:
+                    output.Add(loop with { Body = TransformBlock(loop.Body) });
+                    break;
+                case Loop loop:
+                    output.Add(loop with { Body = TransformBlock(loop.Body) });
+                    break;
+                case TapeScope scope:
+                    output.Add(scope with { Body = TransformBlock(scope.Body) });
+                    break;
+                case Evaluate { Value: Call { Callee: MethodCallee voidCallee, Type.Kind: ValueKind.Void } voidCall } evaluate
+                    when voidCall.Arguments.Any(a => IrWalk.Root(a) is { } root && Activity.IsActive(root)):
+                    output.Add(evaluate with { Value = JvpCall(voidCallee, voidCall) });
+                    break;
                 case Let or Assign when IrWalk.Definition(statement) is var (target, value):
                     if (value is Call { Callee: MethodCallee callee } call && NeedsDerivative(target, call))
                     {
@@ -141,12 +186,24 @@ internal sealed class Tangent : DerivativeTransform
         {
             if (callee.Parameters[i].IsDifferentiable)
             {
-                arguments.Add(Build.ConvertTo(callee.Parameters[i].Type, TangentValue(call.Arguments[i])));
+                Expr tangent = TangentValue(call.Arguments[i]);
+                arguments.Add(callee.Parameters[i].Type.IsBuffer ? tangent : Build.ConvertTo(callee.Parameters[i].Type, tangent));
             }
         }
 
         var target = new MethodCallee(callee.Key, jvp.Owner, jvp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, null, callee.Site);
-        return new Call(target, arguments.ToEquatableArray(), IrType.ValueAndTangent(call.Type));
+        return new Call(target, arguments.ToEquatableArray(), call.Type.Kind == ValueKind.Void ? IrType.Void : IrType.ValueAndTangent(call.Type));
+    }
+
+    protected override IrType ShadowType(Variable buffer)
+    {
+        if (buffer.Type.ElementType.IsBuffer || Function.Parameters.All(p => p.Variable != buffer))
+        {
+            return buffer.Type; // a jagged array, or a local buffer: its tangent is the same kind of buffer
+        }
+
+        // A parameter's tangent: read-only unless the method writes the parameter (then it holds the final tangent).
+        return Written.Contains(buffer) ? IrType.Span(buffer.Type.ElementType) : IrType.ReadOnlySpan(buffer.Type.ElementType);
     }
 
     /// <summary>The tangent of an atom or tuple of atoms: <c>dv</c> when active, else zero.</summary>
@@ -154,6 +211,10 @@ internal sealed class Tangent : DerivativeTransform
     {
         switch (value)
         {
+            case var buffer when buffer.Type.IsBuffer:
+                return HasShadow(buffer)
+                    ? ShadowOf(buffer)
+                    : new NewBuffer(IrType.Array(buffer.Type.ElementType), new Length(buffer), OnStack: false); // zeros
             case Ref { Variable: var v } when v.Type.IsFloating && (Activity.IsActive(v) || HasDerivative(v)):
                 return new Ref(DerivativeOf(v));
             case TupleExpr tuple:

@@ -53,6 +53,8 @@ namespace Differentiable.Tests.Scenarios
         public static double ConditionalInsideBranchVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             double result2 = 0.0;
+            // line 89: x > 0
+            bool branch = x > 0.0;
             // line 91: double m = y > 1 ? y * x : x;
             double m = 0.0;
             bool branch1 = false;
@@ -61,7 +63,6 @@ namespace Differentiable.Tests.Scenarios
             // line 95: return x * y;
             double result1 = 0.0;
             // line 89: x > 0
-            bool branch = x > 0.0;
             if (branch)
             {
                 // line 91: double m = y > 1 ? y * x : x;

@@ -60,6 +60,8 @@ namespace Differentiable.Tests.Scenarios
         public static double EarlyReturnVjp(double x, double y, double dResult, out double dx, out double dy)
         {
             double result3 = 0.0;
+            // line 51: x < 0
+            bool branch = x < 0.0;
             // line 53: return -x * y;
             double t = 0.0;
             double result = 0.0;
@@ -75,7 +77,6 @@ namespace Differentiable.Tests.Scenarios
             // line 63: return z + y;
             double result2 = 0.0;
             // line 51: x < 0
-            bool branch = x < 0.0;
             if (branch)
             {
                 // line 53: return -x * y;

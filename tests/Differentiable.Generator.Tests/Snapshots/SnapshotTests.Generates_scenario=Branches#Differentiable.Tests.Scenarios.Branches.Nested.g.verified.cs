@@ -94,6 +94,7 @@ namespace Differentiable.Tests.Scenarios
             double a = x + y;
             // line 29: x > 0
             double a_6 = 0.0;
+            bool branch = x > 0.0;
             // line 31: y > 0
             double a_3 = 0.0;
             bool branch1 = false;
@@ -109,7 +110,6 @@ namespace Differentiable.Tests.Scenarios
             // line 42: a = Math.Exp(a);
             double a_4 = 0.0;
             // line 29: x > 0
-            bool branch = x > 0.0;
             if (branch)
             {
                 // line 31: y > 0

@@ -52,11 +52,11 @@ namespace Differentiable.Tests.Scenarios
             double y = x;
             // line 77: x <= 2
             double y_2 = 0.0;
+            bool branch = x <= 2.0;
             // line 79: y = x * x * x;
             double t = 0.0;
             double y_1 = 0.0;
             // line 77: x <= 2
-            bool branch = x <= 2.0;
             if (branch)
             {
                 // line 79: y = x * x * x;

@@ -55,6 +55,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 13: x > y
             double r_2 = 0.0;
+            bool branch = x > y;
             // line 15: r = x * x - y;
             double t = 0.0;
             double r = 0.0;
@@ -62,7 +63,6 @@ namespace Differentiable.Tests.Scenarios
             double t1 = 0.0;
             double r_1 = 0.0;
             // line 13: x > y
-            bool branch = x > y;
             if (branch)
             {
                 // line 15: r = x * x - y;

@@ -53,6 +53,8 @@ namespace Differentiable.Tests.Scenarios
         public static double PowerBySquaringVjp(double x, int n, double dResult, out double dx)
         {
             double result = 0.0;
+            // line 30: n == 0
+            bool branch = n == 0;
             // line 35: double half = PowerBySquaring(x, n / 2);
             double half = 0.0;
             // line 36: return n % 2 == 0 ? half * half : half * half * x;
@@ -60,7 +62,6 @@ namespace Differentiable.Tests.Scenarios
             bool branch1 = false;
             double t1 = 0.0;
             // line 30: n == 0
-            bool branch = n == 0;
             if (branch)
             {
                 // line 32: return 1;

@@ -1,0 +1,310 @@
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Ir;
+
+namespace Differentiable.Generator.Analysis;
+
+/// <summary>
+/// The to-be-recorded analysis of reverse mode: of the values the reverse sweep reads, which ones a loop overwrites
+/// before the reverse sweep gets to read them, and how each comes back.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Straight-line code needs nothing: its values are still in their locals. A value defined inside a loop, or a
+/// variable a loop assigns, is overwritten by the next iteration; when the reverse sweep reads it, one of three things
+/// brings back the value it had:
+/// </para>
+/// <list type="bullet">
+/// <item><b>Recompute</b>: a local defined once by a cheap expression (integer arithmetic, +, −, ·, /, a comparison, an
+/// element of a buffer nothing writes afterwards) over values that are themselves available there is computed again
+/// in the reverse sweep. Nothing is saved.</item>
+/// <item><b>Invert</b>: an integer stepped by a constant (<c>k += 1</c>) is stepped back.</item>
+/// <item><b>Save</b>: anything else is pushed on the tape just before it is overwritten, and popped right after the
+/// reverse of the statement that overwrote it (the approach of Tapenade), so every variable holds, at each point of
+/// the reverse sweep, the value it had at the same point of the forward sweep.</item>
+/// </list>
+/// </remarks>
+internal sealed class Recording
+{
+    private readonly Dictionary<Variable, List<Site>> definitions = new();
+    private readonly Dictionary<Stmt, Site> siteOf = new(ByReference.Instance);
+    private readonly Dictionary<Variable, List<Site>> writes = new();
+    private readonly HashSet<Variable> forIndices = new();
+    private readonly Dictionary<Stmt, HashSet<Variable>> trailingAssigned = new(ByReference.Instance);
+    private readonly HashSet<Variable> recomputed = new();
+    private readonly HashSet<Variable> needed = new();
+    private readonly Dictionary<Variable, int> inverted = new();
+    private readonly HashSet<Variable> tripCounters;
+    private int position;
+
+    private Recording(HashSet<Variable> tripCounters) => this.tripCounters = tripCounters;
+
+    /// <summary>A statement, where it is (preorder position) and the loops around it, innermost last.</summary>
+    private sealed record Site(Stmt Statement, int Position, IReadOnlyList<Stmt> Loops);
+
+    /// <summary>The variables the reverse sweep reads that must be recomputed, inverted or saved.</summary>
+    public IReadOnlyCollection<Variable> Needed => needed;
+
+    public static Recording Analyze(IrFunction function, IEnumerable<Variable> reverseReads, HashSet<Variable> tripCounters)
+    {
+        var recording = new Recording(tripCounters);
+        recording.Index(function.Body, []);
+        var reads = new HashSet<Variable>(reverseReads);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Variable v in reads.ToList())
+            {
+                if (!recording.IsOverwrittenInLoop(v) || !recording.needed.Add(v))
+                {
+                    continue;
+                }
+
+                changed = true;
+                if (recording.CanRecompute(v, out Expr? value))
+                {
+                    recording.recomputed.Add(v);
+                    reads.UnionWith(IrWalk.Reads(value!));
+                }
+                else if (recording.CanInvert(v, out int step))
+                {
+                    recording.inverted[v] = step;
+                }
+            }
+        }
+
+        return recording;
+    }
+
+    /// <summary>True when the reverse sweep computes <paramref name="v"/> again from its definition.</summary>
+    public bool IsRecomputed(Variable v) => recomputed.Contains(v);
+
+    /// <summary>
+    /// True when <paramref name="statement"/>, inside a loop, overwrites a value of <paramref name="v"/> the reverse sweep
+    /// reads: it pushes the old value on the tape, and the reverse of the statement pops it back.
+    /// </summary>
+    public bool SavesAt(Stmt statement, Variable v) =>
+        needed.Contains(v) && !recomputed.Contains(v) && statement is not Declare
+        && !(statement is Assign && (inverted.ContainsKey(v) || tripCounters.Contains(v)));
+
+    /// <summary>
+    /// True when <paramref name="statement"/> steps the integer <paramref name="v"/> by <paramref name="step"/> and the
+    /// reverse sweep needs its old value: the reverse of the statement steps it back instead of saving it.
+    /// </summary>
+    public bool InvertsAt(Stmt statement, Variable v, out int step)
+    {
+        step = 0;
+        return statement is Assign && needed.Contains(v) && inverted.TryGetValue(v, out step);
+    }
+
+    /// <summary>The definition a recomputed variable is computed again from.</summary>
+    public Expr RecomputedValue(Variable v) => ((Let)definitions[v][0].Statement).Value;
+
+    /// <summary>
+    /// True when nothing but <paramref name="statement"/> itself writes <paramref name="buffer"/>'s elements after it
+    /// starts: a call in it can be re-run in reverse on the same contents.
+    /// </summary>
+    public bool IsFrozenAfter(Stmt statement, Variable buffer) =>
+        !siteOf.TryGetValue(statement, out Site? site) || IsFrozen(new Ref(buffer), site, except: statement);
+
+    /// <summary>True when every definition of <paramref name="v"/> is inside <paramref name="loop"/>.</summary>
+    public bool IsDefinedOnlyIn(Variable v, Stmt loop) =>
+        definitions.TryGetValue(v, out List<Site>? defined) && defined.All(d => d.Loops.Any(l => ReferenceEquals(l, loop)));
+
+    // ------------------------------------------------------------ indexing
+
+    private void Index(Block block, IReadOnlyList<Stmt> loops)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            var site = new Site(statement, position++, loops);
+            siteOf[statement] = site;
+            foreach (Variable v in IrWalk.Defined(statement))
+            {
+                if (statement is For)
+                {
+                    forIndices.Add(v);
+                    continue;
+                }
+
+                Add(definitions, v, site);
+            }
+
+            if (statement is Store { Buffer: var buffer } && IrWalk.Root(buffer) is { } stored)
+            {
+                Add(writes, stored, site);
+            }
+
+            foreach (Call call in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls))
+            {
+                foreach (Expr argument in call.Arguments)
+                {
+                    if (argument.Type.Kind is ValueKind.Array or ValueKind.Span && IrWalk.Root(argument) is { } passed)
+                    {
+                        Add(writes, passed, site);
+                    }
+                }
+            }
+
+            if (statement is For or Loop)
+            {
+                Block body = IrWalk.Blocks(statement).Single();
+                trailingAssigned[statement] = TrailingAssigned(body);
+                Index(body, [.. loops, statement]);
+            }
+            else
+            {
+                foreach (Block nested in IrWalk.Blocks(statement))
+                {
+                    Index(nested, loops);
+                }
+            }
+        }
+    }
+
+    private static void Add(Dictionary<Variable, List<Site>> map, Variable v, Site site)
+    {
+        if (!map.TryGetValue(v, out List<Site>? sites))
+        {
+            map[v] = sites = new List<Site>();
+        }
+
+        sites.Add(site);
+    }
+
+    /// <summary>The variables assigned by the run of assignments that ends a loop body (its carried variables).</summary>
+    private static HashSet<Variable> TrailingAssigned(Block body)
+    {
+        var assigned = new HashSet<Variable>();
+        for (int i = body.Statements.Count - 1; i >= 0 && body.Statements[i] is Assign { Target: VariableBinding { Variable: var v } }; i--)
+        {
+            assigned.Add(v);
+        }
+
+        return assigned;
+    }
+
+    // ------------------------------------------------------------ decisions
+
+    private bool IsOverwrittenInLoop(Variable v) =>
+        definitions.TryGetValue(v, out List<Site>? sites) && sites.Any(s => s.Loops.Count > 0 && s.Statement is not Declare);
+
+    private bool CanRecompute(Variable v, out Expr? value)
+    {
+        value = null;
+        List<Site> sites = definitions[v];
+        if (tripCounters.Contains(v) || sites.Count != 1 || sites[0].Statement is not Let { Target: VariableBinding, Value: var definition })
+        {
+            return false;
+        }
+
+        value = definition;
+        return IsCheap(definition, sites[0]);
+    }
+
+    /// <summary>True for an expression worth computing again rather than saving, over values available in reverse.</summary>
+    private bool IsCheap(Expr expr, Site site) => expr switch
+    {
+        Const or Length or DefaultValue => true,
+        Ref { Variable: var u } => IsStable(u, site),
+        Unary u => IsCheap(u.Operand, site),
+        Binary b => IsCheap(b.Left, site) && IsCheap(b.Right, site),
+        Convert c => IsCheap(c.Operand, site),
+        Conditional c => IsCheap(c.Condition, site) && IsCheap(c.WhenTrue, site) && IsCheap(c.WhenFalse, site),
+        Load load => IsFrozen(load.Buffer, site) && IsCheap(load.Index, site) && (load.Buffer is Ref || IsCheap(load.Buffer, site)),
+        _ => false,
+    };
+
+    /// <summary>
+    /// True when <paramref name="u"/>, read by a value defined at <paramref name="site"/>, holds that same value wherever
+    /// the reverse sweep recomputes it: a loop index, a local defined once, or a variable whose only writes inside the
+    /// enclosing loops are the carried assignments that end their bodies (restored first thing in each reverse iteration).
+    /// </summary>
+    private bool IsStable(Variable u, Site site)
+    {
+        if (forIndices.Contains(u) || u.Type.IsBuffer || !definitions.TryGetValue(u, out List<Site>? sites))
+        {
+            return true; // loop indices are recreated by the reverse loops; parameters and buffers never change
+        }
+
+        if (sites.Count == 1 && sites[0].Statement is Let)
+        {
+            return true; // defined once: saved, recomputed or untouched, it is restored after its last reverse read
+        }
+
+        foreach (Stmt loop in site.Loops)
+        {
+            foreach (Site write in sites.Where(s => s.Loops.Any(l => ReferenceEquals(l, loop))))
+            {
+                bool carried = ReferenceEquals(write.Loops[write.Loops.Count - 1], loop) && trailingAssigned[loop].Contains(u) && write.Statement is Assign;
+                if (!carried)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when nothing writes the buffer after <paramref name="site"/>: its elements can be read again in reverse.</summary>
+    private bool IsFrozen(Expr buffer, Site site, Stmt? except = null)
+    {
+        if (IrWalk.Root(buffer) is not { } root || !writes.TryGetValue(root, out List<Site>? written))
+        {
+            return true;
+        }
+
+        return written.Where(w => !ReferenceEquals(w.Statement, except))
+            .All(w => w.Position < site.Position && !w.Loops.Any(l => site.Loops.Any(m => ReferenceEquals(l, m))));
+    }
+
+    /// <summary>An integer stepped by a constant in each of its writes inside loops: <c>k = k + c</c>, through a temporary or not.</summary>
+    private bool CanInvert(Variable v, out int step)
+    {
+        step = 0;
+        if (v.Type.Kind != ValueKind.Integer || v.Type.CSharp != "int")
+        {
+            return false;
+        }
+
+        var steps = new HashSet<int>();
+        foreach (Site site in definitions[v].Where(s => s.Loops.Count > 0 && s.Statement is Assign))
+        {
+            Expr? value = ((Assign)site.Statement).Value;
+            if (value is Ref { Variable: var temporary } && definitions.TryGetValue(temporary, out List<Site>? tempSites)
+                && tempSites.Count == 1 && tempSites[0].Statement is Let let)
+            {
+                value = let.Value;
+            }
+
+            if (value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left }, Right: Const { Value: var c } } binary && left == v)
+            {
+                steps.Add(binary.Op == BinaryOp.Add ? (int)c : -(int)c);
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (steps.Count != 1)
+        {
+            return false;
+        }
+
+        step = steps.Single();
+        return true;
+    }
+}
+
+/// <summary>Statements compared by identity: two loops that look alike are still two loops.</summary>
+internal sealed class ByReference : IEqualityComparer<Stmt>
+{
+    public static readonly ByReference Instance = new();
+
+    public bool Equals(Stmt? x, Stmt? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(Stmt obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+}

@@ -1,0 +1,400 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Differentiable.Generator.Lowering;
+
+/// <summary>
+/// Loops. A local assigned inside a loop and defined before it is <em>carried</em>: it gets a header variable, which
+/// the body reads and which is assigned at the end of every iteration (and at every <c>continue</c>). A loop with a
+/// <c>break</c> also gets an exit variable per carried local, assigned wherever the loop ends. A <c>for</c> loop over
+/// an int index with a fixed bound and step ±1, and a <c>foreach</c> over an array or span, become a counted
+/// <see cref="For"/>; every other loop becomes a general <see cref="Loop"/> whose paths end in <see cref="Break"/>.
+/// </summary>
+internal sealed partial class Lowerer
+{
+    private readonly Stack<LoopContext> loops = new();
+
+    private void LowerLoop(ILoopOperation loop, Env env, List<Stmt> output)
+    {
+        if (loop.Descendants().OfType<IReturnOperation>().FirstOrDefault() is { } ret)
+        {
+            Unsupported(ret, "A return inside a loop (break out of the loop, then return)");
+            return;
+        }
+
+        switch (loop)
+        {
+            case IForLoopOperation forLoop when CountedShape(forLoop) is { } shape:
+                LowerCounted(loop, shape.Index, LowerTree(shape.From, env), shape.Compare, LowerTree(shape.Bound, env), shape.Step, null, env, output);
+                break;
+            case IForLoopOperation forLoop:
+                LowerStatements(forLoop.Before, 0, null, env, output);
+                LowerGeneralLoop(loop, forLoop.Condition, conditionAtTop: true, forLoop.AtLoopBottom, env, output);
+                break;
+            case IWhileLoopOperation { ConditionIsUntil: false } whileLoop:
+                LowerGeneralLoop(loop, whileLoop.Condition, whileLoop.ConditionIsTop, [], env, output);
+                break;
+            case IForEachLoopOperation forEach:
+                LowerForEach(forEach, env, output);
+                break;
+            default:
+                Unsupported(loop, "This loop");
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------ counted loops
+
+    private sealed record Counted(ILocalSymbol Index, IOperation From, BinaryOp Compare, IOperation Bound, int Step);
+
+    /// <summary>
+    /// <c>for (int i = from; i &lt; bound; i++)</c> and its variants (&lt;=, &gt;, &gt;=, i--, i += 1): the body does not
+    /// assign i or anything the bound reads, and has no break. Null for any other shape.
+    /// </summary>
+    private static Counted? CountedShape(IForLoopOperation loop)
+    {
+        if (loop.Before.Length != 1
+            || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
+            || group.Declarations[0].Declarators.Length != 1
+            || group.Declarations[0].Declarators[0] is not { Symbol: { Type.SpecialType: SpecialType.System_Int32 } index } declarator
+            || declarator.GetVariableInitializer()?.Value is not { } from
+            || loop.Condition is not IBinaryOperation { OperatorMethod: null } condition
+            || loop.AtLoopBottom.Length != 1
+            || loop.AtLoopBottom[0] is not IExpressionStatementOperation { Operation: var increment })
+        {
+            return null;
+        }
+
+        bool IsIndex(IOperation operation) => operation is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, index);
+
+        BinaryOp? compare = condition.OperatorKind switch
+        {
+            BinaryOperatorKind.LessThan => BinaryOp.Less,
+            BinaryOperatorKind.LessThanOrEqual => BinaryOp.LessOrEqual,
+            BinaryOperatorKind.GreaterThan => BinaryOp.Greater,
+            BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.GreaterOrEqual,
+            _ => null,
+        };
+        IOperation bound;
+        if (compare is null)
+        {
+            return null;
+        }
+        else if (IsIndex(condition.LeftOperand))
+        {
+            bound = condition.RightOperand;
+        }
+        else if (IsIndex(condition.RightOperand))
+        {
+            bound = condition.LeftOperand;
+            compare = compare switch
+            {
+                BinaryOp.Less => BinaryOp.Greater,
+                BinaryOp.LessOrEqual => BinaryOp.GreaterOrEqual,
+                BinaryOp.Greater => BinaryOp.Less,
+                _ => BinaryOp.LessOrEqual,
+            };
+        }
+        else
+        {
+            return null;
+        }
+
+        int step = increment switch
+        {
+            IIncrementOrDecrementOperation { Target: var target } unit when IsIndex(target) => unit.Kind == OperationKind.Increment ? 1 : -1,
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, Value.ConstantValue: { HasValue: true, Value: 1 } } unit
+                when IsIndex(unit.Target) => unit.OperatorKind == BinaryOperatorKind.Add ? 1 : -1,
+            _ => 0,
+        };
+        bool ascending = compare is BinaryOp.Less or BinaryOp.LessOrEqual;
+        if (step == 0 || ascending != (step > 0))
+        {
+            return null;
+        }
+
+        var assigned = AssignedSymbols(loop.Body);
+        bool boundChanges = bound.DescendantsAndSelf().Any(o =>
+            o is IInvocationOperation
+            || o is ILocalReferenceOperation local && assigned.Contains(local.Local)
+            || o is IParameterReferenceOperation parameter && assigned.Contains(parameter.Parameter));
+        if (assigned.Contains(index) || boundChanges || HasBreak(loop))
+        {
+            return null;
+        }
+
+        return new Counted(index, from, compare.Value, bound, step);
+    }
+
+    /// <summary>Lowers a counted loop; <paramref name="element"/> binds a foreach variable to the current element.</summary>
+    private void LowerCounted(ILoopOperation loop, ISymbol indexSymbol, Expr from, BinaryOp compare, Expr bound, int step, Action<Variable, Env, List<Stmt>>? element, Env env, List<Stmt> output)
+    {
+        Origin origin = OriginOf(loop);
+        var carried = CarriedVariables(loop, env, output, origin);
+        Variable index = indexSymbol is ILocalSymbol ? NextVersion(indexSymbol, IrType.Int) : names.Fresh("index", IrType.Int);
+        Env bodyEnv = env.Clone();
+        if (indexSymbol is ILocalSymbol)
+        {
+            bodyEnv[indexSymbol] = new Ref(index);
+        }
+
+        var body = new List<Stmt>();
+        element?.Invoke(index, bodyEnv, body);
+        void EndIteration(Env end, List<Stmt> statements) => AssignCarried(carried, end, statements, origin);
+        loops.Push(new LoopContext(loop, EndIteration, Exit: null));
+        LowerStatements([loop.Body], 0, new Continuation([], 0, null, EndIteration), bodyEnv, body);
+        loops.Pop();
+        output.Add(new For(index, from, compare, bound, step, ToBlock(body), origin));
+    }
+
+    private void LowerForEach(IForEachLoopOperation loop, Env env, List<Stmt> output)
+    {
+        IOperation collection = loop.Collection is IConversionOperation { Operand.Type: { } operandType } conversion && TypeOf(operandType) is { IsBuffer: true }
+            ? conversion.Operand
+            : loop.Collection;
+        if (collection.Type is null || TypeOf(collection.Type) is not { IsBuffer: true } collectionType
+            || loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: var variable })
+        {
+            Unsupported(loop, "A foreach over anything but an array or a span");
+            return;
+        }
+
+        if (HasBreak(loop))
+        {
+            Unsupported(loop, "A break inside a foreach (write it as a for loop over the indices)");
+            return;
+        }
+
+        Expr buffer = LowerBuffer(collection, env);
+        IrType elementType = collectionType.ElementType;
+        void Element(Variable index, Env bodyEnv, List<Stmt> body)
+        {
+            var load = new Load(buffer, new Ref(index), elementType);
+            if (elementType.IsBuffer)
+            {
+                bodyEnv[variable] = load; // a row of a jagged array: a name for it, not a copy
+                return;
+            }
+
+            Variable current = NextVersion(variable, elementType);
+            body.Add(new Let(new VariableBinding(current), load, OriginOf(loop)));
+            bodyEnv[variable] = new Ref(current);
+        }
+
+        LowerCounted(loop, loop.Collection.Type!, Const.Zero(IrType.Int), BinaryOp.Less, new Length(buffer), 1, Element, env, output);
+    }
+
+    // ------------------------------------------------------------ general loops
+
+    /// <summary>
+    /// while, do and for loops of any other shape: the body runs until a <see cref="Break"/>. The test at the top (or,
+    /// for a do loop, at the bottom) leaves the loop when false; a <c>break</c> leaves it where it is.
+    /// </summary>
+    private void LowerGeneralLoop(ILoopOperation loop, IOperation? condition, bool conditionAtTop, IReadOnlyList<IOperation> atBottom, Env env, List<Stmt> output)
+    {
+        Origin origin = OriginOf(loop);
+        var carried = CarriedVariables(loop, env, output, origin);
+        var exits = new List<(ISymbol Symbol, Variable Exit)>();
+        if (HasBreak(loop))
+        {
+            foreach ((ISymbol symbol, Variable header) in carried)
+            {
+                Variable exit = NextVersion(symbol, header.Type);
+                output.Add(new Declare(exit, origin));
+                exits.Add((symbol, exit));
+            }
+        }
+
+        void Exit(Env end, List<Stmt> statements)
+        {
+            foreach ((ISymbol symbol, Variable exit) in exits)
+            {
+                statements.Add(new Assign(new VariableBinding(exit), end[symbol], origin));
+            }
+
+            statements.Add(new Break(origin));
+        }
+
+        void EndIteration(Env end, List<Stmt> statements)
+        {
+            LowerStatements(atBottom, 0, null, end, statements);
+            AssignCarried(carried, end, statements, origin);
+        }
+
+        // A do loop's continue goes to its test; the test comes after the carried assignments, which leave the new
+        // values in the header variables for it to read.
+        void TestAtBottom(Env end, List<Stmt> statements)
+        {
+            Expr test = LowerTree(condition!, end);
+            EndIteration(end, statements);
+            var leave = new List<Stmt>();
+            Exit(end, leave);
+            statements.Add(new If(test, Block.Empty, ToBlock(leave), OriginOf(condition!)));
+        }
+
+        Action<Env, List<Stmt>> next = condition is not null && !conditionAtTop ? TestAtBottom : EndIteration;
+        loops.Push(new LoopContext(loop, next, Exit));
+        Env bodyEnv = env.Clone();
+        var body = new List<Stmt>();
+        var endOfBody = new Continuation([], 0, null, next);
+        if (condition is not null && conditionAtTop)
+        {
+            Expr test = LowerTree(condition, bodyEnv);
+            var then = new List<Stmt>();
+            LowerStatements([loop.Body], 0, endOfBody, bodyEnv.Clone(), then);
+            var leave = new List<Stmt>();
+            Exit(bodyEnv, leave);
+            body.Add(new If(test, ToBlock(then), ToBlock(leave), OriginOf(condition)));
+        }
+        else
+        {
+            LowerStatements([loop.Body], 0, endOfBody, bodyEnv, body);
+        }
+
+        loops.Pop();
+        output.Add(new Loop(ToBlock(body), origin));
+        foreach ((ISymbol symbol, Variable exit) in exits)
+        {
+            env[symbol] = new Ref(exit);
+        }
+    }
+
+    private void LowerJump(IBranchOperation jump, Env env, List<Stmt> output)
+    {
+        LoopContext? context = loops.FirstOrDefault(c =>
+            SymbolEqualityComparer.Default.Equals(c.Loop.ExitLabel, jump.Target) || SymbolEqualityComparer.Default.Equals(c.Loop.ContinueLabel, jump.Target));
+        if (context is null || (jump.BranchKind == BranchKind.Break && context.Exit is null))
+        {
+            Unsupported(jump, jump.BranchKind == BranchKind.Break ? "This break" : "This continue");
+            return;
+        }
+
+        if (jump.BranchKind == BranchKind.Break)
+        {
+            context.Exit!(env, output);
+        }
+        else
+        {
+            context.Next(env, output);
+        }
+    }
+
+    // ------------------------------------------------------------ carried variables
+
+    /// <summary>
+    /// The header variables of the locals a loop assigns that are defined before it. A local's current version
+    /// serves as the header when nothing else refers to it; otherwise the header is a copy.
+    /// </summary>
+    private List<(ISymbol Symbol, Variable Header)> CarriedVariables(ILoopOperation loop, Env env, List<Stmt> output, Origin origin)
+    {
+        var carried = new List<(ISymbol, Variable)>();
+        var symbols = AssignedSymbols(loop).Where(env.ContainsKey)
+            .OrderBy(s => s.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0).ThenBy(s => s.Name, StringComparer.Ordinal);
+        foreach (ISymbol symbol in symbols)
+        {
+            Expr initial = env[symbol];
+            if (initial.Type.IsBuffer)
+            {
+                continue; // reassigning a buffer is reported where it happens
+            }
+
+            if (initial is TupleExpr)
+            {
+                Unsupported(loop, $"Assigning the tuple '{symbol.Name}' inside a loop");
+                continue;
+            }
+
+            Variable header;
+            if (initial is Ref { Variable: var current }
+                && owners.TryGetValue(current, out ISymbol? owner) && SymbolEqualityComparer.Default.Equals(owner, symbol)
+                && !env.Any(e => !SymbolEqualityComparer.Default.Equals(e.Key, symbol) && IrWalk.Reads(e.Value).Contains(current)))
+            {
+                header = current;
+            }
+            else
+            {
+                header = NextVersion(symbol, initial.Type);
+                output.Add(new Let(new VariableBinding(header), initial, origin));
+            }
+
+            env[symbol] = new Ref(header);
+            carried.Add((symbol, header));
+        }
+
+        return carried;
+    }
+
+    /// <summary>The end of an iteration: each carried local's header takes its current value.</summary>
+    private static void AssignCarried(List<(ISymbol Symbol, Variable Header)> carried, Env env, List<Stmt> output, Origin origin)
+    {
+        foreach ((ISymbol symbol, Variable header) in carried)
+        {
+            Expr value = env[symbol];
+            if (!value.Equals(new Ref(header)))
+            {
+                output.Add(new Assign(new VariableBinding(header), Build.ConvertTo(header.Type, value), origin));
+            }
+        }
+    }
+
+    /// <summary>Locals and parameters assigned anywhere in <paramref name="root"/>.</summary>
+    private static HashSet<ISymbol> AssignedSymbols(IOperation root)
+    {
+        var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        void Add(IOperation target)
+        {
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    assigned.Add(local.Local);
+                    break;
+                case IParameterReferenceOperation parameter:
+                    assigned.Add(parameter.Parameter);
+                    break;
+                case IDeclarationExpressionOperation declaration:
+                    Add(declaration.Expression);
+                    break;
+                case ITupleOperation tuple:
+                    foreach (IOperation element in tuple.Elements)
+                    {
+                        Add(element);
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (IOperation operation in root.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IAssignmentOperation assignment:
+                    Add(assignment.Target);
+                    break;
+                case IIncrementOrDecrementOperation step:
+                    Add(step.Target);
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument:
+                    Add(argument.Value);
+                    break;
+            }
+        }
+
+        return assigned;
+    }
+
+    /// <summary>True when a break leaves <paramref name="loop"/> itself (not a loop nested in it).</summary>
+    private static bool HasBreak(ILoopOperation loop) =>
+        loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
+
+    /// <summary>
+    /// The loop a break or continue refers to: <see cref="Next"/> ends the iteration (a continue), <see cref="Exit"/>
+    /// leaves the loop (a break; null for a counted loop, which has none).
+    /// </summary>
+    private sealed record LoopContext(ILoopOperation Loop, Action<Env, List<Stmt>> Next, Action<Env, List<Stmt>>? Exit);
+}
