@@ -311,4 +311,38 @@ public static class Shadows
         throw new ArgumentException(
             $"'{shadowName}' has length {actual} but '{primalName}' has length {expected}: a shadow must have its primal's length.",
             shadowName);
+
+    /// <summary>
+    /// A zeroed scratch shadow of <paramref name="length"/> elements from the shared pool (the array may be longer: use
+    /// its first <paramref name="length"/> elements). Generated reverse sweeps use one where a call needs a shadow the
+    /// caller does not have: a second shadow for an array passed twice, or a shadow for an array with no derivative.
+    /// Give it back with <see cref="Release(double[], Span{double})"/> or <see cref="Return{T}(T[])"/>.
+    /// </summary>
+    public static T[] Rent<T>(int length)
+        where T : struct
+    {
+        T[] scratch = ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(scratch, 0, length);
+        return scratch;
+    }
+
+    /// <summary>Adds a rented scratch shadow's first <c>into.Length</c> elements into <paramref name="into"/>, then returns it to the pool.</summary>
+    public static void Release(double[] scratch, Span<double> into)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        Accumulate(scratch.AsSpan(0, into.Length), into);
+        ArrayPool<double>.Shared.Return(scratch);
+    }
+
+    /// <summary>Adds a rented scratch shadow's first <c>into.Length</c> elements into <paramref name="into"/>, then returns it to the pool.</summary>
+    public static void Release(float[] scratch, Span<float> into)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        Accumulate(scratch.AsSpan(0, into.Length), into);
+        ArrayPool<float>.Shared.Return(scratch);
+    }
+
+    /// <summary>Returns a rented scratch shadow whose contents are not needed to the pool.</summary>
+    public static void Return<T>(T[] scratch)
+        where T : struct => ArrayPool<T>.Shared.Return(scratch);
 }

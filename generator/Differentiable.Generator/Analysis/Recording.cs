@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
 
 namespace Differentiable.Generator.Analysis;
 
@@ -28,10 +29,12 @@ internal sealed class Recording
 {
     private readonly Dictionary<Variable, List<Site>> definitions = new();
     private readonly Dictionary<Stmt, Site> siteOf = new(ByReference.Instance);
+    private readonly List<Site> byPosition = new();
     private readonly Dictionary<Variable, List<Site>> writes = new();
     private readonly HashSet<Variable> forIndices = new();
     private readonly Dictionary<Stmt, HashSet<Variable>> trailingAssigned = new(ByReference.Instance);
     private readonly HashSet<Variable> recomputed = new();
+    private readonly HashSet<Variable> restoredBuffers = new();
     private readonly HashSet<Variable> needed = new();
     private readonly Dictionary<Variable, int> inverted = new();
     private readonly HashSet<Variable> tripCounters;
@@ -39,43 +42,77 @@ internal sealed class Recording
 
     private Recording(HashSet<Variable> tripCounters) => this.tripCounters = tripCounters;
 
-    /// <summary>A statement, where it is (preorder position) and the loops around it, innermost last.</summary>
-    private sealed record Site(Stmt Statement, int Position, IReadOnlyList<Stmt> Loops);
+    /// <summary>A statement, where it is (preorder position, block and index there) and the loops around it, innermost last.</summary>
+    private sealed record Site(Stmt Statement, int Position, IReadOnlyList<Stmt> Loops, Block Block, int Index, Stmt? BodyOf);
 
     /// <summary>The variables the reverse sweep reads that must be recomputed, inverted or saved.</summary>
     public IReadOnlyCollection<Variable> Needed => needed;
 
-    public static Recording Analyze(IrFunction function, IEnumerable<Variable> reverseReads, HashSet<Variable> tripCounters)
+    /// <param name="function">The function, its control flow already named (decisions, trip counts).</param>
+    /// <param name="reverseReads">
+    /// What the reverse sweep reads, each with the position (see <see cref="PositionOf"/>) of the primal statement whose
+    /// reverse reads it (null: after everything).
+    /// </param>
+    /// <param name="tripCounters">The iteration counters of general loops: read once, never stepped back.</param>
+    public static Recording Analyze(IrFunction function, IEnumerable<(int? Site, Variable Read)> reverseReads, HashSet<Variable> tripCounters)
     {
         var recording = new Recording(tripCounters);
-        recording.Index(function.Body, []);
-        var reads = new HashSet<Variable>(reverseReads);
-        bool changed = true;
-        while (changed)
+        recording.Index(function.Body, [], null);
+        var pending = new Queue<(int? Site, Variable Read)>(reverseReads);
+        recording.ChooseRestoredBuffers(function, new HashSet<Variable>(pending.Select(r => r.Read)), pending);
+        while (pending.Count > 0)
         {
-            changed = false;
-            foreach (Variable v in reads.ToList())
+            (int? site, Variable v) = pending.Dequeue();
+            if (recording.needed.Contains(v) || !recording.IsOverwrittenInLoop(v) || !recording.IsOverwrittenAfter(v, site))
             {
-                if (!recording.IsOverwrittenInLoop(v) || !recording.needed.Add(v))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                changed = true;
-                if (recording.CanRecompute(v, out Expr? value))
+            recording.needed.Add(v);
+            if (recording.CanRecompute(v, out Expr? value))
+            {
+                recording.recomputed.Add(v);
+                int definition = recording.definitions[v][0].Position;
+                foreach (Variable operand in IrWalk.Reads(value!))
                 {
-                    recording.recomputed.Add(v);
-                    reads.UnionWith(IrWalk.Reads(value!));
+                    pending.Enqueue((definition, operand));
                 }
-                else if (recording.CanInvert(v, out int step))
-                {
-                    recording.inverted[v] = step;
-                }
+            }
+            else if (recording.CanInvert(v, out int step))
+            {
+                recording.inverted[v] = step;
             }
         }
 
         return recording;
     }
+
+    /// <summary>
+    /// True when a definition of <paramref name="v"/> can run after the statement at <paramref name="site"/> (later in
+    /// the method, or in a loop around both): the value the reverse sweep reads there must then be brought back.
+    /// </summary>
+    private bool IsOverwrittenAfter(Variable v, int? site)
+    {
+        if (site is not { } position)
+        {
+            return false; // read after everything: the final value is still there
+        }
+
+        Site read = byPosition[position];
+        return definitions[v].Any(d => d.Position >= read.Position || d.Loops.Any(l => read.Loops.Any(m => ReferenceEquals(l, m))));
+    }
+
+    /// <summary>
+    /// The position of a statement of the function in preorder: the same in every run of the transform over the same
+    /// function, so reads noted in one run serve the next. Null for a statement not in the function.
+    /// </summary>
+    public int? PositionOf(Stmt statement) => siteOf.TryGetValue(statement, out Site? site) ? site.Position : null;
+
+    /// <summary>
+    /// True when the forward sweep saves the old element before every write of this local buffer and the reverse sweep
+    /// puts it back: its elements can then be read again anywhere in the reverse sweep instead of being saved.
+    /// </summary>
+    public bool RestoresElements(Variable buffer) => restoredBuffers.Contains(buffer);
 
     /// <summary>True when the reverse sweep computes <paramref name="v"/> again from its definition.</summary>
     public bool IsRecomputed(Variable v) => recomputed.Contains(v);
@@ -114,12 +151,14 @@ internal sealed class Recording
 
     // ------------------------------------------------------------ indexing
 
-    private void Index(Block block, IReadOnlyList<Stmt> loops)
+    private void Index(Block block, IReadOnlyList<Stmt> loops, Stmt? bodyOf)
     {
-        foreach (Stmt statement in block.Statements)
+        for (int index = 0; index < block.Statements.Count; index++)
         {
-            var site = new Site(statement, position++, loops);
+            Stmt statement = block.Statements[index];
+            var site = new Site(statement, position++, loops, block, index, bodyOf);
             siteOf[statement] = site;
+            byPosition.Add(site);
             foreach (Variable v in IrWalk.Defined(statement))
             {
                 if (statement is For)
@@ -151,13 +190,13 @@ internal sealed class Recording
             {
                 Block body = IrWalk.Blocks(statement).Single();
                 trailingAssigned[statement] = TrailingAssigned(body);
-                Index(body, [.. loops, statement]);
+                Index(body, [.. loops, statement], statement);
             }
             else
             {
                 foreach (Block nested in IrWalk.Blocks(statement))
                 {
-                    Index(nested, loops);
+                    Index(nested, loops, null);
                 }
             }
         }
@@ -187,6 +226,46 @@ internal sealed class Recording
 
     // ------------------------------------------------------------ decisions
 
+    /// <summary>
+    /// Saving array contents: either each element the reverse sweep reads is saved when it is read (a local loaded many
+    /// times), or each element a local buffer's writes overwrite is saved and put back (a buffer written less often
+    /// than it is read). The cheaper by a static estimate (each loop around a site counts as 8 iterations) wins. A
+    /// parameter keeps its final contents, and a buffer a call writes has no element writes to undo: they are read-saved.
+    /// </summary>
+    private void ChooseRestoredBuffers(IrFunction function, HashSet<Variable> reads, Queue<(int? Site, Variable Read)> pending)
+    {
+        var parameters = new HashSet<Variable>(function.Parameters.Select(p => p.Variable));
+        foreach (KeyValuePair<Variable, List<Site>> entry in writes)
+        {
+            Variable buffer = entry.Key;
+            if (parameters.Contains(buffer) || entry.Value.Any(w => w.Statement is not Store))
+            {
+                continue;
+            }
+
+            double readCost = definitions
+                .Where(d => reads.Contains(d.Key) && d.Value.Count == 1)
+                .Select(d => d.Value[0])
+                .Where(d => d.Loops.Count > 0 && d.Statement is Let { Value: Load load } && IrWalk.Root(load.Buffer) == buffer && !IsFrozen(load.Buffer, d))
+                .Sum(d => Weight(d));
+            double writeCost = entry.Value.Sum(Weight);
+            if (readCost > writeCost)
+            {
+                restoredBuffers.Add(buffer);
+                foreach (Site write in entry.Value)
+                {
+                    var store = (Store)write.Statement;
+                    foreach (Variable read in IrWalk.Reads(store.Index).Concat(IrWalk.Reads(store.Buffer)))
+                    {
+                        pending.Enqueue((write.Position, read));
+                    }
+                }
+            }
+        }
+    }
+
+    private static double Weight(Site site) => System.Math.Pow(8, site.Loops.Count);
+
     private bool IsOverwrittenInLoop(Variable v) =>
         definitions.TryGetValue(v, out List<Site>? sites) && sites.Any(s => s.Loops.Count > 0 && s.Statement is not Declare);
 
@@ -212,40 +291,54 @@ internal sealed class Recording
         Binary b => IsCheap(b.Left, site) && IsCheap(b.Right, site),
         Convert c => IsCheap(c.Operand, site),
         Conditional c => IsCheap(c.Condition, site) && IsCheap(c.WhenTrue, site) && IsCheap(c.WhenFalse, site),
-        Load load => IsFrozen(load.Buffer, site) && IsCheap(load.Index, site) && (load.Buffer is Ref || IsCheap(load.Buffer, site)),
+        Load load => (IsFrozen(load.Buffer, site) || IsRestoredAndUnchanged(load.Buffer, site))
+            && IsCheap(load.Index, site) && (load.Buffer is Ref || IsCheap(load.Buffer, site)),
         _ => false,
     };
 
     /// <summary>
-    /// True when <paramref name="u"/>, read by a value defined at <paramref name="site"/>, holds that same value wherever
-    /// the reverse sweep recomputes it: a loop index, a local defined once, or a variable whose only writes inside the
-    /// enclosing loops are the carried assignments that end their bodies (restored first thing in each reverse iteration).
+    /// True when <paramref name="u"/>, read by a value defined at <paramref name="site"/>, holds that same value where
+    /// the reverse sweep recomputes it (just after the reverse of the value's last reader, in the same block). Every
+    /// overwrite of a variable the reverse sweep reads is undone at the mirror position (saved or stepped back), so u
+    /// holds there the value it had in the forward sweep just after that reader: the same, unless the statements after
+    /// the definition in its block assign u. The carried assignments that end a loop body are the exception: their
+    /// reverse comes first in each reverse iteration. Loop indices are recreated by the reverse loops.
     /// </summary>
     private bool IsStable(Variable u, Site site)
     {
-        if (forIndices.Contains(u) || u.Type.IsBuffer || !definitions.TryGetValue(u, out List<Site>? sites))
+        if (forIndices.Contains(u) || u.Type.IsBuffer || !definitions.TryGetValue(u, out List<Site>? defined))
         {
-            return true; // loop indices are recreated by the reverse loops; parameters and buffers never change
+            return true;
         }
 
-        if (sites.Count == 1 && sites[0].Statement is Let)
+        var carried = site.BodyOf is { } loop ? trailingAssigned[loop] : [];
+        int firstCarried = site.Block.Statements.Count - carried.Count;
+        for (int i = site.Index + 1; i < site.Block.Statements.Count; i++)
         {
-            return true; // defined once: saved, recomputed or untouched, it is restored after its last reverse read
-        }
-
-        foreach (Stmt loop in site.Loops)
-        {
-            foreach (Site write in sites.Where(s => s.Loops.Any(l => ReferenceEquals(l, loop))))
+            Stmt later = site.Block.Statements[i];
+            bool assignsU = IrWalk.Defined(later).Contains(u) || IrWalk.Blocks(later).Any(b => IrWalk.Statements(b).Any(s => IrWalk.Defined(s).Contains(u)));
+            if (assignsU && !(i >= firstCarried && carried.Contains(u)))
             {
-                bool carried = ReferenceEquals(write.Loops[write.Loops.Count - 1], loop) && trailingAssigned[loop].Contains(u) && write.Statement is Assign;
-                if (!carried)
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// True for a buffer whose writes the reverse sweep undoes, when nothing after <paramref name="site"/> in its block
+    /// writes it: at the mirror position it holds what it held there.
+    /// </summary>
+    private bool IsRestoredAndUnchanged(Expr buffer, Site site)
+    {
+        if (IrWalk.Root(buffer) is not { } root || !restoredBuffers.Contains(root))
+        {
+            return false;
+        }
+
+        var later = site.Block.Statements.Skip(site.Index + 1).SelectMany(s => new[] { s }.Concat(IrWalk.Blocks(s).SelectMany(IrWalk.Statements)));
+        return !Activity.WrittenBuffers(new Block(later.ToEquatableArray())).Contains(root);
     }
 
     /// <summary>True when nothing writes the buffer after <paramref name="site"/>: its elements can be read again in reverse.</summary>

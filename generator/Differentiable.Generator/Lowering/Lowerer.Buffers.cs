@@ -53,8 +53,10 @@ internal sealed partial class Lowerer
     {
         switch (operation)
         {
-            case IConversionOperation { OperatorMethod: null, Operand.Type: { } sourceType } conversion
-                when TypeOf(sourceType) is { IsBuffer: true } && conversion.Type is { } targetType && TypeOf(targetType) is { IsBuffer: true }:
+            // T[] → Span<T> → ReadOnlySpan<T>: a C# 14 span conversion, or before C# 14 the BCL's implicit operators.
+            case IConversionOperation { Operand.Type: { } sourceType } conversion
+                when TypeOf(sourceType) is { IsBuffer: true } source && conversion.Type is { } targetType && TypeOf(targetType) is { IsBuffer: true } target
+                    && source.ElementType.Equals(target.ElementType):
                 return LowerBuffer(conversion.Operand, env);
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);

@@ -216,7 +216,7 @@ internal sealed partial class Lowerer
         var parameters = target.Parameters.Select((p, i) => new ParameterInfo(
             p.Name,
             parameterTypes[i]!,
-            parameterTypes[i]!.IsFloating && !HasAttribute(p, NoDerivativeAttributeName))).ToEquatableArray();
+            (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName))).ToEquatableArray();
         DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
         var callee = new MethodCallee(
             KeyOf(target.OriginalDefinition),
@@ -372,7 +372,7 @@ internal sealed partial class Lowerer
                 return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
             case IPropertyReferenceOperation { Instance: { } instance } when IsLength(operation):
                 return new Length(LowerBuffer(instance, env));
-            case IConversionOperation { OperatorMethod: null } when type is { IsBuffer: true }:
+            case IConversionOperation when type is { IsBuffer: true }:
                 return LowerBuffer(operation, env);
             case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:
                 return source.IsFloating && !type.IsFloating

@@ -276,7 +276,7 @@ internal sealed partial class Lowerer
             return;
         }
 
-        IrType? type = TypeOf(value.Type ?? ((ILocalSymbol)symbol).Type);
+        IrType? type = value.Type is { } valueType ? TypeOf(valueType) : declared is null ? null : TypeOf(declared);
         if (value is IConditionalOperation { Type: not null } conditional && type is { IsFloating: true })
         {
             // double y = c ? a : b; becomes a declared y assigned in an if, so only the taken branch runs.

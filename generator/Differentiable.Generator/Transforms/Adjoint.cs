@@ -32,7 +32,7 @@ internal sealed class Adjoint : DerivativeTransform
     private Variable? resultSlot;
     private Expr? resultCotangent;
 
-    private Adjoint(IrFunction primal, IEnumerable<Variable> reverseReads)
+    private Adjoint(IrFunction primal, IEnumerable<(int? Site, Variable Read)> reverseReads)
         : base(primal)
     {
         body = NameControlFlow(Function.Body);
@@ -42,20 +42,56 @@ internal sealed class Adjoint : DerivativeTransform
 
     public static IrFunction Apply(IrFunction primal, string name)
     {
+        var adjoint = new Adjoint(primal, []);
+        IrFunction result = adjoint.Run(name);
         if (!IrWalk.Statements(primal.Body).Any(s => s is For or Loop))
         {
-            return new Adjoint(primal, []).Run(name);
+            return result; // without loops nothing is overwritten: the reverse sweep reads every value in its local
         }
 
-        // A first pass finds what the reverse sweep reads; the to-be-recorded analysis needs it.
-        var probe = new Adjoint(primal, []);
-        IrFunction probed = probe.Run(name);
-        var primalVariables = new HashSet<Variable>(IrWalk.Variables(probe.body));
-        var reads = probe.reverseReads.Where(primalVariables.Contains);
-        return new Adjoint(primal, reads).Run(name);
+        // The to-be-recorded analysis needs what the reverse sweep reads, and what it saves adds reads (restoring a value
+        // inside a branch reads the branch decision): run until the reads no longer change.
+        for (int pass = 0; pass < 8; pass++)
+        {
+            var reads = adjoint.ReverseReads();
+            var next = new Adjoint(primal, reads);
+            IrFunction nextResult = next.Run(name);
+            if (new HashSet<Variable>(next.ReverseReads().Select(r => r.Read)).SetEquals(reads.Select(r => r.Read)))
+            {
+                return nextResult;
+            }
+
+            adjoint = next;
+        }
+
+        throw new TransformException(DiagnosticDescriptors.InternalError.Id, "the to-be-recorded analysis did not settle");
     }
 
-    private readonly List<Variable> reverseReads = new();
+    /// <summary>The primal variables the reverse sweep reads, each with the primal statement whose reverse reads it.</summary>
+    private readonly List<(int? Site, Variable Read)> reverseReads = new();
+
+    private List<(int? Site, Variable Read)> ReverseReads()
+    {
+        var primalVariables = new HashSet<Variable>(IrWalk.Variables(body).Concat(Function.Parameters.Select(p => p.Variable)));
+        return reverseReads.Where(r => primalVariables.Contains(r.Read)).ToList();
+    }
+
+    /// <summary>Notes what a piece of the reverse sweep reads, for the primal statement it mirrors.</summary>
+    private void NoteReads(Stmt? site, IEnumerable<Stmt> reverse)
+    {
+        foreach (Stmt statement in reverse)
+        {
+            foreach (Variable read in IrWalk.Expressions(statement).SelectMany(IrWalk.Reads))
+            {
+                reverseReads.Add((site is null ? null : recording.PositionOf(site), read));
+            }
+
+            foreach (Block nested in IrWalk.Blocks(statement))
+            {
+                NoteReads(site, nested.Statements);
+            }
+        }
+    }
 
     private IrFunction Run(string name)
     {
@@ -117,6 +153,7 @@ internal sealed class Adjoint : DerivativeTransform
             if (value is not null)
             {
                 reverse.AddRange(Seed(value, resultCotangent!));
+                NoteReads(null, reverse);
             }
         }
 
@@ -127,13 +164,12 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         reverse.AddRange(Reverse(new Block(primalStatements.ToEquatableArray()), insideLoop: false));
-        reverseReads.AddRange(reverse.SelectMany(IrWalk.Variables));
 
         var statements = new List<Stmt>();
         statements.AddRange(prologue);
         statements.AddRange(forwardStatements);
         statements.Add(new Comment("reverse sweep"));
-        statements.AddRange(AdjointDeclarations(adjoints, reverse));
+        statements.AddRange(AdjointDeclarations(adjoints, PromoteAccumulations(reverse)));
         if (returned is not null || resultSlot is not null)
         {
             statements.Add(new Return(returned ?? new Ref(resultSlot!), null));
@@ -262,6 +298,11 @@ internal sealed class Adjoint : DerivativeTransform
                     SaveOverwritten(assign, IrWalk.Targets(assign.Target), output);
                     output.Add(assign);
                     break;
+                case Store store when IrWalk.Root(store.Buffer) is { } root && recording.RestoresElements(root):
+                    output.Add(new Save(tape, new Load(store.Buffer, store.Index, store.Value.Type), store.Origin));
+                    output.Add(store);
+                    usesTape = true;
+                    break;
                 case If branch:
                     AddHoisting(output, insideBranch || insideLoop, new If(branch.Condition, Forward(branch.Then, true, insideLoop), Forward(branch.Else, true, insideLoop), branch.Origin));
                     break;
@@ -358,7 +399,9 @@ internal sealed class Adjoint : DerivativeTransform
             Recompute(operand, block, definition, done, output);
         }
 
-        output.Add(new Let(new VariableBinding(v), value, block.Statements[definition].Origin));
+        var recomputation = new Let(new VariableBinding(v), value, block.Statements[definition].Origin);
+        NoteReads(block.Statements[definition], [recomputation]);
+        output.Add(recomputation);
     }
 
     private List<Stmt> ReverseStatement(Stmt statement, bool insideLoop)
@@ -390,6 +433,11 @@ internal sealed class Adjoint : DerivativeTransform
                 break;
             case Store store:
                 output.AddRange(ReverseStore(store));
+                if (IrWalk.Root(store.Buffer) is { } root && recording.RestoresElements(root))
+                {
+                    output.Add(new Store(store.Buffer, store.Index, new Restored(tape, store.Value.Type), StoreKind.Set, store.Origin));
+                }
+
                 break;
             case If branch:
             {
@@ -431,6 +479,19 @@ internal sealed class Adjoint : DerivativeTransform
             {
                 RestoreOverwritten(statement, v, output);
             }
+        }
+
+        if (statement is If or For or Loop)
+        {
+            // The nested statements noted their own reads: here only the condition, bounds or trip count.
+            foreach (Variable read in output.SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads))
+            {
+                reverseReads.Add((recording.PositionOf(statement), read));
+            }
+        }
+        else
+        {
+            NoteReads(statement, output);
         }
 
         return output;
@@ -589,7 +650,7 @@ internal sealed class Adjoint : DerivativeTransform
     {
         var written = new HashSet<Variable>(WritableArguments(callee, call));
         var saved = new List<Variable>();
-        foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct())
+        foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct().Where(b => !recording.RestoresElements(b)))
         {
             bool frozen = recording.IsFrozenAfter(statement, root);
             if (!frozen && Function.Parameters.Any(p => p.Variable == root))
@@ -638,22 +699,21 @@ internal sealed class Adjoint : DerivativeTransform
             Expr argument = call.Arguments[i];
             if (callee.Parameters[i].Type.IsBuffer)
             {
-                // The callee accumulates into the shadow. A buffer passed twice gets a second, temporary shadow,
+                // The callee accumulates into the shadow. A buffer passed twice gets a second, pooled scratch shadow,
                 // added to the first afterwards; a buffer without a shadow gets one whose contents are dropped.
-                IrType scratchType = IrType.Array(argument.Type.ElementType);
                 if (HasShadow(argument) && passed.Add(IrWalk.Root(argument)!))
                 {
                     arguments.Add(ShadowOf(argument));
                     continue;
                 }
 
-                Variable scratch = Names.Fresh("d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, scratchType);
-                before.Add(new Let(new VariableBinding(scratch), new NewBuffer(scratchType, new Length(argument), OnStack: false), origin));
-                arguments.Add(new Ref(scratch));
-                if (HasShadow(argument))
-                {
-                    after.Add(Check("Accumulate", new Ref(scratch), ShadowOf(argument)));
-                }
+                IrType element = argument.Type.ElementType;
+                Variable scratch = Names.Fresh("d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, IrType.Array(element));
+                var rent = new MethodCallee("Shadows.Rent", "global::Differentiable.Shadows", "Rent<" + element.CSharp + ">", null, EquatableArray<ParameterInfo>.Empty, null, null);
+                before.Add(new Let(new VariableBinding(scratch), new Call(rent, EquatableArray.Of<Expr>(new Length(argument)), scratch.Type), origin));
+                var asSpan = new MethodCallee("AsSpan", "global::System.MemoryExtensions", "AsSpan", null, EquatableArray<ParameterInfo>.Empty, null, null);
+                arguments.Add(new Call(asSpan, EquatableArray.Of<Expr>(new Ref(scratch), Const.Zero(IrType.Int), new Length(argument)), IrType.Span(element)));
+                after.Add(HasShadow(argument) ? Check("Release", new Ref(scratch), ShadowOf(argument)) : Check("Return", new Ref(scratch)));
             }
             else if (argument is Ref { Variable: var v } && Activity.IsActive(v))
             {
@@ -703,6 +763,68 @@ internal sealed class Adjoint : DerivativeTransform
     {
         Variable adjoint = DerivativeOf(variable);
         return new Assign(new VariableBinding(adjoint), Build.Add(new Ref(adjoint), contribution), origin);
+    }
+
+    // ------------------------------------------------------------ accumulations in reverse loops
+
+    /// <summary>
+    /// An element a reverse loop accumulates into at the same index in every iteration (<c>dx[col] += …</c> inside a
+    /// loop over rows) is summed in a local and added to the element once, after the loop: one memory update instead
+    /// of one per iteration. Only where the loop touches that buffer nowhere else.
+    /// </summary>
+    private List<Stmt> PromoteAccumulations(List<Stmt> statements)
+    {
+        var output = new List<Stmt>();
+        foreach (Stmt statement in statements)
+        {
+            switch (statement)
+            {
+                case For loop:
+                {
+                    var body = PromoteAccumulations(loop.Body.Statements.ToList());
+                    var definedInside = new HashSet<Variable>(IrWalk.Statements(new Block(body.ToEquatableArray())).SelectMany(IrWalk.Defined)) { loop.Index };
+                    var after = new List<Stmt>();
+                    for (int i = 0; i < body.Count; i++)
+                    {
+                        if (body[i] is not Store { Kind: StoreKind.Add or StoreKind.Subtract } store
+                            || IrWalk.Root(store.Buffer) is not { } root
+                            || IrWalk.Reads(store.Index).Concat(IrWalk.Reads(store.Buffer)).Any(definedInside.Contains)
+                            || body.Where((s, j) => j != i).Any(s => IrWalk.Variables(s).Contains(root)))
+                        {
+                            continue;
+                        }
+
+                        Variable sum = Names.Fresh(root.Name + "Sum", store.Value.Type);
+                        output.Add(new Declare(sum, null));
+                        body[i] = new Assign(new VariableBinding(sum), store.Kind == StoreKind.Add ? Build.Add(new Ref(sum), store.Value) : Build.Subtract(new Ref(sum), store.Value), store.Origin);
+                        after.Add(store with { Value = new Ref(sum), Kind = StoreKind.Add });
+                    }
+
+                    var promoted = loop with { Body = new Block(body.ToEquatableArray()) };
+                    if (primalLoops.TryGetValue(loop, out Stmt? primalLoop))
+                    {
+                        primalLoops[promoted] = primalLoop;
+                    }
+
+                    output.Add(promoted);
+                    output.AddRange(after);
+                    break;
+                }
+
+                case If branch:
+                    output.Add(branch with
+                    {
+                        Then = new Block(PromoteAccumulations(branch.Then.Statements.ToList()).ToEquatableArray()),
+                        Else = new Block(PromoteAccumulations(branch.Else.Statements.ToList()).ToEquatableArray()),
+                    });
+                    break;
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        return output;
     }
 
     // ------------------------------------------------------------ adjoint declarations

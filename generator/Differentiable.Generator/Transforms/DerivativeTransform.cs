@@ -15,7 +15,7 @@ internal abstract class DerivativeTransform
 
     protected DerivativeTransform(IrFunction primal)
     {
-        Function = Flatten.Apply(primal);
+        Function = CommonSubexpressions.Apply(Flatten.Apply(primal));
         Activity = Activity.Analyze(Function);
         Names = NameScope.Of(Function);
     }

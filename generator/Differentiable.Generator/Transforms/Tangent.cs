@@ -50,6 +50,12 @@ internal sealed class Tangent : DerivativeTransform
             }
         }
 
+        // A tangent is written when its parameter is: then it, and the parameter, must share memory with nothing else.
+        var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
+            .Concat(function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (DerivativeOf(p.Variable), Written.Contains(p.Variable))))
+            .ToList();
+        var shadows = function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (p.Variable, DerivativeOf(p.Variable)));
+        prologue.InsertRange(0, ArgumentChecks(buffers, shadows));
         Block body = TransformBlock(function.Body);
         IrType returnType = function.ReturnType.Kind == ValueKind.Void
             ? IrType.Void

@@ -21,10 +21,8 @@ namespace Differentiable.Tests.Scenarios
             double dt2 = dx;
             double t3 = t1 * t2;
             double dt3 = t1 * dt2;
-            double t4 = x - 1.0;
-            double dt4 = dx;
-            double result = t3 * t4;
-            double dresult = t4 * dt3 + t3 * dt4;
+            double result = t3 * t2;
+            double dresult = t2 * dt3 + t3 * dt2;
             return (result, dresult);
         }
 
@@ -40,17 +38,15 @@ namespace Differentiable.Tests.Scenarios
             double t1 = 0.5 * t;
             double t2 = x - 1.0;
             double t3 = t1 * t2;
-            double t4 = x - 1.0;
-            double result = t3 * t4;
+            double result = t3 * t2;
 
             // reverse sweep
             double dresult = dResult;
             // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
-            double dt3 = t4 * dresult;
-            double dt4 = t3 * dresult;
-            dx = dt4;
-            double dt2 = t1 * dt3;
-            dx += dt2;
+            double dt3 = t2 * dresult;
+            double dt2 = t3 * dresult;
+            dt2 += t1 * dt3;
+            dx = dt2;
             return result;
         }
 
