@@ -113,7 +113,7 @@ internal sealed class Activity
     }
 
     /// <summary>The buffers a call may write: arguments for parameters of type <c>Span&lt;T&gt;</c> or <c>T[]</c>.</summary>
-    private static IEnumerable<Variable> WritableArguments(Call call)
+    public static IEnumerable<Variable> WritableArguments(Call call)
     {
         if (call.Callee is not MethodCallee callee)
         {

@@ -132,7 +132,7 @@ internal sealed class Recording
     public bool InvertsAt(Stmt statement, Variable v, out int step)
     {
         step = 0;
-        return statement is Assign && needed.Contains(v) && inverted.TryGetValue(v, out step);
+        return statement is Assign && needed.Contains(v) && !tripCounters.Contains(v) && inverted.TryGetValue(v, out step);
     }
 
     /// <summary>The definition a recomputed variable is computed again from.</summary>
@@ -175,15 +175,9 @@ internal sealed class Recording
                 Add(writes, stored, site);
             }
 
-            foreach (Call call in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls))
+            foreach (Variable passed in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls).SelectMany(Activity.WritableArguments))
             {
-                foreach (Expr argument in call.Arguments)
-                {
-                    if (argument.Type.Kind is ValueKind.Array or ValueKind.Span && IrWalk.Root(argument) is { } passed)
-                    {
-                        Add(writes, passed, site);
-                    }
-                }
+                Add(writes, passed, site);
             }
 
             if (statement is For or Loop)

@@ -160,7 +160,8 @@ internal sealed class CSharpPrinter
             return;
         }
 
-        if (statements.Count > 0 && statements[statements.Count - 1] is If { Then.Statements.Count: 0 } bottom && IsBreak(bottom.Else))
+        if (statements.Count > 0 && statements[statements.Count - 1] is If { Then.Statements.Count: 0 } bottom && IsBreak(bottom.Else)
+            && !IrWalk.Reads(bottom.Condition).Any(IrWalk.Statements(loop.Body).SelectMany(IrWalk.Defined).Contains))
         {
             using (writer.WriteBlock("do", $"}} while ({Expression(bottom.Condition)});"))
             {

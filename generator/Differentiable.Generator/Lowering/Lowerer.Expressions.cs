@@ -187,7 +187,7 @@ internal sealed partial class Lowerer
     private Expr LowerInvocation(IInvocationOperation invocation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget, bool asTree)
     {
         IMethodSymbol target = invocation.TargetMethod;
-        IrType? resultType = target.ReturnsVoid ? null : TypeOf(target.ReturnType);
+        IrType? resultType = target.ReturnsVoid ? IrType.Void : TypeOf(target.ReturnType);
         var parameterTypes = target.Parameters.Select(p => TypeOf(p.Type)).ToList();
         if (resultType is null || parameterTypes.Any(t => t is null) || target.IsGenericMethod
             || target.Parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In || p.IsParams))
@@ -196,7 +196,7 @@ internal sealed partial class Lowerer
         }
 
         var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
-        bool atomize = resultType.HasFloating && !asTree;
+        bool atomize = (resultType.HasFloating || resultType.Kind == ValueKind.Void) && !asTree;
         Expr Argument(IOperation argument) => atomize ? LowerAtom(argument, env, output) : LowerTree(argument, env);
 
         string owner = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);

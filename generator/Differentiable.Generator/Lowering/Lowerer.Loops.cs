@@ -230,8 +230,16 @@ internal sealed partial class Lowerer
         // values in the header variables for it to read.
         void TestAtBottom(Env end, List<Stmt> statements)
         {
-            Expr test = LowerTree(condition!, end);
+            // After the carried assignments the headers hold the new values: the test reads them, so that it can be
+            // written as the loop's own condition, outside the body's scope.
             EndIteration(end, statements);
+            Env afterward = end.Clone();
+            foreach ((ISymbol symbol, Variable header) in carried)
+            {
+                afterward[symbol] = new Ref(header);
+            }
+
+            Expr test = LowerTree(condition!, afterward);
             var leave = new List<Stmt>();
             Exit(end, leave);
             statements.Add(new If(test, Block.Empty, ToBlock(leave), OriginOf(condition!)));

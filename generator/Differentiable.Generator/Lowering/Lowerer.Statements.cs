@@ -250,6 +250,18 @@ internal sealed partial class Lowerer
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 Unsupported(expression, "Assignment to anything but a local or parameter");
                 break;
+            case IInvocationOperation { TargetMethod.ReturnsVoid: true } invocation when invocation.TargetMethod.Parameters.Length > 0:
+            {
+                // A void call acts through the arrays and spans it writes.
+                Expr call = LowerInvocation(invocation, env, output, null, asTree: false);
+                if (!failed)
+                {
+                    output.Add(new Evaluate(call, origin));
+                }
+
+                break;
+            }
+
             case IInvocationOperation invocation:
                 Unsupported(expression, $"A call whose result is discarded ('{invocation.TargetMethod.Name}')");
                 break;

@@ -632,15 +632,11 @@ internal sealed class Adjoint : DerivativeTransform
             return null;
         }
 
-        bool writesActiveBuffer = WritableArguments(callee, call).Any(Activity.IsActive);
+        bool writesActiveBuffer = Activity.WritableArguments(call).Any(Activity.IsActive);
         bool anyActiveResult = (target is not null && IrWalk.Targets(target).Any(Activity.IsActive)) || writesActiveBuffer;
         bool anyActiveArgument = call.Arguments.Any(a => Activity.IsActive(a) || IrWalk.Root(a) is { } root && Activity.IsActive(root));
         return anyActiveResult && anyActiveArgument ? (target, callee, call) : null;
     }
-
-    private static IEnumerable<Variable> WritableArguments(MethodCallee callee, Call call) =>
-        call.Arguments.Where((a, i) => i < callee.Parameters.Count && callee.Parameters[i].Type.Kind is ValueKind.Span or ValueKind.Array)
-            .Select(IrWalk.Root).OfType<Variable>();
 
     /// <summary>
     /// The buffers whose contents the forward sweep saves before a differentiated call, so that its re-run in the reverse
@@ -648,7 +644,7 @@ internal sealed class Adjoint : DerivativeTransform
     /// </summary>
     private List<Variable> BuffersToSave(Stmt statement, MethodCallee callee, Call call)
     {
-        var written = new HashSet<Variable>(WritableArguments(callee, call));
+        var written = new HashSet<Variable>(Activity.WritableArguments(call));
         var saved = new List<Variable>();
         foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct().Where(b => !recording.RestoresElements(b)))
         {
@@ -657,7 +653,9 @@ internal sealed class Adjoint : DerivativeTransform
             {
                 throw new TransformException(
                     DiagnosticDescriptors.UnsupportedConstruct.Id,
-                    $"passing the parameter '{root.Name}' to '{callee.Name}' and writing it afterwards (copy it into a local array first)",
+                    $"passing the parameter '{root.Name}' to '{callee.Name}' when '{root.Name}' may be written afterwards (the reverse sweep "
+                    + $"runs '{callee.Name}' again and needs '{root.Name}' as it was; a call may write an array or Span parameter: declare "
+                    + "parameters that are only read as ReadOnlySpan, or copy the array into a local one first)",
                     callee.Site);
             }
 

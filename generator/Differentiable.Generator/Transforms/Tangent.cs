@@ -154,6 +154,9 @@ internal sealed class Tangent : DerivativeTransform
                         Value = new TupleExpr(EquatableArray.Of(value, TangentValue(value)), IrType.ValueAndTangent(value.Type)),
                     });
                     break;
+                case Evaluate { Value: Call { Type.Kind: ValueKind.Void } }:
+                    output.Add(statement); // a call for its effects on buffers without derivatives
+                    break;
                 case Evaluate evaluate:
                     throw new TransformException(
                         DiagnosticDescriptors.UnsupportedConstruct.Id,

@@ -1,0 +1,316 @@
+using System;
+using Differentiable;
+
+namespace Differentiable.Tests.Scenarios;
+
+/// <summary>for, while, do and foreach loops: carried values, break, continue, nesting, data-dependent trip counts.</summary>
+public static partial class Loops
+{
+    /// <summary>An ascending counted loop with two carried values: x + x² + … + xⁿ.</summary>
+    [Differentiable]
+    public static double SumOfPowers(double x, int n)
+    {
+        double power = 1;
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            power *= x;
+            sum += power;
+        }
+
+        return sum;
+    }
+
+    /// <summary>A descending counted loop (i--) reading the index: Σ i·xⁱ by Horner's scheme.</summary>
+    [Differentiable]
+    public static double Descending(double x, int n)
+    {
+        double r = 0;
+        for (int i = n; i > 0; i--)
+        {
+            r = r * x + i;
+        }
+
+        return r * x;
+    }
+
+    /// <summary>An inclusive bound (&lt;=) and the index converted to double: Σ sin(i·x)/i for i = 1…n.</summary>
+    [Differentiable]
+    public static double InclusiveBound(double x, double y, int n)
+    {
+        double s = y;
+        for (int i = 1; i <= n; i++)
+        {
+            s += Math.Sin(i * x) / i * y;
+        }
+
+        return s;
+    }
+
+    /// <summary>A while loop whose trip count depends on the input: halve x until it is at most 1.</summary>
+    [Differentiable]
+    public static double WhileHalving(double x, double y)
+    {
+        double h = x;
+        int steps = 0;
+        while (h > 1)
+        {
+            h = h / 2 + y * 0.01;
+            steps++;
+        }
+
+        return h * h * y + steps;
+    }
+
+    /// <summary>A break whose iteration depends on the input: a geometric series stopped once it exceeds 10.</summary>
+    [Differentiable]
+    public static double Break(double x, int n)
+    {
+        double s = 1;
+        for (int i = 0; i < n; i++)
+        {
+            if (s > 10)
+            {
+                break;
+            }
+
+            s = s * x + 1;
+        }
+
+        return s * x;
+    }
+
+    /// <summary>A continue that skips the even iterations, before the carried value is updated.</summary>
+    [Differentiable]
+    public static double Continue(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++)
+        {
+            if (i % 2 == 0)
+            {
+                continue;
+            }
+
+            s = s * Math.Cos(x) + i * x;
+        }
+
+        return s;
+    }
+
+    /// <summary>A continue in a while loop: the counter is stepped before it, the carried value after it.</summary>
+    [Differentiable]
+    public static double WhileContinue(double x, int n)
+    {
+        int k = 0;
+        double s = x;
+        while (k < n)
+        {
+            k++;
+            if (k % 3 == 0)
+            {
+                continue;
+            }
+
+            s = Math.Sin(s) * x + k;
+        }
+
+        return s;
+    }
+
+    /// <summary>A break out of the inner of two nested loops; the outer loop goes on.</summary>
+    [Differentiable]
+    public static double NestedBreak(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double p = x;
+            for (int j = 0; j < n; j++)
+            {
+                if (p > 4 + i)
+                {
+                    break;
+                }
+
+                p = p * x + 1;
+            }
+
+            s += p;
+        }
+
+        return s;
+    }
+
+    /// <summary>Nested loops; the inner bound reads the outer index, the carried value crosses both.</summary>
+    [Differentiable]
+    public static double Nested(double x, double y, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double row = x;
+            for (int j = 0; j <= i; j++)
+            {
+                row = row * y + Math.Sin(s + j);
+            }
+
+            s += row / (i + 1);
+        }
+
+        return s;
+    }
+
+    /// <summary>A foreach over an array: the loop variable is the current element.</summary>
+    [Differentiable]
+    public static double ForEachArray(double[] a, double x)
+    {
+        double s = 0;
+        foreach (double v in a)
+        {
+            s = s * x + v * v;
+        }
+
+        return s;
+    }
+
+    /// <summary>A foreach over a read-only span with a continue.</summary>
+    [Differentiable]
+    public static double ForEachSpan(ReadOnlySpan<double> a, double x)
+    {
+        double s = 0;
+        foreach (double v in a)
+        {
+            if (v < 0)
+            {
+                continue;
+            }
+
+            s += Math.Exp(v * x);
+        }
+
+        return s;
+    }
+
+    /// <summary>A variable declared in the body and overwritten every iteration; only the sum is carried.</summary>
+    [Differentiable]
+    public static double Overwritten(double x, int n)
+    {
+        double sum = 0;
+        double t = 0;
+        for (int i = 0; i < n; i++)
+        {
+            t = Math.Exp(x * i * 0.1);
+            double u = t * t - x;
+            sum += u * t;
+        }
+
+        return sum + t;
+    }
+
+    /// <summary>A while loop with a compound condition: the trip count depends on both inputs.</summary>
+    [Differentiable]
+    public static double WhileCompoundCondition(double x, double y)
+    {
+        double a = x;
+        double b = y;
+        int k = 0;
+        while (a < 100 && k < 50)
+        {
+            double next = a + b * 0.5 + 1;
+            b = a * 0.25;
+            a = next;
+            k++;
+        }
+
+        return a - b;
+    }
+
+    /// <summary>A general for loop (step 2) whose condition reads a carried value.</summary>
+    [Differentiable]
+    public static double GeneralFor(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n && s < 1e6; i += 2)
+        {
+            s = s * s + i;
+        }
+
+        return Math.Log(s);
+    }
+
+    /// <summary>Newton's iteration for √a until converged: the derivative through it is 1/(2√a).</summary>
+    [Differentiable]
+    public static double NewtonSqrt(double a)
+    {
+        double x = a > 1 ? a : 1;
+        int k = 0;
+        while (Math.Abs(x * x - a) > 1e-14 * a && k < 100)
+        {
+            x = 0.5 * (x + a / x);
+            k++;
+        }
+
+        return x;
+    }
+
+    /// <summary>Explicit Euler for x'' = -k·x - c·x' over a number of steps; the state is overwritten every step.</summary>
+    [Differentiable]
+    public static double DampedOscillator(double stiffness, double damping, double x0, double v0, int steps, double dt)
+    {
+        double x = x0;
+        double v = v0;
+        for (int i = 0; i < steps; i++)
+        {
+            double a = -stiffness * x - damping * v;
+            x = x + dt * v;
+            v = v + dt * a;
+        }
+
+        return x;
+    }
+
+    /// <summary>A float counted loop with a carried product.</summary>
+    [Differentiable]
+    public static float SumOfPowersF(float x, int n)
+    {
+        float power = 1f;
+        float sum = 0f;
+        for (int i = 0; i < n; i++)
+        {
+            power *= x;
+            sum += power;
+        }
+
+        return sum;
+    }
+
+    /// <summary>A float while loop with a data-dependent trip count.</summary>
+    [Differentiable]
+    public static float WhileHalvingF(float x, float y)
+    {
+        float h = x;
+        while (h > 1f)
+        {
+            h = h / 2f + MathF.Sin(y) * 0.01f;
+        }
+
+        return h * y;
+    }
+
+    /// <summary>A do-while loop: the body runs before the first test.</summary>
+    [Differentiable]
+    public static double DoWhile(double x, double y)
+    {
+        double a = x;
+        int k = 0;
+        do
+        {
+            a = a * y + Math.Cos(a);
+            k++;
+        }
+        while (k < 3);
+
+        return a;
+    }
+}
