@@ -40,16 +40,36 @@ public class CompositionTests
                 double s = x > 0 ? Math.Sqrt(x * x + 1) : Math.Atan(x) + 1;
                 return r * s / (1 + Math.Pow(y, 2.0));
             }
+
+            // A loop that overwrites its state every step: the reverse sweep saves and restores it on the tape,
+            // and the tangent of that reverse sweep saves and restores the state's tangents along with it.
+            [Differentiable]
+            public static double G(double x, double y)
+            {
+                double p = x;
+                double q = y;
+                for (int i = 0; i < 25; i++)
+                {
+                    double a = Math.Sin(p) * q;
+                    p = p + 0.1 * q * q;
+                    q = q - 0.1 * a;
+                }
+
+                return p * q;
+            }
         }
         """;
 
     [Theory]
-    [InlineData(1.3, 0.4)]
-    [InlineData(0.2, 1.5)]
-    [InlineData(-0.8, -1.6)]
-    public void TangentOfAdjoint_IsAHessianVectorProduct(double x, double y)
+    [InlineData("F", 1.3, 0.4)]
+    [InlineData("F", 0.2, 1.5)]
+    [InlineData("F", -0.8, -1.6)]
+    [InlineData("G", 0.7, 0.3)]
+    [InlineData("G", -0.4, 0.9)]
+    [InlineData("G", 1.2, -0.5)]
+    public void TangentOfAdjoint_IsAHessianVectorProduct(string method, double x, double y)
     {
-        MethodInfo hvp = HessianVectorProduct.Value.Hvp, gradient = HessianVectorProduct.Value.Gradient;
+        (MethodInfo hvp, MethodInfo gradient) = HessianVectorProducts.Value[method];
         double[] v = [0.6, -1.1];
 
         // Tangent(Adjoint(F))(x, y, dResult, out dx, out dy, [tangents:] x', y', dResult', out dx', out dy'):
@@ -78,28 +98,41 @@ public class CompositionTests
         return [(double)arguments[2]!, (double)arguments[3]!];
     }
 
-    private static readonly Lazy<(MethodInfo Hvp, MethodInfo Gradient)> HessianVectorProduct = new(() =>
+    private static readonly Lazy<Dictionary<string, (MethodInfo Hvp, MethodInfo Gradient)>> HessianVectorProducts = new(() =>
     {
         CSharpCompilation compilation = TestCompilation.Create(LanguageVersion.CSharp14, Source);
         SyntaxTree tree = compilation.SyntaxTrees.Single();
-        MethodDeclarationSyntax syntax = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
         SemanticModel model = compilation.GetSemanticModel(tree);
-        var diagnostics = new List<DiagnosticInfo>();
-        IrFunction primal = Lowerer.LowerMethod(model, model.GetDeclaredSymbol(syntax)!, syntax, diagnostics, CancellationToken.None)
-            ?? throw new InvalidOperationException(string.Join(", ", diagnostics));
+        var hvpSource = new System.Text.StringBuilder("public static partial class Model\n{\n");
+        var names = new List<string>();
+        foreach (MethodDeclarationSyntax syntax in tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            IrFunction primal = Lowerer.LowerMethod(model, model.GetDeclaredSymbol(syntax)!, syntax, diagnostics, CancellationToken.None)
+                ?? throw new InvalidOperationException(string.Join(", ", diagnostics));
+            string name = syntax.Identifier.ValueText;
+            IrFunction adjoint = Adjoint.Apply(primal, name + "Vjp");
+            if (name == "G")
+            {
+                // The loop's state is overwritten every step: the reverse sweep must bring it back from the tape.
+                Assert.Contains(IrWalk.Statements(adjoint.Body), s => s is Save);
+            }
 
-        IrFunction adjoint = Adjoint.Apply(primal, "FVjp");
-        IrFunction tangentOfAdjoint = Tangent.Apply(adjoint, "FHvp");
-        string hvpSource = "public static partial class Model\n{\n" + Emitter.EmitMethod(tangentOfAdjoint, "public static") + "}\n";
+            IrFunction tangentOfAdjoint = Tangent.Apply(adjoint, name + "Hvp");
+            hvpSource.Append(Emitter.EmitMethod(tangentOfAdjoint, "public static"));
+            names.Add(name);
+        }
 
-        // The generator supplies FGradient for the finite differences; FHvp comes from the composed transforms.
-        TestCompilation.Run run = TestCompilation.RunGenerator(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(hvpSource, (CSharpParseOptions)tree.Options)));
+        hvpSource.Append("}\n");
+
+        // The generator supplies {M}Gradient for the finite differences; {M}Hvp comes from the composed transforms.
+        TestCompilation.Run run = TestCompilation.RunGenerator(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(hvpSource.ToString(), (CSharpParseOptions)tree.Options)));
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.True(run.CompilationDiagnostics.IsEmpty, TestCompilation.Format(run.CompilationDiagnostics) + "\n" + hvpSource);
         using var stream = new MemoryStream();
         Assert.True(run.Output.Emit(stream).Success);
         Assembly assembly = new AssemblyLoadContext("composition", isCollectible: true).LoadFromStream(new MemoryStream(stream.ToArray()));
         Type type = assembly.GetType("Model")!;
-        return (type.GetMethod("FHvp")!, type.GetMethod("FGradient")!);
+        return names.ToDictionary(n => n, n => (type.GetMethod(n + "Hvp")!, type.GetMethod(n + "Gradient")!));
     });
 }

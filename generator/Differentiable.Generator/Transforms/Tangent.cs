@@ -81,14 +81,14 @@ internal sealed class Tangent : DerivativeTransform
                     output.Add(let);
                     output.Add(new Let(new VariableBinding(DerivativeOf(loaded)), load with { Buffer = ShadowOf(load.Buffer) }, let.Origin));
                     break;
-                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var popped }, Restored restored) && HasDerivative(popped):
+                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var popped }, Restored restored) && Activity.IsActive(popped):
                     // The forward sweep pushed the value, then its tangent: take them back in the opposite order.
                     output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(popped)), restored));
                     output.Add(statement);
                     break;
                 case Save save:
                     output.Add(save);
-                    if (save.Value is Ref { Variable: var saved } && saved.Type.IsFloating && (Activity.IsActive(saved) || HasDerivative(saved)))
+                    if (save.Value is Ref { Variable: var saved } && saved.Type.IsFloating && Activity.IsActive(saved))
                     {
                         output.Add(save with { Value = new Ref(DerivativeOf(saved)) });
                     }
