@@ -23,7 +23,7 @@ public sealed partial class DifferentiableGenerator
     internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp12;
 
     /// <summary>Resolve calls against the registry, check, transform and emit one method. Never throws.</summary>
-    internal static GeneratedFile Execute(MethodModel model, Registry registry, LanguageVersion languageVersion, CancellationToken cancellationToken)
+    internal static GeneratedFile Execute(MethodModel model, Registry registry, Inlining inlining, LanguageVersion languageVersion, CancellationToken cancellationToken)
     {
         if (languageVersion < MinimumLanguageVersion)
         {
@@ -35,7 +35,7 @@ public sealed partial class DifferentiableGenerator
         var failures = new List<DiagnosticInfo>(model.Diagnostics.Where(d => d.Id == DiagnosticDescriptors.InternalError.Id));
         try
         {
-            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name, model.Location);
+            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Name, model.Location, inlining);
             if (check is not { Primal: { } primal, Vjp: { } vjp })
             {
                 return new GeneratedFile(model.HintName, null, failures.ToEquatableArray());

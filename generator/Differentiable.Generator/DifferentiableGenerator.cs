@@ -3,6 +3,7 @@ using Differentiable.Generator.Diagnostics;
 using Differentiable.Generator.Lowering;
 using Differentiable.Generator.Model;
 using Differentiable.Generator.Rules;
+using Differentiable.Generator.Transforms;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -43,10 +44,18 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
         var resolution = registry
             .Select(static (registry, _) => registry.ForResolution())
             .WithTrackingName(TrackingNames.Resolution);
+        // Small [Differentiable] methods are inlined into their callers before the transforms.
+        var inlining = methods
+            .Select(static (m, _) => m.Primal is { } primal && m.Diagnostics.Count == 0 && Inliner.IsCandidate(primal) ? new InlineCandidate(m.Key, primal) : null)
+            .Collect()
+            .Select(static (candidates, _) => new Inlining(candidates.OfType<InlineCandidate>().OrderBy(c => c.Key, System.StringComparer.Ordinal).ToEquatableArray()))
+            .WithTrackingName(TrackingNames.Inlining);
         var generated = methods
+            .Combine(inlining)
+            .Select(static (input, _) => (Method: input.Left, Inlining: input.Right.For(input.Left.Primal)))
             .Combine(resolution)
             .Combine(languageVersion)
-            .Select(static (input, token) => Execute(input.Left.Left, input.Left.Right, input.Right, token))
+            .Select(static (input, token) => Execute(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Right, token))
             .WithTrackingName(TrackingNames.Generated);
 
         // Source and diagnostics are separate outputs: a diagnostic that moves does not re-emit source.

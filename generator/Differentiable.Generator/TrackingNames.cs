@@ -18,6 +18,9 @@ public static class TrackingNames
     /// <summary>One lowered model per [Differentiable] method.</summary>
     public const string Lowered = nameof(Lowered);
 
+    /// <summary>The small [Differentiable] methods of the compilation, inlined into their callers.</summary>
+    public const string Inlining = nameof(Inlining);
+
     /// <summary>One generated file (or its diagnostics) per [Differentiable] method.</summary>
     public const string Generated = nameof(Generated);
 }

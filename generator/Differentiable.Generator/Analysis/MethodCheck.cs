@@ -22,7 +22,12 @@ internal static class MethodCheck
     /// </summary>
     public sealed record Result(IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Diagnostics, bool HasForwardMode);
 
-    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string methodName, SourceSpan location)
+    /// <remarks>
+    /// <paramref name="inlining"/> holds the small methods to inline before the transforms (the generator has them; the
+    /// analyzer, which sees one method, does not). When the transforms fail on the inlined body, they run on the body as
+    /// written, which is what the analyzer checks.
+    /// </remarks>
+    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string methodName, SourceSpan location, Inlining? inlining = null)
     {
         var diagnostics = new List<DiagnosticInfo>(loweringDiagnostics);
         if (lowered is null)
@@ -39,6 +44,23 @@ internal static class MethodCheck
         }
 
         // The transforms themselves meet a few shapes they cannot handle yet; each is a diagnostic on its construct.
+        if (inlining is { Candidates.Count: > 0 })
+        {
+            IrFunction inlined = Inliner.Apply(primal, key => inlining.Find(key) is { } callee ? registry.Resolve(callee) : null);
+            if (!ReferenceEquals(inlined, primal))
+            {
+                try
+                {
+                    IrFunction? inlinedJvp = check.HasForwardMode ? Tangent.Apply(inlined, methodName + "Jvp") : null;
+                    return new Result(primal, inlinedJvp, Adjoint.Apply(inlined, methodName + "Vjp"), diagnostics.ToEquatableArray(), check.HasForwardMode);
+                }
+                catch (TransformException)
+                {
+                    // The transforms run again on the body as written, below.
+                }
+            }
+        }
+
         try
         {
             IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, methodName + "Jvp") : null;

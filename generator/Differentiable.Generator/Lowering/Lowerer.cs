@@ -91,7 +91,7 @@ internal sealed partial class Lowerer
             primal = null;
         }
 
-        return new MethodModel(hintName, ns, types, method.Name, modifiers, signature, primal, location, diagnostics.ToEquatableArray());
+        return new MethodModel(hintName, ns, types, method.Name, KeyOf(method.OriginalDefinition), modifiers, signature, primal, location, diagnostics.ToEquatableArray());
     }
 
     /// <summary>Lowers one method to IR, or returns null with the reasons in <paramref name="diagnostics"/>.</summary>

@@ -7,13 +7,14 @@ internal sealed record TypeDeclaration(string Keyword, string Name);
 
 /// <summary>
 /// What the generator knows about one [Differentiable] method after lowering: where its derivatives
-/// go, the contract it must follow, and its body as IR (null when lowering rejected it).
+/// go, the contract it must follow, its registry key, and its body as IR (null when lowering rejected it).
 /// </summary>
 internal sealed record MethodModel(
     string HintName,
     string? Namespace,
     EquatableArray<TypeDeclaration> ContainingTypes,
     string Name,
+    string Key,
     string Modifiers,
     string PrimalSignature,
     IrFunction? Primal,

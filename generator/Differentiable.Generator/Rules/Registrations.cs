@@ -190,6 +190,11 @@ internal static class Registrations
             return null;
         }
 
+        if (target.Parameters.Where((p, i) => parameters[i]!.IsDifferentiableBuffer && !Lowerer.HasAttribute(p, "Differentiable.NoDerivativeAttribute")).Any())
+        {
+            return null; // shadows of arrays and spans in custom derivatives: not yet (see ExpectedShapes)
+        }
+
         var differentiable = target.Parameters.Where((p, i) => parameters[i]!.IsFloating && !Lowerer.HasAttribute(p, "Differentiable.NoDerivativeAttribute"))
             .Select(p => Lowerer.TypeOf(p.Type)!).ToList();
         var actual = registration.Parameters;
@@ -228,6 +233,11 @@ internal static class Registrations
 
     private static string ExpectedShapes(IMethodSymbol target)
     {
+        if (target.Parameters.Any(p => Lowerer.TypeOf(p.Type)?.IsDifferentiableBuffer == true && !Lowerer.HasAttribute(p, "Differentiable.NoDerivativeAttribute")))
+        {
+            return "no shape yet: custom derivatives of methods with array or span parameters (other than [NoDerivative] ones) are not supported";
+        }
+
         string result = target.ReturnType.ToDisplayString();
         var primal = target.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name).ToList();
         var differentiable = target.Parameters

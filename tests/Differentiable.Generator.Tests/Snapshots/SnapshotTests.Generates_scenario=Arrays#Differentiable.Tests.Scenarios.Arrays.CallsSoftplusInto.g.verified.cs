@@ -19,8 +19,38 @@ namespace Differentiable.Tests.Scenarios
             global::System.Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> dy = stackalloc double[x.Length];
             dy.Clear();
-            // line 220: double total = SoftplusInto(x, y);
-            var (total, dtotal) = SoftplusIntoJvp(x, y, dx, dy);
+
+            // inlined: SoftplusInto
+            // line 205: double total = 0;
+            double total1 = 0.0;
+            double dtotal1 = 0.0;
+            // line 206: for (int i = 0; i < x.Length; i++) …
+            for (int i1 = 0; i1 < x.Length; i1++)
+            {
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t4 = x[i1];
+                double dt4 = dx[i1];
+                double t11 = global::System.Math.Exp(t4);
+                double dt11 = t11 * dt4;
+                double t21 = 1.0 + t11;
+                double dt21 = dt11;
+                double t31 = global::System.Math.Log(t21);
+                double dt31 = dt21 / t21;
+                y[i1] = t31;
+                dy[i1] = dt31;
+                // line 209: total += y[i];
+                double t41 = y[i1];
+                double dt41 = dy[i1];
+                double total_1 = total1 + t41;
+                double dtotal_1 = dtotal1 + dt41;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                total1 = total_1;
+                dtotal1 = dtotal_1;
+            }
+
+            // line 212: return total;
+            double total = total1;
+            double dtotal = dtotal1;
             // line 221: double s = 0;
             double s = 0.0;
             double ds = 0.0;
@@ -66,9 +96,31 @@ namespace Differentiable.Tests.Scenarios
                 global::System.Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> dy = stackalloc double[x.Length];
                 dy.Clear();
-                // line 220: double total = SoftplusInto(x, y);
-                tape.Doubles.PushRange(y);
-                double total = SoftplusInto(x, y);
+
+                // inlined: SoftplusInto
+                // line 205: double total = 0;
+                double total1 = 0.0;
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t11 = 0.0;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i1 = 0; i1 < x.Length; i1++)
+                {
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t4 = x[i1];
+                    tape.Doubles.Push(t11);
+                    t11 = global::System.Math.Exp(t4);
+                    double t21 = 1.0 + t11;
+                    double t31 = global::System.Math.Log(t21);
+                    y[i1] = t31;
+                    // line 209: total += y[i];
+                    double t41 = y[i1];
+                    double total_1 = total1 + t41;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    total1 = total_1;
+                }
+
+                // line 212: return total;
+                double total = total1;
                 // line 221: double s = 0;
                 double s = 0.0;
                 // line 222: for (int i = 0; i < y.Length; i++) …
@@ -110,9 +162,28 @@ namespace Differentiable.Tests.Scenarios
                     dy[i] += dt;
                 }
 
-                // line 220: double total = SoftplusInto(x, y);
-                tape.Doubles.PopRange(y);
-                SoftplusIntoVjp(x, y, dtotal, dx, dy);
+                // line 212: return total;
+                double dtotal1 = dtotal;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i1 = x.Length - 1; i1 >= 0; i1--)
+                {
+                    double dtotal_1 = dtotal1;
+                    dtotal1 = 0.0;
+                    // line 209: total += y[i];
+                    dtotal1 += dtotal_1;
+                    double dt41 = dtotal_1;
+                    dy[i1] += dt41;
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double dt31 = dy[i1];
+                    dy[i1] = 0.0;
+                    double t21 = 1.0 + t11;
+                    double dt21 = dt31 / t21;
+                    double dt11 = dt21;
+                    double dt4 = t11 * dt11;
+                    t11 = tape.Doubles.Pop();
+                    dx[i1] += dt4;
+                }
+
                 return result;
             }
             finally

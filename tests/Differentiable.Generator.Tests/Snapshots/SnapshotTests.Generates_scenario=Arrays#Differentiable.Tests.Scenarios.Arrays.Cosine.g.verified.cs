@@ -16,10 +16,78 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            double ds = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t5 = a[i];
+                double dt5 = da[i];
+                double t11 = b[i];
+                double dt11 = db[i];
+                double t21 = t5 * t11;
+                double dt21 = t11 * dt5 + t5 * dt11;
+                double s_1 = s + t21;
+                double ds_1 = ds + dt21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 46: return s;
+            double t = s;
+            double dt = ds;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            double ds1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < a.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t6 = a[i1];
+                double dt6 = da[i1];
+                double t22 = t6 * t6;
+                double dt22 = t6 * dt6 + t6 * dt6;
+                double s_11 = s1 + t22;
+                double ds_11 = ds1 + dt22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+                ds1 = ds_11;
+            }
+
+            // line 46: return s;
+            double t1 = s1;
+            double dt1 = ds1;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s2 = 0.0;
+            double ds2 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = 0; i2 < b.Length; i2++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t7 = b[i2];
+                double dt7 = db[i2];
+                double t23 = t7 * t7;
+                double dt23 = t7 * dt7 + t7 * dt7;
+                double s_12 = s2 + t23;
+                double ds_12 = ds2 + dt23;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s2 = s_12;
+                ds2 = ds_12;
+            }
+
+            // line 46: return s;
+            double t2 = s2;
+            double dt2 = ds2;
             // line 55: Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b))
-            var (t, dt) = DotJvp(a, b, da, db);
-            var (t1, dt1) = DotJvp(a, a, da, da);
-            var (t2, dt2) = DotJvp(b, b, db, db);
             double t3 = t1 * t2;
             double dt3 = t2 * dt1 + t1 * dt2;
             double t4 = global::System.Math.Sqrt(t3);
@@ -43,10 +111,59 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), da, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), db, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(da, nameof(da), db, nameof(db));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t5 = a[i];
+                double t11 = b[i];
+                double t21 = t5 * t11;
+                double s_1 = s + t21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+            }
+
+            // line 46: return s;
+            double t = s;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < a.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t6 = a[i1];
+                double t22 = t6 * t6;
+                double s_11 = s1 + t22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+            }
+
+            // line 46: return s;
+            double t1 = s1;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s2 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = 0; i2 < b.Length; i2++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t7 = b[i2];
+                double t23 = t7 * t7;
+                double s_12 = s2 + t23;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s2 = s_12;
+            }
+
+            // line 46: return s;
+            double t2 = s2;
             // line 55: Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b))
-            double t = Dot(a, b);
-            double t1 = Dot(a, a);
-            double t2 = Dot(b, b);
             double t3 = t1 * t2;
             double t4 = global::System.Math.Sqrt(t3);
             double result = t / t4;
@@ -59,13 +176,56 @@ namespace Differentiable.Tests.Scenarios
             double dt3 = 0.5 / t4 * dt4;
             double dt1 = t2 * dt3;
             double dt2 = t1 * dt3;
-            double[] db_b = global::Differentiable.Shadows.Rent<double>(b.Length);
-            DotVjp(b, b, dt2, db, global::System.MemoryExtensions.AsSpan(db_b, 0, b.Length));
-            global::Differentiable.Shadows.Release(db_b, db);
-            double[] da_b = global::Differentiable.Shadows.Rent<double>(a.Length);
-            DotVjp(a, a, dt1, da, global::System.MemoryExtensions.AsSpan(da_b, 0, a.Length));
-            global::Differentiable.Shadows.Release(da_b, da);
-            DotVjp(a, b, dt, da, db);
+            // line 46: return s;
+            double ds2 = dt2;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = b.Length - 1; i2 >= 0; i2--)
+            {
+                double ds_12 = ds2;
+                ds2 = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds2 += ds_12;
+                double dt23 = ds_12;
+                double t7 = b[i2];
+                double dt7 = t7 * dt23;
+                dt7 += t7 * dt23;
+                db[i2] += dt7;
+            }
+
+            // line 46: return s;
+            double ds1 = dt1;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = a.Length - 1; i1 >= 0; i1--)
+            {
+                double ds_11 = ds1;
+                ds1 = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds1 += ds_11;
+                double dt22 = ds_11;
+                double t6 = a[i1];
+                double dt6 = t6 * dt22;
+                dt6 += t6 * dt22;
+                da[i1] += dt6;
+            }
+
+            // line 46: return s;
+            double ds = dt;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = a.Length - 1; i >= 0; i--)
+            {
+                double ds_1 = ds;
+                ds = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds += ds_1;
+                double dt21 = ds_1;
+                double t11 = b[i];
+                double t5 = a[i];
+                double dt5 = t11 * dt21;
+                double dt11 = t5 * dt21;
+                db[i] += dt11;
+                da[i] += dt5;
+            }
+
             return result;
         }
 

@@ -16,9 +16,62 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            double ds = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t4 = a[i];
+                double dt4 = da[i];
+                double t11 = b[i];
+                double dt11 = db[i];
+                double t21 = t4 * t11;
+                double dt21 = t11 * dt4 + t4 * dt11;
+                double s_1 = s + t21;
+                double ds_1 = ds + dt21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 46: return s;
+            double t = s;
+            double dt = ds;
+
+            // inlined: Norm
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            double ds1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < b.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t6 = b[i1];
+                double dt6 = db[i1];
+                double t22 = t6 * t6;
+                double dt22 = t6 * dt6 + t6 * dt6;
+                double s_11 = s1 + t22;
+                double ds_11 = ds1 + dt22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+                ds1 = ds_11;
+            }
+
+            // line 46: return s;
+            double t5 = s1;
+            double dt5 = ds1;
+            // line 51: Math.Sqrt(Dot(x, x))
+            double result1 = global::System.Math.Sqrt(t5);
+            double dresult1 = 0.5 / result1 * dt5;
+            double t1 = result1;
+            double dt1 = dresult1;
             // line 577: Dot(a, b) / (Norm(b) + c * c)
-            var (t, dt) = DotJvp(a, b, da, db);
-            var (t1, dt1) = NormJvp(b, db);
             double t2 = c * c;
             double dt2 = c * dc + c * dc;
             double t3 = t1 + t2;
@@ -42,9 +95,47 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), da, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), db, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(da, nameof(da), db, nameof(db));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t4 = a[i];
+                double t11 = b[i];
+                double t21 = t4 * t11;
+                double s_1 = s + t21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+            }
+
+            // line 46: return s;
+            double t = s;
+
+            // inlined: Norm
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < b.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t6 = b[i1];
+                double t22 = t6 * t6;
+                double s_11 = s1 + t22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+            }
+
+            // line 46: return s;
+            double t5 = s1;
+            // line 51: Math.Sqrt(Dot(x, x))
+            double result1 = global::System.Math.Sqrt(t5);
+            double t1 = result1;
             // line 577: Dot(a, b) / (Norm(b) + c * c)
-            double t = Dot(a, b);
-            double t1 = Norm(b);
             double t2 = c * c;
             double t3 = t1 + t2;
             double result = t / t3;
@@ -58,8 +149,43 @@ namespace Differentiable.Tests.Scenarios
             double dt2 = dt3;
             dc = c * dt2;
             dc += c * dt2;
-            NormVjp(b, dt1, db);
-            DotVjp(a, b, dt, da, db);
+            // line 51: Math.Sqrt(Dot(x, x))
+            double dresult1 = dt1;
+            double dt5 = 0.5 / result1 * dresult1;
+            // line 46: return s;
+            double ds1 = dt5;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = b.Length - 1; i1 >= 0; i1--)
+            {
+                double ds_11 = ds1;
+                ds1 = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds1 += ds_11;
+                double dt22 = ds_11;
+                double t6 = b[i1];
+                double dt6 = t6 * dt22;
+                dt6 += t6 * dt22;
+                db[i1] += dt6;
+            }
+
+            // line 46: return s;
+            double ds = dt;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = a.Length - 1; i >= 0; i--)
+            {
+                double ds_1 = ds;
+                ds = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds += ds_1;
+                double dt21 = ds_1;
+                double t11 = b[i];
+                double t4 = a[i];
+                double dt4 = t11 * dt21;
+                double dt11 = t4 * dt21;
+                db[i] += dt11;
+                da[i] += dt4;
+            }
+
             return result;
         }
 

@@ -21,8 +21,39 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dy, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(dx, nameof(dx), dy, nameof(dy));
+
+            // inlined: SoftplusInto
+            // line 205: double total = 0;
+            double total = 0.0;
+            double dtotal = 0.0;
+            // line 206: for (int i = 0; i < x.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t1 = x[i];
+                double dt1 = dx[i];
+                double t11 = global::System.Math.Exp(t1);
+                double dt11 = t11 * dt1;
+                double t2 = 1.0 + t11;
+                double dt2 = dt11;
+                double t3 = global::System.Math.Log(t2);
+                double dt3 = dt2 / t2;
+                y[i] = t3;
+                dy[i] = dt3;
+                // line 209: total += y[i];
+                double t4 = y[i];
+                double dt4 = dy[i];
+                double total_1 = total + t4;
+                double dtotal_1 = dtotal + dt4;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                total = total_1;
+                dtotal = dtotal_1;
+            }
+
+            // line 212: return total;
+            double t = total;
+            double dt = dtotal;
             // line 232: 2 * SoftplusInto(x, y)
-            var (t, dt) = SoftplusIntoJvp(x, y, dx, dy);
             double result = 2.0 * t;
             double dresult = 2.0 * dt;
             return (result, dresult);
@@ -47,17 +78,60 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+
+                // inlined: SoftplusInto
+                // line 205: double total = 0;
+                double total = 0.0;
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t11 = 0.0;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t1 = x[i];
+                    tape.Doubles.Push(t11);
+                    t11 = global::System.Math.Exp(t1);
+                    double t2 = 1.0 + t11;
+                    double t3 = global::System.Math.Log(t2);
+                    y[i] = t3;
+                    // line 209: total += y[i];
+                    double t4 = y[i];
+                    double total_1 = total + t4;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    total = total_1;
+                }
+
+                // line 212: return total;
+                double t = total;
                 // line 232: 2 * SoftplusInto(x, y)
-                tape.Doubles.PushRange(y);
-                double t = SoftplusInto(x, y);
                 double result = 2.0 * t;
 
                 // reverse sweep
                 double dresult = dResult;
                 // line 232: 2 * SoftplusInto(x, y)
                 double dt = 2.0 * dresult;
-                tape.Doubles.PopRange(y);
-                SoftplusIntoVjp(x, y, dt, dx, dy);
+                // line 212: return total;
+                double dtotal = dt;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    double dtotal_1 = dtotal;
+                    dtotal = 0.0;
+                    // line 209: total += y[i];
+                    dtotal += dtotal_1;
+                    double dt4 = dtotal_1;
+                    dy[i] += dt4;
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double dt3 = dy[i];
+                    dy[i] = 0.0;
+                    double t2 = 1.0 + t11;
+                    double dt2 = dt3 / t2;
+                    double dt11 = dt2;
+                    double dt1 = t11 * dt11;
+                    t11 = tape.Doubles.Pop();
+                    dx[i] += dt1;
+                }
+
                 return result;
             }
             finally

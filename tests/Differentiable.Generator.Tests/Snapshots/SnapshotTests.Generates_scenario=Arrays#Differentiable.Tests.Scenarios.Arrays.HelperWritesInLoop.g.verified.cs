@@ -25,8 +25,38 @@ namespace Differentiable.Tests.Scenarios
             // line 248: for (int k = 0; k < iterations; k++) …
             for (int k = 0; k < iterations; k++)
             {
-                // line 250: double total = SoftplusInto(x, t);
-                var (total, dtotal) = SoftplusIntoJvp(x, t, dx, dt);
+
+                // inlined: SoftplusInto
+                // line 205: double total = 0;
+                double total1 = 0.0;
+                double dtotal1 = 0.0;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t3 = x[i];
+                    double dt3 = dx[i];
+                    double t11 = global::System.Math.Exp(t3);
+                    double dt11 = t11 * dt3;
+                    double t21 = 1.0 + t11;
+                    double dt21 = dt11;
+                    double t31 = global::System.Math.Log(t21);
+                    double dt31 = dt21 / t21;
+                    t[i] = t31;
+                    dt[i] = dt31;
+                    // line 209: total += y[i];
+                    double t4 = t[i];
+                    double dt4 = dt[i];
+                    double total_1 = total1 + t4;
+                    double dtotal_1 = dtotal1 + dt4;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    total1 = total_1;
+                    dtotal1 = dtotal_1;
+                }
+
+                // line 212: return total;
+                double total = total1;
+                double dtotal = dtotal1;
                 // line 251: s = s * t[k % t.Length] + total;
                 double t1 = t[k % t.Length];
                 double dt1 = dt[k % t.Length];
@@ -62,14 +92,36 @@ namespace Differentiable.Tests.Scenarios
                 dt.Clear();
                 // line 247: double s = 0;
                 double s = 0.0;
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t11 = 0.0;
                 // line 251: s = s * t[k % t.Length] + total;
                 double t1 = 0.0;
                 // line 248: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 250: double total = SoftplusInto(x, t);
-                    tape.Doubles.PushRange(t);
-                    double total = SoftplusInto(x, t);
+
+                    // inlined: SoftplusInto
+                    // line 205: double total = 0;
+                    double total1 = 0.0;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                        double t3 = x[i];
+                        tape.Doubles.Push(t11);
+                        t11 = global::System.Math.Exp(t3);
+                        double t21 = 1.0 + t11;
+                        double t31 = global::System.Math.Log(t21);
+                        t[i] = t31;
+                        // line 209: total += y[i];
+                        double t4 = t[i];
+                        double total_1 = total1 + t4;
+                        // line 206: for (int i = 0; i < x.Length; i++) …
+                        total1 = total_1;
+                    }
+
+                    // line 212: return total;
+                    double total = total1;
                     // line 251: s = s * t[k % t.Length] + total;
                     tape.Doubles.Push(t1);
                     t1 = t[k % t.Length];
@@ -98,9 +150,27 @@ namespace Differentiable.Tests.Scenarios
                     double dt1 = s * dt2;
                     dt[k % t.Length] += dt1;
                     t1 = tape.Doubles.Pop();
-                    // line 250: double total = SoftplusInto(x, t);
-                    tape.Doubles.PopRange(t);
-                    SoftplusIntoVjp(x, t, dtotal, dx, dt);
+                    // line 212: return total;
+                    double dtotal1 = dtotal;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    for (int i = x.Length - 1; i >= 0; i--)
+                    {
+                        double dtotal_1 = dtotal1;
+                        dtotal1 = 0.0;
+                        // line 209: total += y[i];
+                        dtotal1 += dtotal_1;
+                        double dt4 = dtotal_1;
+                        dt[i] += dt4;
+                        // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                        double dt31 = dt[i];
+                        dt[i] = 0.0;
+                        double t21 = 1.0 + t11;
+                        double dt21 = dt31 / t21;
+                        double dt11 = dt21;
+                        double dt3 = t11 * dt11;
+                        t11 = tape.Doubles.Pop();
+                        dx[i] += dt3;
+                    }
                 }
 
                 return result;

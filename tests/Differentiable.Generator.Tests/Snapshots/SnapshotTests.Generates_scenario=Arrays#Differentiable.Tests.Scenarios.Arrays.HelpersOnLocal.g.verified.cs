@@ -32,9 +32,61 @@ namespace Differentiable.Tests.Scenarios
                 dt[i] = dt3;
             }
 
+            // inlined: Norm
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            double ds = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < t.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t7 = t[i1];
+                double dt7 = dt[i1];
+                double t21 = t7 * t7;
+                double dt21 = t7 * dt7 + t7 * dt7;
+                double s_1 = s + t21;
+                double ds_1 = ds + dt21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 46: return s;
+            double t6 = s;
+            double dt6 = ds;
+            // line 51: Math.Sqrt(Dot(x, x))
+            double result1 = global::System.Math.Sqrt(t6);
+            double dresult1 = 0.5 / result1 * dt6;
+            double t4 = result1;
+            double dt4 = dresult1;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            double ds1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = 0; i2 < t.Length; i2++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t8 = t[i2];
+                double dt8 = dt[i2];
+                double t12 = x[i2];
+                double dt12 = dx[i2];
+                double t22 = t8 * t12;
+                double dt22 = t12 * dt8 + t8 * dt12;
+                double s_11 = s1 + t22;
+                double ds_11 = ds1 + dt22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+                ds1 = ds_11;
+            }
+
+            // line 46: return s;
+            double t5 = s1;
+            double dt5 = ds1;
             // line 67: return Norm(t) * Dot(t, x);
-            var (t4, dt4) = NormJvp(t, dt);
-            var (t5, dt5) = DotJvp(t, x, dt, dx);
             double result = t4 * t5;
             double dresult = t5 * dt4 + t4 * dt5;
             return (result, dresult);
@@ -62,9 +114,46 @@ namespace Differentiable.Tests.Scenarios
                 t[i] = t3;
             }
 
+            // inlined: Norm
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = 0; i1 < t.Length; i1++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t7 = t[i1];
+                double t21 = t7 * t7;
+                double s_1 = s + t21;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+            }
+
+            // line 46: return s;
+            double t6 = s;
+            // line 51: Math.Sqrt(Dot(x, x))
+            double result1 = global::System.Math.Sqrt(t6);
+            double t4 = result1;
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s1 = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = 0; i2 < t.Length; i2++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t8 = t[i2];
+                double t12 = x[i2];
+                double t22 = t8 * t12;
+                double s_11 = s1 + t22;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s1 = s_11;
+            }
+
+            // line 46: return s;
+            double t5 = s1;
             // line 67: return Norm(t) * Dot(t, x);
-            double t4 = Norm(t);
-            double t5 = Dot(t, x);
             double result = t4 * t5;
 
             // reverse sweep
@@ -73,8 +162,43 @@ namespace Differentiable.Tests.Scenarios
             // line 67: return Norm(t) * Dot(t, x);
             double dt4 = t5 * dresult;
             double dt5 = t4 * dresult;
-            DotVjp(t, x, dt5, dt, dx);
-            NormVjp(t, dt4, dt);
+            // line 46: return s;
+            double ds1 = dt5;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i2 = t.Length - 1; i2 >= 0; i2--)
+            {
+                double ds_11 = ds1;
+                ds1 = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds1 += ds_11;
+                double dt22 = ds_11;
+                double t12 = x[i2];
+                double t8 = t[i2];
+                double dt8 = t12 * dt22;
+                double dt12 = t8 * dt22;
+                dx[i2] += dt12;
+                dt[i2] += dt8;
+            }
+
+            // line 51: Math.Sqrt(Dot(x, x))
+            double dresult1 = dt4;
+            double dt6 = 0.5 / result1 * dresult1;
+            // line 46: return s;
+            double ds = dt6;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i1 = t.Length - 1; i1 >= 0; i1--)
+            {
+                double ds_1 = ds;
+                ds = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds += ds_1;
+                double dt21 = ds_1;
+                double t7 = t[i1];
+                double dt7 = t7 * dt21;
+                dt7 += t7 * dt21;
+                dt[i1] += dt7;
+            }
+
             // line 62: for (int i = 0; i < x.Length; i++) …
             for (int i = x.Length - 1; i >= 0; i--)
             {

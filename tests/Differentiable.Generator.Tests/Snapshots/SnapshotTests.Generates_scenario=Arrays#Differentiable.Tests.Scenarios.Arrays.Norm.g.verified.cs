@@ -15,8 +15,30 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) NormJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            double ds = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t1 = x[i];
+                double dt1 = dx[i];
+                double t2 = t1 * t1;
+                double dt2 = t1 * dt1 + t1 * dt1;
+                double s_1 = s + t2;
+                double ds_1 = ds + dt2;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 46: return s;
+            double t = s;
+            double dt = ds;
             // line 51: Math.Sqrt(Dot(x, x))
-            var (t, dt) = DotJvp(x, x, dx, dx);
             double result = global::System.Math.Sqrt(t);
             double dresult = 0.5 / result * dt;
             return (result, dresult);
@@ -31,17 +53,46 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
+
+            // inlined: Dot
+            // line 40: double s = 0;
+            double s = 0.0;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 43: s += a[i] * b[i];
+                double t1 = x[i];
+                double t2 = t1 * t1;
+                double s_1 = s + t2;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+            }
+
+            // line 46: return s;
+            double t = s;
             // line 51: Math.Sqrt(Dot(x, x))
-            double t = Dot(x, x);
             double result = global::System.Math.Sqrt(t);
 
             // reverse sweep
             double dresult = dResult;
             // line 51: Math.Sqrt(Dot(x, x))
             double dt = 0.5 / result * dresult;
-            double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
-            DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
-            global::Differentiable.Shadows.Release(dx_b, dx);
+            // line 46: return s;
+            double ds = dt;
+            // line 41: for (int i = 0; i < a.Length; i++) …
+            for (int i = x.Length - 1; i >= 0; i--)
+            {
+                double ds_1 = ds;
+                ds = 0.0;
+                // line 43: s += a[i] * b[i];
+                ds += ds_1;
+                double dt2 = ds_1;
+                double t1 = x[i];
+                double dt1 = t1 * dt2;
+                dt1 += t1 * dt2;
+                dx[i] += dt1;
+            }
+
             return result;
         }
 

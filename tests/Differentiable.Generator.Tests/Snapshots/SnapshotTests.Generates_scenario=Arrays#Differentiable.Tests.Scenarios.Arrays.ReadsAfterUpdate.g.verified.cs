@@ -16,8 +16,40 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
-            // line 238: double s = UpdateInPlace(a, x);
-            var (s, ds) = UpdateInPlaceJvp(a, x, da, dx);
+
+            // inlined: UpdateInPlace
+            // line 307: double s = 0;
+            double s1 = 0.0;
+            double ds1 = 0.0;
+            // line 308: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 310: a[i] += x * i;
+                double t3 = (double)i;
+                double t11 = x * t3;
+                double dt11 = t3 * dx;
+                a[i] += t11;
+                da[i] += dt11;
+                // line 311: a[i] *= a[i];
+                double t21 = a[i];
+                double dt21 = da[i];
+                double t4 = t21 * t21;
+                double dt4 = t21 * dt21 + t21 * dt21;
+                a[i] = t4;
+                da[i] = dt4;
+                // line 312: s += a[i];
+                double t5 = a[i];
+                double dt5 = da[i];
+                double s_1 = s1 + t5;
+                double ds_1 = ds1 + dt5;
+                // line 308: for (int i = 0; i < a.Length; i++) …
+                s1 = s_1;
+                ds1 = ds_1;
+            }
+
+            // line 315: return s;
+            double s = s1;
+            double ds = ds1;
             // line 239: return s * a[0] + a[a.Length - 1];
             double t = a[0];
             double dt = da[0];
@@ -43,9 +75,33 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 238: double s = UpdateInPlace(a, x);
-                tape.Doubles.PushRange(a);
-                double s = UpdateInPlace(a, x);
+
+                // inlined: UpdateInPlace
+                // line 307: double s = 0;
+                double s1 = 0.0;
+                // line 311: a[i] *= a[i];
+                double t21 = 0.0;
+                // line 308: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 310: a[i] += x * i;
+                    double t3 = (double)i;
+                    double t11 = x * t3;
+                    a[i] += t11;
+                    // line 311: a[i] *= a[i];
+                    tape.Doubles.Push(t21);
+                    t21 = a[i];
+                    double t4 = t21 * t21;
+                    a[i] = t4;
+                    // line 312: s += a[i];
+                    double t5 = a[i];
+                    double s_1 = s1 + t5;
+                    // line 308: for (int i = 0; i < a.Length; i++) …
+                    s1 = s_1;
+                }
+
+                // line 315: return s;
+                double s = s1;
                 // line 239: return s * a[0] + a[a.Length - 1];
                 double t = a[0];
                 double t1 = s * t;
@@ -53,6 +109,7 @@ namespace Differentiable.Tests.Scenarios
                 double result = t1 + t2;
 
                 // reverse sweep
+                dx = 0.0;
                 double dresult = dResult;
                 // line 239: return s * a[0] + a[a.Length - 1];
                 double dt1 = dresult;
@@ -61,10 +118,30 @@ namespace Differentiable.Tests.Scenarios
                 double ds = t * dt1;
                 double dt = s * dt1;
                 da[0] += dt;
-                // line 238: double s = UpdateInPlace(a, x);
-                tape.Doubles.PopRange(a);
-                UpdateInPlaceVjp(a, x, ds, da, out double dx_x);
-                dx = dx_x;
+                // line 315: return s;
+                double ds1 = ds;
+                // line 308: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    double ds_1 = ds1;
+                    ds1 = 0.0;
+                    // line 312: s += a[i];
+                    ds1 += ds_1;
+                    double dt5 = ds_1;
+                    da[i] += dt5;
+                    // line 311: a[i] *= a[i];
+                    double dt4 = da[i];
+                    da[i] = 0.0;
+                    double dt21 = t21 * dt4;
+                    dt21 += t21 * dt4;
+                    da[i] += dt21;
+                    t21 = tape.Doubles.Pop();
+                    // line 310: a[i] += x * i;
+                    double dt11 = da[i];
+                    double t3 = (double)i;
+                    dx += t3 * dt11;
+                }
+
                 return result;
             }
             finally

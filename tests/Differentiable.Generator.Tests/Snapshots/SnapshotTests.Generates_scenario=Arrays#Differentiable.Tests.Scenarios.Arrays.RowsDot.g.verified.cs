@@ -22,8 +22,32 @@ namespace Differentiable.Tests.Scenarios
             // line 75: for (int i = 0; i < rows.Length; i++) …
             for (int i = 0; i < rows.Length; i++)
             {
+
+                // inlined: Dot
+                // line 40: double s = 0;
+                double s1 = 0.0;
+                double ds1 = 0.0;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                for (int i1 = 0; i1 < rows[i].Length; i1++)
+                {
+                    // line 43: s += a[i] * b[i];
+                    double t2 = rows[i][i1];
+                    double dt2 = drows[i][i1];
+                    double t11 = w[i1];
+                    double dt11 = dw[i1];
+                    double t21 = t2 * t11;
+                    double dt21 = t11 * dt2 + t2 * dt11;
+                    double s_11 = s1 + t21;
+                    double ds_11 = ds1 + dt21;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    s1 = s_11;
+                    ds1 = ds_11;
+                }
+
+                // line 46: return s;
+                double t = s1;
+                double dt = ds1;
                 // line 77: s += Math.Tanh(Dot(rows[i], w));
-                var (t, dt) = DotJvp(rows[i], w, drows[i], dw);
                 double t1 = global::System.Math.Tanh(t);
                 double dt1 = (1.0 - t1 * t1) * dt;
                 double s_1 = s + t1;
@@ -58,8 +82,25 @@ namespace Differentiable.Tests.Scenarios
                 // line 75: for (int i = 0; i < rows.Length; i++) …
                 for (int i = 0; i < rows.Length; i++)
                 {
+
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = 0; i1 < rows[i].Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double t2 = rows[i][i1];
+                        double t11 = w[i1];
+                        double t21 = t2 * t11;
+                        double s_11 = s1 + t21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                    }
+
+                    // line 46: return s;
+                    double t = s1;
                     // line 77: s += Math.Tanh(Dot(rows[i], w));
-                    double t = Dot(rows[i], w);
                     tape.Doubles.Push(t1);
                     t1 = global::System.Math.Tanh(t);
                     double s_1 = s + t1;
@@ -79,7 +120,23 @@ namespace Differentiable.Tests.Scenarios
                     double dt1 = ds_1;
                     double dt = (1.0 - t1 * t1) * dt1;
                     t1 = tape.Doubles.Pop();
-                    DotVjp(rows[i], w, dt, drows[i], dw);
+                    // line 46: return s;
+                    double ds1 = dt;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
+                    {
+                        double ds_11 = ds1;
+                        ds1 = 0.0;
+                        // line 43: s += a[i] * b[i];
+                        ds1 += ds_11;
+                        double dt21 = ds_11;
+                        double t11 = w[i1];
+                        double t2 = rows[i][i1];
+                        double dt2 = t11 * dt21;
+                        double dt11 = t2 * dt21;
+                        dw[i1] += dt11;
+                        drows[i][i1] += dt2;
+                    }
                 }
 
                 return s;

@@ -44,8 +44,31 @@ namespace Differentiable.Tests.Scenarios
                     dt[i] = dt6;
                 }
 
+                // inlined: Dot
+                // line 40: double s = 0;
+                double s1 = 0.0;
+                double ds1 = 0.0;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                for (int i1 = 0; i1 < t.Length; i1++)
+                {
+                    // line 43: s += a[i] * b[i];
+                    double t8 = t[i1];
+                    double dt8 = dt[i1];
+                    double t11 = x[i1];
+                    double dt11 = dx[i1];
+                    double t21 = t8 * t11;
+                    double dt21 = t11 * dt8 + t8 * dt11;
+                    double s_11 = s1 + t21;
+                    double ds_11 = ds1 + dt21;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    s1 = s_11;
+                    ds1 = ds_11;
+                }
+
+                // line 46: return s;
+                double t7 = s1;
+                double dt7 = ds1;
                 // line 195: s += Dot(t, x);
-                var (t7, dt7) = DotJvp(t, x, dt, dx);
                 double s_1 = s + t7;
                 double ds_1 = ds + dt7;
                 // line 188: for (int k = 0; k < iterations; k++) …
@@ -76,6 +99,8 @@ namespace Differentiable.Tests.Scenarios
                 dt.Clear();
                 // line 187: double s = 0;
                 double s = 0.0;
+                // line 43: s += a[i] * b[i];
+                double t8 = 0.0;
                 // line 188: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
@@ -92,9 +117,25 @@ namespace Differentiable.Tests.Scenarios
                         t[i] = t6;
                     }
 
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = 0; i1 < t.Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        tape.Doubles.Push(t8);
+                        t8 = t[i1];
+                        double t11 = x[i1];
+                        double t21 = t8 * t11;
+                        double s_11 = s1 + t21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                    }
+
+                    // line 46: return s;
+                    double t7 = s1;
                     // line 195: s += Dot(t, x);
-                    tape.Doubles.PushRange(t);
-                    double t7 = Dot(t, x);
                     double s_1 = s + t7;
                     // line 188: for (int k = 0; k < iterations; k++) …
                     s = s_1;
@@ -110,8 +151,24 @@ namespace Differentiable.Tests.Scenarios
                     // line 195: s += Dot(t, x);
                     ds += ds_1;
                     double dt7 = ds_1;
-                    tape.Doubles.PopRange(t);
-                    DotVjp(t, x, dt7, dt, dx);
+                    // line 46: return s;
+                    double ds1 = dt7;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = t.Length - 1; i1 >= 0; i1--)
+                    {
+                        double ds_11 = ds1;
+                        ds1 = 0.0;
+                        // line 43: s += a[i] * b[i];
+                        ds1 += ds_11;
+                        double dt21 = ds_11;
+                        double t11 = x[i1];
+                        double dt8 = t11 * dt21;
+                        double dt11 = t8 * dt21;
+                        dx[i1] += dt11;
+                        dt[i1] += dt8;
+                        t8 = tape.Doubles.Pop();
+                    }
+
                     // line 190: for (int i = 0; i < x.Length; i++) …
                     for (int i = x.Length - 1; i >= 0; i--)
                     {

@@ -19,8 +19,24 @@ namespace Differentiable.Tests.Scenarios
             global::System.Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> dy = stackalloc double[x.Length];
             dy.Clear();
-            // line 584: Softplus(x, y);
-            SoftplusJvp(x, y, dx, dy);
+
+            // inlined: Softplus
+            // line 371: for (int i = 0; i < x.Length; i++) …
+            for (int i1 = 0; i1 < x.Length; i1++)
+            {
+                // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t3 = x[i1];
+                double dt3 = dx[i1];
+                double t11 = global::System.Math.Exp(t3);
+                double dt11 = t11 * dt3;
+                double t21 = 1.0 + t11;
+                double dt21 = dt11;
+                double t31 = global::System.Math.Log(t21);
+                double dt31 = dt21 / t21;
+                y[i1] = t31;
+                dy[i1] = dt31;
+            }
+
             // line 585: double s = 0;
             double s = 0.0;
             double ds = 0.0;
@@ -62,9 +78,22 @@ namespace Differentiable.Tests.Scenarios
                 global::System.Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> dy = stackalloc double[x.Length];
                 dy.Clear();
-                // line 584: Softplus(x, y);
-                tape.Doubles.PushRange(y);
-                Softplus(x, y);
+
+                // inlined: Softplus
+                // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t11 = 0.0;
+                // line 371: for (int i = 0; i < x.Length; i++) …
+                for (int i1 = 0; i1 < x.Length; i1++)
+                {
+                    // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t3 = x[i1];
+                    tape.Doubles.Push(t11);
+                    t11 = global::System.Math.Exp(t3);
+                    double t21 = 1.0 + t11;
+                    double t31 = global::System.Math.Log(t21);
+                    y[i1] = t31;
+                }
+
                 // line 585: double s = 0;
                 double s = 0.0;
                 // line 586: for (int i = 0; i < y.Length; i++) …
@@ -97,9 +126,20 @@ namespace Differentiable.Tests.Scenarios
                     dy[i] += dt;
                 }
 
-                // line 584: Softplus(x, y);
-                tape.Doubles.PopRange(y);
-                SoftplusVjp(x, y, dx, dy);
+                // line 371: for (int i = 0; i < x.Length; i++) …
+                for (int i1 = x.Length - 1; i1 >= 0; i1--)
+                {
+                    // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double dt31 = dy[i1];
+                    dy[i1] = 0.0;
+                    double t21 = 1.0 + t11;
+                    double dt21 = dt31 / t21;
+                    double dt11 = dt21;
+                    double dt3 = t11 * dt11;
+                    t11 = tape.Doubles.Pop();
+                    dx[i1] += dt3;
+                }
+
                 return s;
             }
             finally
