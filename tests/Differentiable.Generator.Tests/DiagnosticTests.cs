@@ -75,6 +75,38 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void ArrayShapesNotSupportedYet_AreReportedOnTheConstruct() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Vectors
+        {
+            [Differentiable]
+            public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+            {
+                double s = 0;
+                for (int i = 0; i < a.Length; i++)
+                {
+                    s += a[i] * b[i];
+                }
+
+                return s;
+            }
+
+            // A slice is a view of x: its derivative would have to flow back into x's shadow.
+            [Differentiable]
+            public static double Tail(double[] x) => Dot({|DIFF0002:x.AsSpan(1)|}, x);
+
+            [Differentiable]
+            public static {|DIFF0004:Span<double>|} Identity(Span<double> x) => x;
+
+            // Scale may write its array argument, so the reverse sweep could not re-run Dot on x as it was.
+            [Differentiable]
+            public static double ScaleThenDot(double[] x, double[] y) => {|DIFF0002:Dot(x, y)|} + Scale(x, 2);
+
+            [Differentiable]
+            public static double Scale(double[] v, double s) => v[0] * s;
+        }
+        """);
+
+    [Fact]
     public void CallWithoutDerivative_OnADifferentiableValue_IsAnError()
     {
         var run = Markup.VerifyDiagnostics(Usings + """

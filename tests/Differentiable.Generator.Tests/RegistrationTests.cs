@@ -31,6 +31,24 @@ public class RegistrationTests
         """);
 
     [Fact]
+    public void RegistrationForAMethodWithArrayParameters_IsReported_NotHalfMatched() => Markup.VerifyDiagnostics("""
+        using System;
+        using Differentiable;
+
+        public static class Sums
+        {
+            public static double Total(double[] values) => values[0];
+        }
+
+        public static class Rules
+        {
+            // Without the array's shadow this shape would look like a Vjp with no differentiable parameters.
+            [DerivativeOf(typeof(Sums), nameof(Sums.Total))]
+            public static double {|DIFF0006:TotalVjp|}(double[] values, double dResult) => values[0];
+        }
+        """);
+
+    [Fact]
     public void InstanceRegistration_IsReported() => Markup.VerifyDiagnostics(Special + """
         public class Rules
         {

@@ -44,27 +44,27 @@ internal static class MethodCheck
         }
 
         // The transforms themselves meet a few shapes they cannot handle yet; each is a diagnostic on its construct.
-        if (inlining is { Candidates.Count: > 0 })
-        {
-            IrFunction inlined = Inliner.Apply(primal, key => inlining.Find(key) is { } callee ? registry.Resolve(callee) : null);
-            if (!ReferenceEquals(inlined, primal))
-            {
-                try
-                {
-                    IrFunction? inlinedJvp = check.HasForwardMode ? Tangent.Apply(inlined, methodName + "Jvp") : null;
-                    return new Result(primal, inlinedJvp, Adjoint.Apply(inlined, methodName + "Vjp"), diagnostics.ToEquatableArray(), check.HasForwardMode);
-                }
-                catch (TransformException)
-                {
-                    // The transforms run again on the body as written, below.
-                }
-            }
-        }
-
+        // They run on the body as written first: that decides, as it does in the analyzer, which sees one method.
         try
         {
             IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, methodName + "Jvp") : null;
             IrFunction vjp = Adjoint.Apply(primal, methodName + "Vjp");
+            if (inlining is { Candidates.Count: > 0 }
+                && Inliner.Apply(primal, key => inlining.Find(key) is { } callee ? registry.Resolve(callee) : null) is var inlined
+                && !ReferenceEquals(inlined, primal))
+            {
+                try
+                {
+                    IrFunction? inlinedJvp = check.HasForwardMode ? Tangent.Apply(inlined, methodName + "Jvp") : null;
+                    vjp = Adjoint.Apply(inlined, methodName + "Vjp");
+                    jvp = inlinedJvp;
+                }
+                catch (TransformException)
+                {
+                    // Inlined, a callee's shape met the caller's: keep the calls (jvp and vjp as computed above).
+                }
+            }
+
             return new Result(primal, jvp, vjp, diagnostics.ToEquatableArray(), check.HasForwardMode);
         }
         catch (TransformException exception)

@@ -195,6 +195,12 @@ internal sealed partial class Lowerer
             return Unsupported(invocation, $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
         }
 
+        if (resultType.IsBuffer)
+        {
+            // A view of another buffer (Slice, AsSpan) or a new array from a call: its elements' derivatives would be lost.
+            return Unsupported(invocation, $"A call that returns an array or span ('{target.Name}')");
+        }
+
         var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
         bool atomize = (resultType.HasFloating || resultType.Kind == ValueKind.Void) && !asTree;
         Expr Argument(IOperation argument) => atomize ? LowerAtom(argument, env, output) : LowerTree(argument, env);
@@ -429,12 +435,12 @@ internal sealed partial class Lowerer
     /// <summary>A readable name for an operation the generator does not support, for DIFF0002.</summary>
     private static string Describe(IOperation operation) => operation.Kind switch
     {
-        OperationKind.Loop => "A loop (arrives with loop support)",
+        OperationKind.Loop => "This loop",
         OperationKind.Try => "A try statement",
         OperationKind.Lock => "A lock statement",
         OperationKind.Using or OperationKind.UsingDeclaration => "A using statement",
         OperationKind.Throw => "A throw",
-        OperationKind.Branch => "A goto, break or continue",
+        OperationKind.Branch => "A goto",
         OperationKind.Labeled => "A labeled statement",
         OperationKind.Switch or OperationKind.SwitchExpression => "A switch",
         OperationKind.AnonymousFunction or OperationKind.DelegateCreation => "A lambda or delegate",
@@ -443,7 +449,7 @@ internal sealed partial class Lowerer
         OperationKind.YieldReturn or OperationKind.YieldBreak => "yield",
         OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference or OperationKind.DynamicIndexerAccess
             or OperationKind.DynamicObjectCreation => "dynamic",
-        OperationKind.ArrayCreation or OperationKind.ArrayElementReference => "An array (arrives with array support)",
+        OperationKind.ArrayCreation or OperationKind.ArrayElementReference => "This array expression",
         OperationKind.ObjectCreation => "Creating an object",
         OperationKind.PropertyReference => $"Reading property '{((IPropertyReferenceOperation)operation).Property.Name}'",
         OperationKind.AddressOf => "Unsafe code",
