@@ -63,6 +63,11 @@ internal sealed class Recording
         while (pending.Count > 0)
         {
             (int? site, Variable v) = pending.Dequeue();
+            if (site is { } at)
+            {
+                recording.ReadAt(at, v);
+            }
+
             if (recording.needed.Contains(v) || !recording.IsOverwrittenInLoop(v) || !recording.IsOverwrittenAfter(v, site))
             {
                 continue;
@@ -84,7 +89,81 @@ internal sealed class Recording
             }
         }
 
+        recording.FindOverwrittenReads(function.Body, new HashSet<Variable>());
         return recording;
+    }
+
+    private readonly Dictionary<int, HashSet<Variable>> readsAt = new();
+    private readonly HashSet<int> savingSites = new();
+
+    private void ReadAt(int position, Variable v)
+    {
+        if (!readsAt.TryGetValue(position, out HashSet<Variable>? reads))
+        {
+            readsAt[position] = reads = new HashSet<Variable>();
+        }
+
+        reads.Add(v);
+    }
+
+    /// <summary>
+    /// Which overwrites must save the old value: those whose old value the reverse sweep reads. Walks the function
+    /// forwards with the set of variables whose current value a reverse read has seen (a read counts right after the
+    /// statement whose reverse makes it): a definition of such a variable saves, then its new value is unseen. Branches
+    /// join by union; a loop body runs with what its own end feeds back, until nothing changes.
+    /// </summary>
+    private void FindOverwrittenReads(Block block, HashSet<Variable> seen)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case If branch:
+                {
+                    var otherwise = new HashSet<Variable>(seen);
+                    FindOverwrittenReads(branch.Then, seen);
+                    FindOverwrittenReads(branch.Else, otherwise);
+                    seen.UnionWith(otherwise);
+                    break;
+                }
+
+                case For or Loop:
+                {
+                    Block body = IrWalk.Blocks(statement).Single();
+                    var entry = new HashSet<Variable>(seen);
+                    var end = new HashSet<Variable>();
+                    int count;
+                    do
+                    {
+                        count = end.Count;
+                        var iteration = new HashSet<Variable>(entry);
+                        iteration.UnionWith(end);
+                        FindOverwrittenReads(body, iteration);
+                        end.UnionWith(iteration);
+                    }
+                    while (end.Count != count);
+
+                    seen.UnionWith(end);
+                    break;
+                }
+
+                default:
+                    foreach (Variable v in IrWalk.Defined(statement))
+                    {
+                        if (statement is not Declare && seen.Remove(v) && siteOf.TryGetValue(statement, out Site? site))
+                        {
+                            savingSites.Add(site.Position);
+                        }
+                    }
+
+                    break;
+            }
+
+            if (siteOf.TryGetValue(statement, out Site? at) && readsAt.TryGetValue(at.Position, out HashSet<Variable>? reads))
+            {
+                seen.UnionWith(reads);
+            }
+        }
     }
 
     /// <summary>
@@ -123,7 +202,8 @@ internal sealed class Recording
     /// </summary>
     public bool SavesAt(Stmt statement, Variable v) =>
         needed.Contains(v) && !recomputed.Contains(v) && statement is not Declare
-        && !(statement is Assign && (inverted.ContainsKey(v) || tripCounters.Contains(v)));
+        && !(statement is Assign && (inverted.ContainsKey(v) || tripCounters.Contains(v)))
+        && siteOf.TryGetValue(statement, out Site? site) && savingSites.Contains(site.Position);
 
     /// <summary>
     /// True when <paramref name="statement"/> steps the integer <paramref name="v"/> by <paramref name="step"/> and the

@@ -71,7 +71,6 @@ namespace Differentiable.Tests.Scenarios
                 for (int i = 0; i < rows.Length; i++)
                 {
                     // line 278: double p = 1;
-                    tape.Doubles.Push(p);
                     p = 1.0;
                     // line 279: for (int j = 0; j < row.Length; j++) …
                     for (int j = 0; j < rows[i].Length; j++)
@@ -117,9 +116,6 @@ namespace Differentiable.Tests.Scenarios
                         dx += dt1;
                         drows[i][j] += dt;
                     }
-
-                    // line 278: double p = 1;
-                    p = tape.Doubles.Pop();
                 }
 
                 return s;

@@ -94,7 +94,6 @@ namespace Differentiable.Tests.Scenarios
                             t = global::System.Math.Sqrt(v);
                             double v_1 = t + 0.1;
                             // line 171: while (v > 2) …
-                            tape.Doubles.Push(v);
                             v = v_1;
                         }
                         else
@@ -129,7 +128,6 @@ namespace Differentiable.Tests.Scenarios
                         {
                             double dv_1 = dv;
                             dv = 0.0;
-                            v = tape.Doubles.Pop();
                             // line 173: v = Math.Sqrt(v) + 0.1;
                             double dt = dv_1;
                             dv += 0.5 / t * dt;

@@ -96,7 +96,6 @@ namespace Differentiable.Tests.Scenarios
                         double t2 = t * t1;
                         double prediction_1 = prediction + t2;
                         // line 441: for (int j = 0; j < n; j++) …
-                        tape.Doubles.Push(prediction);
                         prediction = prediction_1;
                     }
 
@@ -133,7 +132,6 @@ namespace Differentiable.Tests.Scenarios
                     {
                         double dprediction_1 = dprediction;
                         dprediction = 0.0;
-                        prediction = tape.Doubles.Pop();
                         // line 443: prediction += weights[j] * data[r * n + j];
                         dprediction += dprediction_1;
                         double dt2 = dprediction_1;

@@ -75,7 +75,6 @@ namespace Differentiable.Tests.Scenarios
                 for (int i = 0; i < n; i++)
                 {
                     // line 152: double row = x;
-                    tape.Doubles.Push(row);
                     row = x;
                     // line 153: for (int j = 0; j <= i; j++) …
                     for (int j = 0; j <= i; j++)
@@ -137,7 +136,6 @@ namespace Differentiable.Tests.Scenarios
 
                     // line 152: double row = x;
                     dx += drow;
-                    row = tape.Doubles.Pop();
                 }
 
                 return result;

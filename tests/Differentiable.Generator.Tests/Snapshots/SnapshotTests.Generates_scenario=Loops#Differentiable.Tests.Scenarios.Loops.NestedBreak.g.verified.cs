@@ -101,7 +101,6 @@ namespace Differentiable.Tests.Scenarios
                 for (int i = 0; i < n; i++)
                 {
                     // line 128: double p = x;
-                    tape.Doubles.Push(p);
                     p = x;
                     // line 129: for (int j = 0; j < n; j++) …
                     int j = 0;
@@ -206,7 +205,6 @@ namespace Differentiable.Tests.Scenarios
                     iterations = tape.Ints.Pop();
                     // line 128: double p = x;
                     dx += dp;
-                    p = tape.Doubles.Pop();
                 }
 
                 return s;
