@@ -55,6 +55,26 @@ public sealed class Tape
     /// <summary>Saved branch decisions.</summary>
     public TapeStack<bool> Bools { get; } = new();
 
+    /// <summary>
+    /// The most bytes this tape held at once during the last outermost generated call: from the time the tape was
+    /// last empty to the <see cref="Restore"/> that emptied it again, summed over the four stacks (each stack's element
+    /// size × the largest height it reached). 0 until a <see cref="Restore"/> first leaves every stack empty.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// This is what a reverse sweep saved for its reverse pass: call a generated <c>{M}Gradient</c> or <c>{M}Vjp</c>
+    /// and read it (on the same thread) to see the bytes it put on the tape. A generated method that does not use the
+    /// tape (straight-line code keeps everything in locals) leaves it unchanged. Nested calls do not record it, only
+    /// the outermost entry point's <see cref="Restore"/> does, so it covers the nested calls' pushes too.
+    /// </para>
+    /// <para>
+    /// The four stacks may reach their peaks at different times, so this is an upper bound on the bytes held at
+    /// any one instant (exact when one stack holds everything). It counts the values saved, not the storage
+    /// allocated: see <see cref="TapeStack{T}.Capacity"/> for that.
+    /// </para>
+    /// </remarks>
+    public long LastPeakBytes { get; private set; }
+
     /// <summary>Returns the current height of every stack, for <see cref="Restore"/>.</summary>
     /// <returns>The four heights.</returns>
     public TapeMark Mark() => new(Doubles.Count, Singles.Count, Ints.Count, Bools.Count);
@@ -64,7 +84,8 @@ public sealed class Tape
     /// since and not popped.
     /// </summary>
     /// <remarks>
-    /// When this leaves every stack empty (the outermost entry point has finished), each stack whose storage is
+    /// When this leaves every stack empty (the outermost entry point has finished), it records
+    /// <see cref="LastPeakBytes"/>, then each stack whose storage is
     /// above 1 MiB and more than four times the largest height it reached since the tape was last empty shrinks to
     /// fit that height (at least 256 elements; none if it was not used).
     /// </remarks>
@@ -79,6 +100,8 @@ public sealed class Tape
         consistent &= Bools.TryRestore(mark.Bools);
         if ((Doubles.Count | Singles.Count | Ints.Count | Bools.Count) == 0)
         {
+            // Before the trim checks, which start new peaks.
+            LastPeakBytes = Doubles.PeakBytes + Singles.PeakBytes + Ints.PeakBytes + Bools.PeakBytes;
             Doubles.TrimIfOversized();
             Singles.TrimIfOversized();
             Ints.TrimIfOversized();

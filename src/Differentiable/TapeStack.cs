@@ -148,6 +148,27 @@ public sealed class TapeStack<T>
         _count = count;
     }
 
+    /// <summary>
+    /// Saves <paramref name="count"/> elements of <paramref name="values"/> from <paramref name="start"/> at once: the
+    /// range a loop reads or overwrites. A count of zero or less saves nothing (a loop that does not run).
+    /// </summary>
+    public void PushSlice(ReadOnlySpan<T> values, int start, int count)
+    {
+        if (count > 0)
+        {
+            PushRange(values.Slice(start, count));
+        }
+    }
+
+    /// <summary>Puts back what <see cref="PushSlice"/> saved, into the same range of <paramref name="destination"/>.</summary>
+    public void PopSlice(Span<T> destination, int start, int count)
+    {
+        if (count > 0)
+        {
+            PopRange(destination.Slice(start, count));
+        }
+    }
+
     /// <summary>Pops back to <paramref name="height"/>; returns false and changes nothing if the stack is below it.</summary>
     internal bool TryRestore(int height)
     {
@@ -159,6 +180,9 @@ public sealed class TapeStack<T>
         _count = height;
         return true;
     }
+
+    /// <summary>The bytes of the largest height reached since the whole tape was last empty (element size × peak height).</summary>
+    internal long PeakBytes => (long)_peak * Unsafe.SizeOf<T>();
 
     /// <summary>
     /// Called when the whole tape is empty: shrinks storage above <see cref="TrimThresholdBytes"/> that is more than

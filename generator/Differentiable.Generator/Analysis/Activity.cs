@@ -40,6 +40,9 @@ internal sealed class Activity
         var varied = new HashSet<Variable>(function.Parameters
             .Where(p => p.IsDifferentiable && p.Kind != ParameterKind.Out && p.Variable.Type.CarriesDerivative)
             .Select(p => p.Variable));
+
+        // A [NoDerivative] parameter stays constant even when the method (or a callee) writes varied values into it.
+        var constant = new HashSet<Variable>(function.Parameters.Where(p => !p.IsDifferentiable && p.Kind != ParameterKind.Out).Select(p => p.Variable));
         bool changed = true;
         while (changed)
         {
@@ -48,7 +51,7 @@ internal sealed class Activity
             {
                 if ((value.Type.CarriesDerivative || value is Call) && IrWalk.DifferentiableReads(value).Any(varied.Contains))
                 {
-                    foreach (Variable v in IrWalk.Targets(target).Where(v => v.Type.CarriesDerivative))
+                    foreach (Variable v in IrWalk.Targets(target).Where(v => v.Type.CarriesDerivative && !constant.Contains(v)))
                     {
                         changed |= varied.Add(v);
                     }

@@ -35,6 +35,10 @@ internal sealed class Recording
     private readonly Dictionary<Stmt, HashSet<Variable>> trailingAssigned = new(ByReference.Instance);
     private readonly HashSet<Variable> recomputed = new();
     private readonly HashSet<Variable> restoredBuffers = new();
+    private readonly HashSet<Variable> parameters = new();
+    private readonly Dictionary<Stmt, List<Variable>> rangeReads = new(ByReference.Instance);
+    private readonly Dictionary<Stmt, List<Variable>> rangeWrites = new(ByReference.Instance);
+    private readonly HashSet<int> rangeWriteStores = new();
     private readonly HashSet<Variable> needed = new();
     private readonly Dictionary<Variable, int> inverted = new();
     private readonly HashSet<Variable> tripCounters;
@@ -57,6 +61,7 @@ internal sealed class Recording
     public static Recording Analyze(IrFunction function, IEnumerable<(int? Site, Variable Read)> reverseReads, HashSet<Variable> tripCounters)
     {
         var recording = new Recording(tripCounters);
+        recording.parameters.UnionWith(function.Parameters.Select(p => p.Variable));
         recording.Index(function.Body, [], null);
         var pending = new Queue<(int? Site, Variable Read)>(reverseReads);
         recording.ChooseRestoredBuffers(function, new HashSet<Variable>(pending.Select(r => r.Read)), pending);
@@ -193,6 +198,42 @@ internal sealed class Recording
     /// </summary>
     public bool RestoresElements(Variable buffer) => restoredBuffers.Contains(buffer);
 
+    /// <summary>
+    /// True when a store to a restored buffer saves the element it overwrites itself (not as part of a range its loop
+    /// saves at once, see <see cref="SavedBefore"/>).
+    /// </summary>
+    public bool SavesElementAt(Store store) =>
+        IrWalk.Root(store.Buffer) is { } root && restoredBuffers.Contains(root)
+        && !(siteOf.TryGetValue(store, out Site? site) && rangeWriteStores.Contains(site.Position));
+
+    /// <summary>
+    /// The ranges a counted loop saves at once before it runs: the old contents of a restored buffer it writes one
+    /// element per iteration, at its index (put back after the loop's reverse).
+    /// </summary>
+    public IEnumerable<Slice> SavedBefore(For loop) =>
+        rangeWrites.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b))) : [];
+
+    /// <summary>
+    /// The ranges a counted loop saves at once after it ran: a local buffer it reads one element per iteration, at its
+    /// index, and does not write (put back before the loop's reverse, which reads the elements again).
+    /// </summary>
+    public IEnumerable<Slice> SavedAfter(For loop) =>
+        rangeReads.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b))) : [];
+
+    /// <summary>The elements a counted loop's index runs over: <c>(From, Bound − From)</c> for <c>i &lt; Bound</c>.</summary>
+    private static Slice RangeOf(For loop, Expr buffer)
+    {
+        Expr one = Const.One(IrType.Int);
+        (Expr start, Expr count) = loop.Compare switch
+        {
+            BinaryOp.Less => (loop.From, Build.Subtract(loop.Bound, loop.From)),
+            BinaryOp.LessOrEqual => (loop.From, Build.Add(Build.Subtract(loop.Bound, loop.From), one)),
+            BinaryOp.Greater => (Build.Add(loop.Bound, one), Build.Subtract(loop.From, loop.Bound)),
+            _ => (loop.Bound, Build.Add(Build.Subtract(loop.From, loop.Bound), one)),
+        };
+        return new Slice(buffer, start, count);
+    }
+
     /// <summary>True when the reverse sweep computes <paramref name="v"/> again from its definition.</summary>
     public bool IsRecomputed(Variable v) => recomputed.Contains(v);
 
@@ -328,6 +369,21 @@ internal sealed class Recording
                 restoredBuffers.Add(buffer);
                 foreach (Site write in entry.Value)
                 {
+                    // One element per iteration at the loop's index, the buffer touched nowhere else in the loop: the old
+                    // contents of the loop's range are saved at once.
+                    if (write is { Statement: Store { Buffer: Ref, Index: Ref { Variable: var index } } rangeStore, BodyOf: For { Step: 1 or -1 } loop }
+                        && loop.Index == index
+                        && loop.Body.Statements.Where(s => !ReferenceEquals(s, rangeStore)).All(s => !IrWalk.Variables(s).Contains(buffer)))
+                    {
+                        if (!rangeWrites.TryGetValue(loop, out List<Variable>? buffers))
+                        {
+                            rangeWrites[loop] = buffers = new List<Variable>();
+                        }
+
+                        buffers.Add(buffer);
+                        rangeWriteStores.Add(write.Position);
+                    }
+
                     var store = (Store)write.Statement;
                     foreach (Variable read in IrWalk.Reads(store.Index).Concat(IrWalk.Reads(store.Buffer)))
                     {
@@ -353,7 +409,31 @@ internal sealed class Recording
         }
 
         value = definition;
-        return IsCheap(definition, sites[0]);
+        if (IsCheap(definition, sites[0]))
+        {
+            return true;
+        }
+
+        // One element per iteration of a local buffer the loop does not write: the loop's range is saved at once.
+        if (definition is Load { Buffer: Ref { Variable: var buffer }, Index: Ref { Variable: var index } }
+            && sites[0].BodyOf is For { Step: 1 or -1 } loop && loop.Index == index
+            && !parameters.Contains(buffer) && !restoredBuffers.Contains(buffer)
+            && !(writes.TryGetValue(buffer, out List<Site>? written) && written.Any(w => w.Loops.Any(l => ReferenceEquals(l, loop)))))
+        {
+            if (!rangeReads.TryGetValue(loop, out List<Variable>? buffers))
+            {
+                rangeReads[loop] = buffers = new List<Variable>();
+            }
+
+            if (!buffers.Contains(buffer))
+            {
+                buffers.Add(buffer);
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>True for an expression worth computing again rather than saving, over values available in reverse.</summary>

@@ -106,6 +106,12 @@ internal sealed class CSharpPrinter
             case Break:
                 writer.WriteLine("break;");
                 break;
+            case Save { Value: Slice slice } save:
+                writer.WriteLine($"{save.Tape.Name}.{TapeStack(slice.Type.ElementType)}.PushSlice({Expression(slice.Buffer)}, {Expression(slice.Start)}, {Expression(slice.Count)});");
+                break;
+            case Reload { Buffer: Slice slice } reload:
+                writer.WriteLine($"{reload.Tape.Name}.{TapeStack(slice.Type.ElementType)}.PopSlice({Expression(slice.Buffer)}, {Expression(slice.Start)}, {Expression(slice.Count)});");
+                break;
             case Save save when save.Value.Type.IsBuffer:
                 writer.WriteLine($"{save.Tape.Name}.{TapeStack(save.Value.Type.ElementType)}.PushRange({Expression(save.Value)});");
                 break;

@@ -112,6 +112,11 @@ internal sealed record NewBuffer(IrType Type, Expr Count, bool OnStack) : Expr(T
 /// <summary>A value the reverse sweep takes back from the tape (<c>tape.Doubles.Pop()</c>).</summary>
 internal sealed record Restored(Variable Tape, IrType Type) : Expr(Type);
 
+/// <summary>
+/// <c>Count</c> elements of a buffer from <c>Start</c>: what a loop over a range reads or writes, saved on the tape at once.
+/// </summary>
+internal sealed record Slice(Expr Buffer, Expr Start, Expr Count) : Expr(Buffer.Type);
+
 /// <summary><c>nameof(Variable)</c>, for the argument checks of generated entry points.</summary>
 internal sealed record NameOf(Variable Variable) : Expr(IrType.Scalar(ValueKind.Other, "string"));
 

@@ -49,6 +49,7 @@ internal static class IrRewrite
             Element element => element with { Tuple = M(element.Tuple) },
             Load load => load with { Buffer = M(load.Buffer), Index = M(load.Index) },
             Length length => length with { Buffer = M(length.Buffer) },
+            Slice slice => slice with { Buffer = M(slice.Buffer), Start = M(slice.Start), Count = M(slice.Count) },
             NewBuffer buffer => buffer with { Count = M(buffer.Count) },
             _ => expr,
         };

@@ -284,6 +284,8 @@ internal static class IrWalk
                 return [load.Buffer, load.Index];
             case Length length:
                 return [length.Buffer];
+            case Slice slice:
+                return [slice.Buffer, slice.Start, slice.Count];
             case NewBuffer buffer:
                 return [buffer.Count];
             case Restored restored:

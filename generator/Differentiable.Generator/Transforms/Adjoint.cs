@@ -298,7 +298,7 @@ internal sealed class Adjoint : DerivativeTransform
                     SaveOverwritten(assign, IrWalk.Targets(assign.Target), output);
                     output.Add(assign);
                     break;
-                case Store store when IrWalk.Root(store.Buffer) is { } root && recording.RestoresElements(root):
+                case Store store when recording.SavesElementAt(store):
                     output.Add(new Save(tape, new Load(store.Buffer, store.Index, store.Value.Type), store.Origin));
                     output.Add(store);
                     usesTape = true;
@@ -307,8 +307,17 @@ internal sealed class Adjoint : DerivativeTransform
                     AddHoisting(output, insideBranch || insideLoop, new If(branch.Condition, Forward(branch.Then, true, insideLoop), Forward(branch.Else, true, insideLoop), branch.Origin));
                     break;
                 case For loop:
+                {
+                    // Ranges the loop writes (old contents) or reads go on the tape at once, before or after it.
+                    var before = recording.SavedBefore(loop).Select(range => (Stmt)new Save(tape, range, loop.Origin)).ToList();
+                    var after = recording.SavedAfter(loop).Select(range => (Stmt)new Save(tape, range, loop.Origin)).ToList();
+                    usesTape |= before.Count + after.Count > 0;
                     AddHoisting(output, insideBranch || insideLoop, loop with { Body = Forward(loop.Body, insideBranch, true) });
+                    output.InsertRange(output.Count - 1, before);
+                    output.AddRange(after);
                     break;
+                }
+
                 case Loop loop:
                     AddHoisting(output, insideBranch || insideLoop, loop with { Body = Forward(loop.Body, insideBranch, true) });
                     break;
@@ -433,7 +442,7 @@ internal sealed class Adjoint : DerivativeTransform
                 break;
             case Store store:
                 output.AddRange(ReverseStore(store));
-                if (IrWalk.Root(store.Buffer) is { } root && recording.RestoresElements(root))
+                if (recording.SavesElementAt(store))
                 {
                     output.Add(new Store(store.Buffer, store.Index, new Restored(tape, store.Value.Type), StoreKind.Set, store.Origin));
                 }
@@ -522,6 +531,26 @@ internal sealed class Adjoint : DerivativeTransform
     private IEnumerable<Stmt> ReverseFor(For loop)
     {
         var reversed = Reverse(loop.Body, insideLoop: true);
+
+        // The ranges saved after the loop come back before its reverse; those saved before it, after.
+        foreach (Slice range in recording.SavedAfter(loop).Reverse())
+        {
+            yield return new Reload(tape, range, loop.Origin);
+        }
+
+        foreach (Stmt statement in ReverseLoop(loop, reversed))
+        {
+            yield return statement;
+        }
+
+        foreach (Slice range in recording.SavedBefore(loop).Reverse())
+        {
+            yield return new Reload(tape, range, loop.Origin);
+        }
+    }
+
+    private IEnumerable<Stmt> ReverseLoop(For loop, List<Stmt> reversed)
+    {
         if (reversed.Count == 0)
         {
             yield break;
@@ -705,13 +734,11 @@ internal sealed class Adjoint : DerivativeTransform
                     continue;
                 }
 
-                IrType element = argument.Type.ElementType;
-                Variable scratch = Names.Fresh("d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, IrType.Array(element));
-                var rent = new MethodCallee("Shadows.Rent", "global::Differentiable.Shadows", "Rent<" + element.CSharp + ">", null, EquatableArray<ParameterInfo>.Empty, null, null);
-                before.Add(new Let(new VariableBinding(scratch), new Call(rent, EquatableArray.Of<Expr>(new Length(argument)), scratch.Type), origin));
-                var asSpan = new MethodCallee("AsSpan", "global::System.MemoryExtensions", "AsSpan", null, EquatableArray<ParameterInfo>.Empty, null, null);
-                arguments.Add(new Call(asSpan, EquatableArray.Of<Expr>(new Ref(scratch), Const.Zero(IrType.Int), new Length(argument)), IrType.Span(element)));
-                after.Add(HasShadow(argument) ? Check("Release", new Ref(scratch), ShadowOf(argument)) : Check("Return", new Ref(scratch)));
+                var (rent, span, release) = ScratchShadow(
+                    argument, "d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, HasShadow(argument) ? ShadowOf(argument) : null, origin);
+                before.Add(rent);
+                arguments.Add(span);
+                after.Add(release);
             }
             else if (argument is Ref { Variable: var v } && Activity.IsActive(v))
             {

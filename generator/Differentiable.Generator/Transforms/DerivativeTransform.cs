@@ -130,6 +130,23 @@ internal abstract class DerivativeTransform
         }
     }
 
+    /// <summary>
+    /// A pooled, zeroed scratch shadow for a call argument that has none of its own (or that is passed twice): the
+    /// statement renting it, the span to pass, and the statement giving it back, after adding it into
+    /// <paramref name="into"/> when there is one.
+    /// </summary>
+    protected (Stmt Rent, Expr Span, Stmt Release) ScratchShadow(Expr argument, string name, Expr? into, Origin? origin)
+    {
+        IrType element = argument.Type.ElementType;
+        Variable scratch = Names.Fresh(name, IrType.Array(element));
+        var rent = new MethodCallee("Shadows.Rent", "global::Differentiable.Shadows", "Rent<" + element.CSharp + ">", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
+        var asSpan = new MethodCallee("AsSpan", "global::System.MemoryExtensions", "AsSpan", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
+        return (
+            new Let(new VariableBinding(scratch), new Call(rent, Model.EquatableArray.Of<Expr>(new Length(argument)), scratch.Type), origin),
+            new Call(asSpan, Model.EquatableArray.Of<Expr>(new Ref(scratch), Const.Zero(IrType.Int), new Length(argument)), IrType.Span(element)),
+            into is null ? Check("Return", new Ref(scratch)) : Check("Release", new Ref(scratch), into));
+    }
+
     /// <summary>A call to <c>global::Differentiable.Shadows.{name}</c>, evaluated for its effect.</summary>
     protected static Stmt Check(string name, params Expr[] arguments) =>
         new Evaluate(new Call(new MethodCallee("Shadows." + name, "global::Differentiable.Shadows", name, null, Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray.Of(arguments), IrType.Void), null);

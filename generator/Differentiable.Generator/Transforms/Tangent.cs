@@ -117,13 +117,22 @@ internal sealed class Tangent : DerivativeTransform
                     break;
                 case Evaluate { Value: Call { Callee: MethodCallee voidCallee, Type.Kind: ValueKind.Void } voidCall } evaluate
                     when voidCall.Arguments.Any(a => IrWalk.Root(a) is { } root && Activity.IsActive(root)):
-                    output.Add(evaluate with { Value = JvpCall(voidCallee, voidCall) });
+                {
+                    var after = new List<Stmt>();
+                    Expr jvpCall = JvpCall(voidCallee, voidCall, output, after);
+                    output.Add(evaluate with { Value = jvpCall });
+                    output.AddRange(after);
+                }
+
                     break;
                 case Let or Assign when IrWalk.Definition(statement) is var (target, value):
                     if (value is Call { Callee: MethodCallee callee } call && NeedsDerivative(target, call))
                     {
                         // var (v, dv) = GJvp(args…, tangents…);
-                        output.Add(IrWalk.Rebind(statement, new TupleBinding(EquatableArray.Of(target, TangentBinding(target))), JvpCall(callee, call)));
+                        var after = new List<Stmt>();
+                        Expr jvpCall = JvpCall(callee, call, output, after);
+                        output.Add(IrWalk.Rebind(statement, new TupleBinding(EquatableArray.Of(target, TangentBinding(target))), jvpCall));
+                        output.AddRange(after);
                         break;
                     }
 
@@ -181,7 +190,8 @@ internal sealed class Tangent : DerivativeTransform
         _ => binding,
     };
 
-    private Expr JvpCall(MethodCallee callee, Call call)
+    /// <summary>The callee's Jvp; an array argument without a tangent gets a pooled zero one (rented into <paramref name="before"/>).</summary>
+    private Expr JvpCall(MethodCallee callee, Call call, List<Stmt> before, List<Stmt> after)
     {
         if (callee.Derivatives?.Jvp is not { } jvp)
         {
@@ -195,7 +205,17 @@ internal sealed class Tangent : DerivativeTransform
         {
             if (callee.Parameters[i].IsDifferentiable)
             {
-                Expr tangent = TangentValue(call.Arguments[i]);
+                Expr argument = call.Arguments[i];
+                if (argument.Type.IsBuffer && !HasShadow(argument))
+                {
+                    var (rent, span, release) = ScratchShadow(argument, "d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, null, null);
+                    before.Add(rent);
+                    arguments.Add(span);
+                    after.Add(release);
+                    continue;
+                }
+
+                Expr tangent = TangentValue(argument);
                 arguments.Add(callee.Parameters[i].Type.IsBuffer ? tangent : Build.ConvertTo(callee.Parameters[i].Type, tangent));
             }
         }

@@ -99,8 +99,6 @@ namespace Differentiable.Tests.Scenarios
                 dt.Clear();
                 // line 187: double s = 0;
                 double s = 0.0;
-                // line 43: s += a[i] * b[i];
-                double t8 = 0.0;
                 // line 188: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
@@ -124,8 +122,7 @@ namespace Differentiable.Tests.Scenarios
                     for (int i1 = 0; i1 < t.Length; i1++)
                     {
                         // line 43: s += a[i] * b[i];
-                        tape.Doubles.Push(t8);
-                        t8 = t[i1];
+                        double t8 = t[i1];
                         double t11 = x[i1];
                         double t21 = t8 * t11;
                         double s_11 = s1 + t21;
@@ -133,6 +130,8 @@ namespace Differentiable.Tests.Scenarios
                         s1 = s_11;
                     }
 
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    tape.Doubles.PushSlice(t, 0, t.Length);
                     // line 46: return s;
                     double t7 = s1;
                     // line 195: s += Dot(t, x);
@@ -154,6 +153,7 @@ namespace Differentiable.Tests.Scenarios
                     // line 46: return s;
                     double ds1 = dt7;
                     // line 41: for (int i = 0; i < a.Length; i++) …
+                    tape.Doubles.PopSlice(t, 0, t.Length);
                     for (int i1 = t.Length - 1; i1 >= 0; i1--)
                     {
                         double ds_11 = ds1;
@@ -162,11 +162,11 @@ namespace Differentiable.Tests.Scenarios
                         ds1 += ds_11;
                         double dt21 = ds_11;
                         double t11 = x[i1];
+                        double t8 = t[i1];
                         double dt8 = t11 * dt21;
                         double dt11 = t8 * dt21;
                         dx[i1] += dt11;
                         dt[i1] += dt8;
-                        t8 = tape.Doubles.Pop();
                     }
 
                     // line 190: for (int i = 0; i < x.Length; i++) …

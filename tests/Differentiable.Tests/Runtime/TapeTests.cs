@@ -320,6 +320,113 @@ public class TapeTests
     });
 
     [Fact]
+    public void LastPeakBytes_IsZero_BeforeAnyCall() => OnNewThread(() =>
+    {
+        Tape tape = Tape.Current;
+        Assert.Equal(0, tape.LastPeakBytes);
+        tape.Doubles.Push(1); // not yet restored: nothing recorded
+        Assert.Equal(0, tape.LastPeakBytes);
+        tape.Doubles.Pop();
+    });
+
+    [Fact]
+    public void LastPeakBytes_SumsElementSizeTimesPeakHeight_OverTheFourStacks() => OnNewThread(() =>
+    {
+        Tape tape = Tape.Current;
+        TapeMark mark = tape.Mark();
+        for (int i = 0; i < 10; i++)
+        {
+            tape.Doubles.Push(i);
+        }
+
+        tape.Ints.PushRange([1, 2, 3]);
+        tape.Restore(mark);
+        Assert.Equal((10 * sizeof(double)) + (3 * sizeof(int)), tape.LastPeakBytes);
+
+        // Every type, and peaks reached before pops: 4 doubles, 5 floats, 2 ints, 7 bools at their highest.
+        mark = tape.Mark();
+        tape.Doubles.PushRange([1, 2, 3, 4]);
+        tape.Doubles.Pop();
+        tape.Doubles.Pop();
+        tape.Doubles.Push(5); // height 3 again, below the peak of 4
+        tape.Singles.PushRange([1, 2, 3, 4, 5]);
+        tape.Ints.Push(1);
+        tape.Ints.Push(2);
+        tape.Ints.Pop();
+        for (int i = 0; i < 7; i++)
+        {
+            tape.Bools.Push(i % 2 == 0);
+        }
+
+        tape.Restore(mark);
+        Assert.Equal((4 * 8) + (5 * 4) + (2 * 4) + (7 * 1), tape.LastPeakBytes);
+    });
+
+    [Fact]
+    public void LastPeakBytes_IsRecordedByTheOutermostRestoreOnly_AndCoversNestedCalls() => OnNewThread(() =>
+    {
+        Tape tape = Tape.Current;
+        TapeMark outer = tape.Mark();
+        tape.Doubles.Push(1);
+        tape.Doubles.Push(2);
+
+        TapeMark inner = tape.Mark(); // a nested generated call
+        tape.Doubles.PushRange([3, 4, 5]);
+        tape.Ints.Push(1);
+        tape.Restore(inner);
+        Assert.Equal(0, tape.LastPeakBytes); // the tape is not empty: nothing recorded
+
+        tape.Restore(outer);
+        Assert.Equal((5 * 8) + 4, tape.LastPeakBytes); // the nested call's pushes count, on top of the outer's
+    });
+
+    [Fact]
+    public void LastPeakBytes_ReportsEachCallsOwnPeak_SmallerAfterLarger() => OnNewThread(() =>
+    {
+        Tape tape = Tape.Current;
+        Call(tape, 1_000);
+        Assert.Equal(1_000 * 8, tape.LastPeakBytes);
+        Call(tape, 10); // storage stays large, the peak is this call's
+        Assert.Equal(10 * 8, tape.LastPeakBytes);
+        Call(tape, 300_000); // 2.4 MB: trimmed afterwards, but the peak is recorded first
+        Assert.Equal(300_000 * 8, tape.LastPeakBytes);
+        Call(tape, 10);
+        Assert.Equal(10 * 8, tape.LastPeakBytes);
+        Assert.Equal(256, tape.Doubles.Capacity); // the trim still saw the 300,000 peak and then the 10 one
+        Call(tape, 0); // a call that pushes nothing saved nothing
+        Assert.Equal(0, tape.LastPeakBytes);
+
+        static void Call(Tape tape, int pushes)
+        {
+            TapeMark mark = tape.Mark();
+            try
+            {
+                for (int i = 0; i < pushes; i++)
+                {
+                    tape.Doubles.Push(i);
+                }
+
+                for (int i = 0; i < pushes / 2; i++)
+                {
+                    tape.Doubles.Pop();
+                }
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+    });
+
+    [Fact]
+    public void LastPeakBytes_IsRecorded_WhenAnExceptionInterruptsTheSweep() => OnNewThread(() =>
+    {
+        Tape tape = Tape.Current;
+        Assert.Throws<DivideByZeroException>(() => EntryPointThatThrowsMidSweep(0));
+        Assert.Equal((1_000 * 8) + 1_000 + 4, tape.LastPeakBytes);
+    });
+
+    [Fact]
     public void Pop_OnAnEmptyStack_Throws() => OnNewThread(() =>
     {
         Tape tape = Tape.Current;
