@@ -11,9 +11,15 @@ namespace Differentiable.Benchmarks;
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Compiler*'</code>
 /// <c>--validate</c> only checks that the benchmark inputs generate and analyze cleanly;
 /// <c>--profile-steps</c> prints where a warm generator run spends its time, by pipeline step.
-/// <c>--gmm-ratio</c> (with or without <c>--quick</c>) times the GMM objective and its hand gradient without
-/// BenchmarkDotNet and prints the gradient/objective ratio per size (see <see cref="Gmm.GmmRatio"/>).
+/// <c>--gmm-ratio</c> (with or without <c>--quick</c>) times the GMM objective, its hand gradient and its generated
+/// gradients without BenchmarkDotNet and prints, per size, the gradient/objective ratios, the bytes allocated per call
+/// and the bytes each generated gradient saves on the tape (see <see cref="Gmm.GmmRatio"/>).
+/// <c>--tape-bytes</c> prints the bytes one generated gradient call saves on the tape (<see cref="Tape.LastPeakBytes"/>),
+/// in total and per loop iteration, for a damped oscillator (per Euler step) and the GMM at each size and variant (per
+/// data point and per point and component); see <see cref="TapeBytes"/>.
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Gmm*'</code>
+/// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --gmm-ratio --quick</code>
+/// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --tape-bytes</code>
 /// </summary>
 public static class Program
 {
@@ -32,6 +38,12 @@ public static class Program
         if (args.Contains("--profile-steps"))
         {
             Compiler.StepProfile.Run();
+            return;
+        }
+
+        if (args.Contains("--tape-bytes"))
+        {
+            TapeBytes.Run();
             return;
         }
 

@@ -83,4 +83,11 @@ public class CallTests
         DerivativeAssert.AssertClose(0.8427007929497149, SpecialFunctions.Erf(1.0), "erf(1)", 1e-15);
         DerivativeAssert.AssertClose(0.9999992569016276, SpecialFunctions.Erf(3.5), "erf(3.5)", 1e-15);
     }
+
+    [Fact]
+    public void InlinedChainFromAnotherType_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => Inlining.ThroughAnotherType(x[0], x[1]),
+        (x, v) => Inlining.ThroughAnotherTypeJvp(x[0], x[1], v[0], v[1]),
+        (x, u) => (Inlining.ThroughAnotherTypeVjp(x[0], x[1], u, out double dx, out double dy), [dx, dy]),
+        [0.7, 1.3], [-1.2, 0.4], [2.5, -0.8]);
 }

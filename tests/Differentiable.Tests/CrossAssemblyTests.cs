@@ -206,6 +206,36 @@ public class CrossAssemblyTests
         [0.5, -1.0, 2.0, 0.7], [1.5, -0.3]);
 
     [Fact]
+    public void ScaledSoftplus_TwoLibraryCallsWriteTheCallersOutputSpan_MatchesFiniteDifferences()
+    {
+        // Inputs: x, s, then y's initial contents (overwritten). Outputs: y's final contents.
+        const int n = 3;
+        DerivativeAssert.Vector(
+            p =>
+            {
+                double[] y = p[(n + 1)..];
+                CrossAssembly.ScaledSoftplus(p.AsSpan(0, n), p[n], y);
+                return y;
+            },
+            (p, v) =>
+            {
+                double[] y = p[(n + 1)..];
+                double[] dy = v[(n + 1)..];
+                CrossAssembly.ScaledSoftplusJvp(p.AsSpan(0, n), p[n], y, v.AsSpan(0, n), v[n], dy);
+                return (y, dy);
+            },
+            (p, u) =>
+            {
+                double[] y = p[(n + 1)..];
+                double[] dx = new double[n];
+                double[] dy = u.ToArray();
+                CrossAssembly.ScaledSoftplusVjp(p.AsSpan(0, n), p[n], y, dx, out double ds, dy);
+                return (y, [.. dx, ds, .. dy]);
+            },
+            [0.5, -1.0, 2.0, 1.5, 7.0, -7.0, 0.5], [-0.3, 0.8, 1.1, -2.0, 0.0, 0.0, 0.0]);
+    }
+
+    [Fact]
     public void SoftplusOut_LibraryWritesTheCallersOutputSpan_MatchesFiniteDifferences()
     {
         // Inputs: x, then y's initial contents (overwritten: their adjoint is zero). Outputs: y's final contents.

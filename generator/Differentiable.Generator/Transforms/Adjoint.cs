@@ -678,13 +678,13 @@ internal sealed class Adjoint : DerivativeTransform
         foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct().Where(b => !recording.RestoresElements(b)))
         {
             bool frozen = recording.IsFrozenAfter(statement, root);
-            if (!frozen && Function.Parameters.Any(p => p.Variable == root))
+            if (!frozen && IsParameter(root) && !CanRunOnACopy(callee, call, root))
             {
                 throw new TransformException(
                     DiagnosticDescriptors.UnsupportedConstruct.Id,
-                    $"passing the parameter '{root.Name}' to '{callee.Name}' when '{root.Name}' may be written afterwards (the reverse sweep "
-                    + $"runs '{callee.Name}' again and needs '{root.Name}' as it was; a call may write an array or Span parameter: declare "
-                    + "parameters that are only read as ReadOnlySpan, or copy the array into a local one first)",
+                    $"passing the parameter '{root.Name}' to '{callee.Name}' when '{root.Name}' may be written afterwards, as a row or to "
+                    + $"an array parameter (the reverse sweep runs '{callee.Name}' again and needs '{root.Name}' as it was; a call may "
+                    + "write an array or Span parameter: declare parameters that are only read as ReadOnlySpan)",
                     callee.Site);
             }
 
@@ -697,6 +697,13 @@ internal sealed class Adjoint : DerivativeTransform
         return saved;
     }
 
+    private bool IsParameter(Variable v) => Function.Parameters.Any(p => p.Variable == v);
+
+    /// <summary>True when every argument from <paramref name="buffer"/> is the whole buffer, to a span parameter: a pooled copy can stand in.</summary>
+    private static bool CanRunOnACopy(MethodCallee callee, Call call, Variable buffer) =>
+        call.Arguments.Select((a, i) => (a, i)).Where(p => IrWalk.Root(p.a) == buffer)
+            .All(p => p.a == new Ref(buffer) && p.i < callee.Parameters.Count && callee.Parameters[p.i].Type.Kind is ValueKind.Span or ValueKind.ReadOnlySpan);
+
     private IEnumerable<Stmt> ReverseCall(Stmt statement, Binding? target, MethodCallee callee, Call call)
     {
         Origin? origin = statement.Origin;
@@ -706,8 +713,32 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         // The callee re-runs on the contents its buffers had when it was called.
-        var restores = BuffersToSave(statement, callee, call).Select(b => (Stmt)new Reload(tape, new Ref(b), origin)).Reverse().ToList();
+        // A local buffer gets its contents back in place; a parameter keeps the final contents the caller sees, so the
+        // callee re-runs on a pooled copy of what it had.
+        var restores = new List<Stmt>();
+        var released = new List<Stmt>();
         var arguments = new List<Expr>(call.Arguments);
+        foreach (Variable buffer in Enumerable.Reverse(BuffersToSave(statement, callee, call)))
+        {
+            if (!IsParameter(buffer) || recording.IsFrozenAfter(statement, buffer))
+            {
+                restores.Add(new Reload(tape, new Ref(buffer), origin));
+                continue;
+            }
+
+            var (rent, copy, release) = ScratchShadow(new Ref(buffer), buffer.Name + "AsCalled", null, origin);
+            restores.Add(rent);
+            restores.Add(new Reload(tape, copy, origin));
+            released.Add(release);
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (arguments[i] == new Ref(buffer))
+                {
+                    arguments[i] = copy;
+                }
+            }
+        }
+
         if (target is not null)
         {
             arguments.Add(CotangentOf(target));
@@ -759,7 +790,7 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         yield return new Evaluate(new Call(vjpCallee, arguments.ToEquatableArray(), call.Type), origin);
-        foreach (Stmt accumulation in after)
+        foreach (Stmt accumulation in after.Concat(released))
         {
             yield return accumulation;
         }

@@ -75,6 +75,41 @@ internal static class Inliner
         return changed ? caller with { Body = body } : caller;
     }
 
+    /// <summary>
+    /// True when a callee of another type reads <c>this</c> or another member of its type: from the caller's type that
+    /// member may be out of reach (private), so the call stays a call.
+    /// </summary>
+    private static bool ReachesIntoItsType(IrFunction function, string owner) =>
+        IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).SelectMany(Descendants).Any(d => d switch
+        {
+            This => true,
+            Call { Callee: MethodCallee inner } => inner.Owner is null || inner.Owner == owner,
+            FieldRead field => field.Owner == owner,
+            _ => false,
+        });
+
+    private static IEnumerable<Expr> Descendants(Expr expr)
+    {
+        yield return expr;
+        var children = expr switch
+        {
+            Call c => c.Callee is MethodCallee { Receiver: { } r } ? [r, .. c.Arguments] : c.Arguments.ToList(),
+            FieldRead { Receiver: { } r } => [r],
+            Unary u => [u.Operand],
+            Binary b => [b.Left, b.Right],
+            Ir.Convert c => [c.Operand],
+            Conditional c => [c.Condition, c.WhenTrue, c.WhenFalse],
+            _ => new List<Expr>(),
+        };
+        foreach (Expr child in children)
+        {
+            foreach (Expr d in Descendants(child))
+            {
+                yield return d;
+            }
+        }
+    }
+
     private static bool ContainsAllocation(Expr expr) => expr switch
     {
         NewBuffer => true,
@@ -96,7 +131,8 @@ internal static class Inliner
             };
             if (call is { Callee: MethodCallee { Receiver: null, Derivatives.Source: "[Differentiable]" } callee }
                 && active.Count <= MaxDepth && !active.Contains(callee.Name)
-                && lookup(callee.Key) is { } function && function.Parameters.Count == call.Arguments.Count)
+                && lookup(callee.Key) is { } function && function.Parameters.Count == call.Arguments.Count
+                && (callee.Owner is null || !ReachesIntoItsType(function, callee.Owner)))
             {
                 changed = true;
                 output.Add(new Comment("inlined: " + callee.Name));

@@ -17,10 +17,21 @@ namespace Differentiable.Benchmarks.Gmm;
 /// The sizes come from the spans: K = alphas.Length, D = means.Length / K, N = x.Length / D.
 /// </para>
 /// <para>
-/// Next step (the loops-and-arrays issue): mark <see cref="ObjectiveScratch"/>, <see cref="ObjectiveStackalloc"/>
-/// and <see cref="LogSumExp"/> <c>[Differentiable]</c>. Not yet: today the generator reports DIFF0002 on the first
-/// loop and skips the method. The data parameters are already <c>[NoDerivative]</c>; the differentiated ones are
-/// <c>alphas</c>, <c>means</c> and <c>icf</c>. The hand-written gradient to compare with is <see cref="GmmHandGradient"/>.
+/// <see cref="ObjectiveScratch"/>, <see cref="ObjectiveStackalloc"/> and <see cref="LogSumExp"/> are
+/// <c>[Differentiable]</c>. The data parameters are <c>[NoDerivative]</c> and <c>wishartM</c> is an integer, so the
+/// differentiated parameters are <c>alphas</c>, <c>means</c> and <c>icf</c>. For each method the generator adds
+/// <c>{M}Jvp</c> (forward mode: the value and the directional derivative along read-only tangent spans
+/// <c>dalphas</c>, <c>dmeans</c>, <c>dicf</c>), <c>{M}Vjp</c> (reverse mode, for a given cotangent <c>dResult</c>) and
+/// <c>{M}Gradient</c>, e.g.
+/// <c>double ObjectiveScratchGradient(alphas, means, icf, x, wishartGamma, wishartM, Span&lt;double&gt; dalphas,
+/// Span&lt;double&gt; dmeans, Span&lt;double&gt; dicf)</c>: it returns the objective (bit for bit) and <em>adds</em> the
+/// gradient into the three shadows, laid out like the parameters, so callers clear them between gradients. Each
+/// scratch array or span gets a shadow of the same kind (heap arrays per call in the scratch variant, <c>stackalloc</c>
+/// in the other); what the reverse sweep needs of the overwritten scratch is saved on the thread's <see cref="Tape"/>
+/// (<see cref="Tape.LastPeakBytes"/> tells how much; <c>--tape-bytes</c> prints it). The calls to
+/// <see cref="LogSumExp"/> are differentiated through its generated derivative or inlined, as the generator decides.
+/// The hand-written gradient they are compared with (GmmTests) and timed against (<c>GmmBenchmarks</c>,
+/// <c>GmmRatio</c>) is <see cref="GmmHandGradient"/>.
 /// </para>
 /// </remarks>
 public static partial class GmmObjective
@@ -32,6 +43,7 @@ public static partial class GmmObjective
     public const int MaxStackDoubles = 8192;
 
     /// <summary>The objective, with per-call scratch arrays on the heap.</summary>
+    [Differentiable]
     public static double ObjectiveScratch(
         ReadOnlySpan<double> alphas,
         ReadOnlySpan<double> means,
@@ -126,6 +138,7 @@ public static partial class GmmObjective
     /// The objective, with its scratch on the stack when it fits in <see cref="MaxStackDoubles"/> (all four ADBench
     /// sizes), else on the heap. Otherwise identical to <see cref="ObjectiveScratch"/>.
     /// </summary>
+    [Differentiable]
     public static double ObjectiveStackalloc(
         ReadOnlySpan<double> alphas,
         ReadOnlySpan<double> means,
@@ -218,6 +231,7 @@ public static partial class GmmObjective
     }
 
     /// <summary>log Σ exp(v), shifted by the maximum so that no exp overflows.</summary>
+    [Differentiable]
     public static double LogSumExp(ReadOnlySpan<double> v)
     {
         double max = v[0];

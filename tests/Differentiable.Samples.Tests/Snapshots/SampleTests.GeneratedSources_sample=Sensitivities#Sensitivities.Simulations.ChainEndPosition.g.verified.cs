@@ -136,8 +136,6 @@ namespace Sensitivities
                 double[] dforce = new double[n];
                 // line 60: x[n - 1] = 1;
                 x[n - 1] = 1.0;
-                // line 65: force[i] = -c * v[i];
-                double t1 = 0.0;
                 // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
                 double stretch = 0.0;
                 // line 61: for (int step = 0; step < steps; step++) …
@@ -148,12 +146,13 @@ namespace Sensitivities
                     {
                         // line 65: force[i] = -c * v[i];
                         double t = -c;
-                        tape.Doubles.Push(t1);
-                        t1 = v[i];
+                        double t1 = v[i];
                         double t2 = t * t1;
                         force[i] = t2;
                     }
 
+                    // line 63: for (int i = 0; i < n; i++) …
+                    tape.Doubles.PushSlice(v, 0, n);
                     // line 68: for (int j = 0; j < n; j++) …
                     for (int j = 0; j < n; j++)
                     {
@@ -263,16 +262,17 @@ namespace Sensitivities
                     }
 
                     // line 63: for (int i = 0; i < n; i++) …
+                    tape.Doubles.PopSlice(v, 0, n);
                     for (int i = n - 1; i >= 0; i--)
                     {
                         // line 65: force[i] = -c * v[i];
                         double dt2 = dforce[i];
                         dforce[i] = 0.0;
+                        double t1 = v[i];
                         double t = -c;
                         double dt1 = t1 * dt2;
                         double dt11 = t * dt2;
                         dv[i] += dt11;
-                        t1 = tape.Doubles.Pop();
                         dc -= dt1;
                     }
                 }

@@ -133,4 +133,12 @@ public static partial class CrossAssembly
 
         return Vectors.Dot(x, ones);
     }
+
+    /// <summary>(e) twice: this method's own output span written by two library calls in a row (each re-runs on a pooled copy).</summary>
+    [Differentiable]
+    public static void ScaledSoftplus(ReadOnlySpan<double> x, double s, Span<double> y)
+    {
+        Vectors.Softplus(x, y);
+        Vectors.Scale(y, s);
+    }
 }
