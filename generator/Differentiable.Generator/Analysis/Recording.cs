@@ -39,6 +39,7 @@ internal sealed class Recording
     private readonly Dictionary<Stmt, List<Variable>> rangeReads = new(ByReference.Instance);
     private readonly Dictionary<Stmt, List<Variable>> rangeWrites = new(ByReference.Instance);
     private readonly HashSet<int> rangeWriteStores = new();
+    private readonly Dictionary<Variable, Stmt> iterationLocal = new();
     private readonly HashSet<Variable> needed = new();
     private readonly Dictionary<Variable, int> inverted = new();
     private readonly HashSet<Variable> tripCounters;
@@ -64,6 +65,7 @@ internal sealed class Recording
         recording.parameters.UnionWith(function.Parameters.Select(p => p.Variable));
         recording.Index(function.Body, [], null);
         var pending = new Queue<(int? Site, Variable Read)>(reverseReads);
+        recording.FindIterationLocalBuffers(function);
         recording.ChooseRestoredBuffers(function, new HashSet<Variable>(pending.Select(r => r.Read)), pending);
         while (pending.Count > 0)
         {
@@ -353,7 +355,7 @@ internal sealed class Recording
         foreach (KeyValuePair<Variable, List<Site>> entry in writes)
         {
             Variable buffer = entry.Key;
-            if (parameters.Contains(buffer) || entry.Value.Any(w => w.Statement is not Store))
+            if (parameters.Contains(buffer) || iterationLocal.ContainsKey(buffer) || entry.Value.Any(w => w.Statement is not Store))
             {
                 continue;
             }
@@ -445,7 +447,7 @@ internal sealed class Recording
         Binary b => IsCheap(b.Left, site) && IsCheap(b.Right, site),
         Convert c => IsCheap(c.Operand, site),
         Conditional c => IsCheap(c.Condition, site) && IsCheap(c.WhenTrue, site) && IsCheap(c.WhenFalse, site),
-        Load load => (IsFrozen(load.Buffer, site) || IsRestoredAndUnchanged(load.Buffer, site))
+        Load load => (IsFrozen(load.Buffer, site) || IsRestoredAndUnchanged(load.Buffer, site) || IsIterationLocal(load.Buffer))
             && IsCheap(load.Index, site) && (load.Buffer is Ref || IsCheap(load.Buffer, site)),
         _ => false,
     };
@@ -479,6 +481,57 @@ internal sealed class Recording
 
         return true;
     }
+
+    /// <summary>
+    /// The loops of <paramref name="block"/> that fill an iteration-local buffer: the reverse sweep runs each again when
+    /// it enters the block, instead of saving anything of the buffer (see <see cref="FindIterationLocalBuffers"/>).
+    /// </summary>
+    public IEnumerable<For> Refills(Block block) =>
+        block.Statements.OfType<For>().Where(loop => iterationLocal.Values.Any(l => ReferenceEquals(l, loop)));
+
+    private bool IsIterationLocal(Expr buffer) => IrWalk.Root(buffer) is { } root && iterationLocal.ContainsKey(root);
+
+    /// <summary>
+    /// A local buffer that one loop fills, all of it, every time its block runs (<c>for (j = 0; j &lt; n; j++) b[j] = …</c>
+    /// with <c>b = new double[n]</c>), from cheap values, and that only the statements after that loop in the same block
+    /// read: whatever a reverse read of it needs, re-running the loop gives. Nothing of it is saved.
+    /// </summary>
+    private void FindIterationLocalBuffers(IrFunction function)
+    {
+        foreach (Stmt statement in function.Body.Statements)
+        {
+            if (statement is not Let { Target: VariableBinding { Variable: var buffer }, Value: var allocation } || !buffer.Type.IsBuffer
+                || CountOf(allocation) is not { } count
+                || !writes.TryGetValue(buffer, out List<Site>? written) || written.Count != 1
+                || written[0] is not { Statement: Store { Buffer: Ref, Index: Ref { Variable: var index }, Kind: StoreKind.Set } fill, BodyOf: For loop } site
+                || loop.Index != index || loop.From is not Const { Value: 0 } || loop.Compare != BinaryOp.Less || loop.Step != 1 || !loop.Bound.Equals(count)
+                || !loop.Body.Statements.All(s => ReferenceEquals(s, fill) || s is Let { Target: VariableBinding, Value: var value } && IsCheap(value, siteOf[s])))
+            {
+                continue;
+            }
+
+            // Every other use is after the loop, in its block.
+            Site loopSite = siteOf[loop];
+            var after = new HashSet<Stmt>(
+                loopSite.Block.Statements.Skip(loopSite.Index + 1).SelectMany(s => new[] { s }.Concat(IrWalk.Blocks(s).SelectMany(IrWalk.Statements))),
+                ByReference.Instance);
+            bool usedElsewhere = IrWalk.Statements(function.Body)
+                .Where(s => !ReferenceEquals(s, statement) && !ReferenceEquals(s, fill) && s is not For and not Loop and not If)
+                .Any(s => IrWalk.Variables(s).Contains(buffer) && !after.Contains(s));
+            if (!usedElsewhere)
+            {
+                iterationLocal[buffer] = loop;
+            }
+        }
+    }
+
+    /// <summary>The element count of an allocation (both branches of a choice between stack and heap must agree).</summary>
+    private static Expr? CountOf(Expr allocation) => allocation switch
+    {
+        NewBuffer buffer => buffer.Count,
+        Conditional { WhenTrue: var a, WhenFalse: var b } when CountOf(a) is { } first && first.Equals(CountOf(b)) => first,
+        _ => null,
+    };
 
     /// <summary>
     /// True for a buffer whose writes the reverse sweep undoes, when nothing after <paramref name="site"/> in its block

@@ -362,8 +362,27 @@ internal sealed class Adjoint : DerivativeTransform
     {
         var output = new List<Stmt>();
         var recomputed = new HashSet<Variable>();
+
+        // Loops that fill an iteration-local buffer run again once the carried assignments at the block's end are undone.
+        var refills = recording.Refills(block).ToList();
+        int trailing = 0;
+        while (trailing < block.Statements.Count && block.Statements[block.Statements.Count - 1 - trailing] is Assign)
+        {
+            trailing++;
+        }
+
         for (int i = block.Statements.Count - 1; i >= 0; i--)
         {
+            if (i == block.Statements.Count - 1 - trailing)
+            {
+                foreach (For fill in refills)
+                {
+                    var again = fill with { Body = new Block(fill.Body.Statements.Select(s => s is Let let && IrWalk.Targets(let.Target).Any(Hoists) ? new Assign(let.Target, let.Value, let.Origin) : s).ToEquatableArray()) };
+                    NoteReads(fill, [again]);
+                    output.Add(again);
+                }
+            }
+
             List<Stmt> reversed = ReverseStatement(block.Statements[i], insideLoop);
 
             // Values defined in this block that the reverse sweep computes again, just before their first use there.
