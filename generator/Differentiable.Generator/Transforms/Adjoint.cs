@@ -364,7 +364,7 @@ internal sealed class Adjoint : DerivativeTransform
         var recomputed = new HashSet<Variable>();
 
         // Loops that fill an iteration-local buffer run again once the carried assignments at the block's end are undone.
-        var refills = recording.Refills(block).ToList();
+        var refills = insideLoop ? recording.Refills(block).ToList() : [];
         int trailing = 0;
         while (trailing < block.Statements.Count && block.Statements[block.Statements.Count - 1 - trailing] is Assign)
         {

@@ -104,8 +104,12 @@ namespace Differentiable.Tests.Scenarios
                     double t5 = global::Differentiable.Tests.Library.Vectors.Dot(y, x);
                     double s_1 = s + t5;
                     // line 69: for (int k = 0; k < iterations; k++) …
+                    tape.Doubles.Push(s);
                     s = s_1;
                 }
+
+                // line 69: for (int k = 0; k < iterations; k++) …
+                double result = s;
 
                 // reverse sweep
                 double ds = dResult;
@@ -114,6 +118,19 @@ namespace Differentiable.Tests.Scenarios
                 {
                     double ds_1 = ds;
                     ds = 0.0;
+                    s = tape.Doubles.Pop();
+                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        double t = x[i];
+                        double t1 = (double)(k + 1);
+                        double t2 = t * t1;
+                        double t3 = s * 0.1;
+                        double t4 = t2 + t3;
+                        u[i] = t4;
+                    }
+
                     // line 77: s += Vectors.Dot(y, x);
                     ds += ds_1;
                     double dt5 = ds_1;
@@ -138,7 +155,7 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                return s;
+                return result;
             }
             finally
             {
