@@ -278,6 +278,15 @@ public class LoopTests
         (x, v) => Loops.DoWhileJvp(x[0], x[1], v[0], v[1]),
         (x, u) => (Loops.DoWhileVjp(x[0], x[1], u, out double dx, out double dy), [dx, dy]),
         [0.5, 0.8], [-1.2, 1.5], [2.0, -0.3]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void SumAfterSquare_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        x => Loops.SumAfterSquare(x[0], x[1], n),
+        (x, v) => Loops.SumAfterSquareJvp(x[0], x[1], n, v[0], v[1]),
+        (x, u) => (Loops.SumAfterSquareVjp(x[0], x[1], n, u, out double dx, out double dy), [dx, dy]),
+        [0.7, 1.3], [-1.1, 0.6]);
 }
 
 /// <summary>

@@ -40,6 +40,7 @@ internal sealed class Recording
     private readonly Dictionary<Stmt, List<Variable>> rangeWrites = new(ByReference.Instance);
     private readonly HashSet<int> rangeWriteStores = new();
     private readonly Dictionary<Variable, Stmt> iterationLocal = new();
+    private readonly HashSet<Stmt> fused = new(ByReference.Instance);
     private readonly HashSet<Variable> needed = new();
     private readonly Dictionary<Variable, int> inverted = new();
     private readonly HashSet<Variable> tripCounters;
@@ -59,9 +60,18 @@ internal sealed class Recording
     /// reverse reads it (null: after everything).
     /// </param>
     /// <param name="tripCounters">The iteration counters of general loops: read once, never stepped back.</param>
-    public static Recording Analyze(IrFunction function, IEnumerable<(int? Site, Variable Read)> reverseReads, HashSet<Variable> tripCounters)
+    /// <param name="fused">
+    /// Loops whose iterations are reversed right after they run (see <c>Adjoint</c>): for this analysis their bodies are
+    /// straight-line code, since each iteration's values are read back before the next iteration overwrites them.
+    /// </param>
+    public static Recording Analyze(IrFunction function, IEnumerable<(int? Site, Variable Read)> reverseReads, HashSet<Variable> tripCounters, ISet<Stmt>? fused = null)
     {
         var recording = new Recording(tripCounters);
+        if (fused is not null)
+        {
+            recording.fused.UnionWith(fused);
+        }
+
         recording.parameters.UnionWith(function.Parameters.Select(p => p.Variable));
         recording.Index(function.Body, [], null);
         var pending = new Queue<(int? Site, Variable Read)>(reverseReads);
@@ -134,6 +144,9 @@ internal sealed class Recording
                     break;
                 }
 
+                case For or Loop when fused.Contains(statement):
+                    FindOverwrittenReads(IrWalk.Blocks(statement).Single(), seen);
+                    break;
                 case For or Loop:
                 {
                     Block body = IrWalk.Blocks(statement).Single();
@@ -303,7 +316,7 @@ internal sealed class Recording
                 Add(writes, passed, site);
             }
 
-            if (statement is For or Loop)
+            if (statement is For or Loop && !fused.Contains(statement))
             {
                 Block body = IrWalk.Blocks(statement).Single();
                 trailingAssigned[statement] = TrailingAssigned(body);

@@ -28,6 +28,13 @@ internal sealed class Adjoint : DerivativeTransform
     private readonly Block body;
     private readonly Recording recording;
     private readonly Variable tape;
+
+    /// <summary>Top-level loops reversed iteration by iteration, with the constant cotangents of their accumulators.</summary>
+    private readonly Dictionary<Stmt, List<(Variable Accumulator, double Coefficient)>> fusion;
+
+    /// <summary>The fused loops as emitted in the forward sweep, whose bodies declare their own adjoints.</summary>
+    private readonly List<For> fusedOutput = new();
+    private readonly HashSet<Variable> earlyAdjoints = new();
     private bool usesTape;
     private Variable? resultSlot;
     private Expr? resultCotangent;
@@ -36,7 +43,8 @@ internal sealed class Adjoint : DerivativeTransform
         : base(primal)
     {
         body = NameControlFlow(Function.Body);
-        recording = Recording.Analyze(Function with { Body = body }, reverseReads, new HashSet<Variable>(tripCounts.Values));
+        fusion = FindFusableLoops(reverseReads.ToList());
+        recording = Recording.Analyze(Function with { Body = body }, reverseReads, new HashSet<Variable>(tripCounts.Values), new HashSet<Stmt>(fusion.Keys, ByReference.Instance));
         tape = Names.Fresh("tape", IrType.Scalar(ValueKind.Other, "global::Differentiable.Tape"));
     }
 
@@ -56,7 +64,7 @@ internal sealed class Adjoint : DerivativeTransform
             var reads = adjoint.ReverseReads();
             var next = new Adjoint(primal, reads);
             IrFunction nextResult = next.Run(name);
-            if (new HashSet<Variable>(next.ReverseReads().Select(r => r.Read)).SetEquals(reads.Select(r => r.Read)))
+            if (new HashSet<(int?, Variable)>(next.ReverseReads()).SetEquals(reads))
             {
                 return nextResult;
             }
@@ -165,11 +173,48 @@ internal sealed class Adjoint : DerivativeTransform
 
         reverse.AddRange(Reverse(new Block(primalStatements.ToEquatableArray()), insideLoop: false));
 
+        // Adjoints the fused loops share with the reverse sweep are declared first; the others, inside the loops.
+        var outer = PromoteAccumulations(reverse);
+        var early = new List<Stmt>();
+        if (fusedOutput.Count > 0)
+        {
+            var inOuter = new HashSet<Variable>(outer.SelectMany(IrWalk.Variables));
+            var inFused = new HashSet<Variable>(fusedOutput.SelectMany(IrWalk.Variables));
+            foreach (Variable adjoint in Derivatives.Where(inFused.Contains).Where(a => !a.Type.IsBuffer).ToList())
+            {
+                if (adjoints.Any(a => a.Variable == adjoint))
+                {
+                    early.Add(new Assign(new VariableBinding(adjoint), Const.Zero(adjoint.Type), null));
+                    earlyAdjoints.Add(adjoint);
+                }
+                else if (inOuter.Contains(adjoint))
+                {
+                    early.Add(new Declare(adjoint, null));
+                    earlyAdjoints.Add(adjoint);
+                }
+                else
+                {
+                    for (int i = 0; i < forwardStatements.Count; i++)
+                    {
+                        if (forwardStatements[i] is For loop && fusedOutput.Any(f => ReferenceEquals(f, loop)) && IrWalk.Variables(loop).Contains(adjoint))
+                        {
+                            var placed = loop with { Body = new Block(Place(loop.Body.Statements.ToList(), adjoint).ToEquatableArray()) };
+                            fusedOutput[fusedOutput.FindIndex(f => ReferenceEquals(f, loop))] = placed;
+                            forwardStatements[i] = placed;
+                        }
+                    }
+
+                    earlyAdjoints.Add(adjoint);
+                }
+            }
+        }
+
         var statements = new List<Stmt>();
         statements.AddRange(prologue);
+        statements.AddRange(early);
         statements.AddRange(forwardStatements);
         statements.Add(new Comment("reverse sweep"));
-        statements.AddRange(AdjointDeclarations(adjoints, PromoteAccumulations(reverse)));
+        statements.AddRange(AdjointDeclarations(adjoints, outer));
         if (returned is not null || resultSlot is not null)
         {
             statements.Add(new Return(returned ?? new Ref(resultSlot!), null));
@@ -242,6 +287,168 @@ internal sealed class Adjoint : DerivativeTransform
         return new Block(output.ToEquatableArray());
     }
 
+    // ------------------------------------------------------------ loops reversed iteration by iteration
+
+    /// <summary>
+    /// Top-level counted loops whose iterations can each be reversed right after they run (forward order): every value a
+    /// loop carries from one iteration to the next is a sum (<c>s += term</c>) that reaches the result through additions
+    /// and subtractions only, so its cotangent is ±dResult, known before the loop runs; and every buffer the loop writes
+    /// is local, filled afresh in each iteration before it is read, and not used after the loop. Then nothing an
+    /// iteration computes is needed by another iteration's reverse: no tape grows with the number of iterations.
+    /// </summary>
+    private Dictionary<Stmt, List<(Variable Accumulator, double Coefficient)>> FindFusableLoops(List<(int? Site, Variable Read)> reads)
+    {
+        var positions = IrWalk.Statements(body).Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i, ByReference.Instance);
+        var fusable = new Dictionary<Stmt, List<(Variable, double)>>(ByReference.Instance);
+        var statements = body.Statements;
+        if (!Function.ReturnType.IsFloating || statements.Count == 0 || statements[statements.Count - 1] is not Return { Value: Ref { Variable: var returned } })
+        {
+            return fusable;
+        }
+
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (statements[i] is not For loop)
+            {
+                continue;
+            }
+
+            var inside = IrWalk.Statements(loop.Body).ToList();
+            var definedInside = new HashSet<Variable>(inside.Where(s => s is not Assign).SelectMany(IrWalk.Defined));
+            var carried = inside.OfType<Assign>().SelectMany(a => IrWalk.Targets(a.Target)).Where(v => !definedInside.Contains(v)).Distinct().ToList();
+            var later = statements.Skip(i + 1).Take(statements.Count - i - 2).ToList();
+            // A sum whose value before the loop the reverse sweep reads cannot be fused: nothing would bring that value back.
+            int start = positions[loop];
+            if (carried.Any(v => reads.Any(r => r.Read == v && r.Site is { } at && at < start))
+                || carried.Any(v => v.Type.IsFloating && !IsSum(loop.Body, v))
+                || carried.Any(v => !v.Type.IsFloating && later.Any(s => IrWalk.Variables(s).Contains(v)))
+                || !WritesOnlyIterationLocalBuffers(loop, later))
+            {
+                continue;
+            }
+
+            // The linear forms of the values computed after the loop, in its sums.
+            var sums = carried.Where(v => v.Type.IsFloating).ToList();
+            var forms = sums.ToDictionary(v => v, v => new Dictionary<Variable, double> { [v] = 1 });
+            bool linear = true;
+            foreach (Stmt statement in later)
+            {
+                var read = IrWalk.Statements(new Block(EquatableArray.Of(statement))).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads).Where(forms.ContainsKey).ToList();
+                if (read.Count == 0)
+                {
+                    continue;
+                }
+
+                if (statement is Let { Target: VariableBinding { Variable: var u }, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract } sum }
+                    && (sum.Left is Ref || sum.Left is Const) && (sum.Right is Ref || sum.Right is Const))
+                {
+                    var form = new Dictionary<Variable, double>();
+                    void AddForm(Expr operand, double sign)
+                    {
+                        if (operand is Ref { Variable: var v } && forms.TryGetValue(v, out var f))
+                        {
+                            foreach (var term in f)
+                            {
+                                form[term.Key] = (form.TryGetValue(term.Key, out double c) ? c : 0) + (sign * term.Value);
+                            }
+                        }
+                    }
+
+                    AddForm(sum.Left, 1);
+                    AddForm(sum.Right, sum.Op == BinaryOp.Add ? 1 : -1);
+                    forms[u] = form;
+                    continue;
+                }
+
+                linear = false;
+                break;
+            }
+
+            if (linear)
+            {
+                var result = forms.TryGetValue(returned, out var final) ? final : new Dictionary<Variable, double>();
+                fusable[loop] = sums.Select(v => (v, result.TryGetValue(v, out double c) ? c : 0)).ToList();
+            }
+        }
+
+        return fusable;
+    }
+
+    /// <summary>True when every assignment of <paramref name="v"/> in the loop ends its body as <c>v = v ± term</c>.</summary>
+    private static bool IsSum(Block loopBody, Variable v)
+    {
+        var assigns = IrWalk.Statements(loopBody).OfType<Assign>().Where(a => IrWalk.Targets(a.Target).Contains(v)).ToList();
+        return assigns.Count == 1
+            && loopBody.Statements.Contains(assigns[0])
+            && assigns[0].Value is Ref { Variable: var next }
+            && loopBody.Statements.OfType<Let>().FirstOrDefault(l => l.Target == new VariableBinding(next)) is { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract } step }
+            && step.Left == new Ref(v) && !IrWalk.Reads(step.Right).Contains(v)
+            && !IrWalk.Statements(loopBody).Where(s => s is not Assign).Any(s => !ReferenceEquals(s, step) && IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(v)
+                && !(s is Let { Value: var value } && value == step));
+    }
+
+    /// <summary>
+    /// True when the buffers a loop writes are locals that each iteration fills completely before reading (a counted loop
+    /// over all of the buffer's elements, in a block of the iteration, before every other use), unused after the loop.
+    /// </summary>
+    private bool WritesOnlyIterationLocalBuffers(For loop, List<Stmt> later)
+    {
+        foreach (Variable buffer in Analysis.Activity.WrittenBuffers(loop.Body))
+        {
+            if (Function.Parameters.Any(p => p.Variable == buffer) || later.Any(s => IrWalk.Variables(s).Contains(buffer))
+                || body.Statements.FirstOrDefault(s => s is Let { Target: VariableBinding { Variable: var b } } && b == buffer) is not Let { Value: var allocation }
+                || !FilledBeforeUse(loop.Body, buffer, CountOfAllocation(allocation)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Expr? CountOfAllocation(Expr allocation) => allocation switch
+    {
+        NewBuffer buffer => buffer.Count,
+        Conditional { WhenTrue: var a, WhenFalse: var b } when CountOfAllocation(a) is { } first && first.Equals(CountOfAllocation(b)) => first,
+        _ => null,
+    };
+
+    /// <summary>
+    /// True when some block in <paramref name="block"/> first fills all of <paramref name="buffer"/> with a counted loop
+    /// (<c>for (j = 0; j &lt; count; j++) buffer[j] = …</c>) and every use of the buffer comes after that loop in the block.
+    /// </summary>
+    private static bool FilledBeforeUse(Block block, Variable buffer, Expr? count)
+    {
+        if (count is null)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < block.Statements.Count; i++)
+        {
+            Stmt statement = block.Statements[i];
+            bool uses = IrWalk.Variables(statement).Contains(buffer);
+            if (!uses)
+            {
+                continue;
+            }
+
+            if (statement is For { From: Const { Value: 0 }, Compare: BinaryOp.Less, Step: 1 } fill && fill.Bound.Equals(count)
+                && fill.Body.Statements.Any(s => s is Store { Buffer: Ref { Variable: var b }, Index: Ref { Variable: var index }, Kind: StoreKind.Set } && b == buffer && index == fill.Index)
+                && !fill.Body.Statements.Any(s => s is not Store && IrWalk.Variables(s).Contains(buffer)))
+            {
+                return true; // the first use fills it; everything after, in this block, reads this iteration's contents
+            }
+
+            // The first use is inside a nested statement: the buffer must be filled there, and used nowhere else.
+            return IrWalk.Blocks(statement).Count(b => IrWalk.Variables(b).Contains(buffer)) == 1
+                && block.Statements.Skip(i + 1).All(s => !IrWalk.Variables(s).Contains(buffer))
+                && IrWalk.Blocks(statement).Where(b => IrWalk.Variables(b).Contains(buffer)).All(b => FilledBeforeUse(b, buffer, count));
+        }
+
+        return true; // not used at all
+    }
+
     // ------------------------------------------------------------ forward sweep
 
     /// <summary>True when the reverse sweep reads the variable itself, outside the block that defines it.</summary>
@@ -306,6 +513,32 @@ internal sealed class Adjoint : DerivativeTransform
                 case If branch:
                     AddHoisting(output, insideBranch || insideLoop, new If(branch.Condition, Forward(branch.Then, true, insideLoop), Forward(branch.Else, true, insideLoop), branch.Origin));
                     break;
+                case For loop when fusion.TryGetValue(loop, out var accumulators):
+                {
+                    // Each iteration is reversed as soon as it has run: its values are still in its locals.
+                    var iteration = new List<Stmt>(Forward(loop.Body, insideBranch: false, insideLoop: false).Statements)
+                    {
+                        new Comment("reverse of this iteration"),
+                    };
+                    foreach ((Variable accumulator, double coefficient) in accumulators)
+                    {
+                        iteration.Add(new Assign(new VariableBinding(DerivativeOf(accumulator)), Build.Multiply(new Const(accumulator.Type, coefficient), resultCotangent!), loop.Origin));
+                    }
+
+                    iteration.AddRange(PromoteAccumulations(Reverse(loop.Body, insideLoop: false)));
+
+                    // A sum passes its cotangent to its initial value unchanged: the reverse sweep after the loop supplies
+                    // it, so the iteration leaves nothing behind.
+                    foreach ((Variable accumulator, _) in accumulators)
+                    {
+                        iteration.Add(new Assign(new VariableBinding(DerivativeOf(accumulator)), Const.Zero(accumulator.Type), loop.Origin));
+                    }
+                    var fusedLoop = loop with { Body = new Block(iteration.ToEquatableArray()) };
+                    fusedOutput.Add(fusedLoop);
+                    AddHoisting(output, insideBranch || insideLoop, fusedLoop);
+                    break;
+                }
+
                 case For loop:
                 {
                     // Ranges the loop writes (old contents) or reads go on the tape at once, before or after it.
@@ -479,6 +712,8 @@ internal sealed class Adjoint : DerivativeTransform
                 break;
             }
 
+            case For loop when fusion.ContainsKey(loop):
+                break; // reversed iteration by iteration in the forward sweep
             case For loop:
                 output.AddRange(ReverseFor(loop));
                 break;
@@ -914,7 +1149,7 @@ internal sealed class Adjoint : DerivativeTransform
     {
         var statements = new List<Stmt>(reverse);
         var declarations = new List<Stmt>();
-        foreach (Variable adjoint in adjoints.Where(a => a.Kind == ParameterKind.Out).Select(o => o.Variable))
+        foreach (Variable adjoint in adjoints.Where(a => a.Kind == ParameterKind.Out).Select(o => o.Variable).Where(a => !earlyAdjoints.Contains(a)))
         {
             if (!FoldFirstAccumulation(statements, adjoint, isOut: true))
             {
@@ -922,7 +1157,7 @@ internal sealed class Adjoint : DerivativeTransform
             }
         }
 
-        foreach (Variable adjoint in Derivatives.Where(a => !parameterAdjoints.Contains(a) && !a.Type.IsBuffer).ToList())
+        foreach (Variable adjoint in Derivatives.Where(a => !parameterAdjoints.Contains(a) && !a.Type.IsBuffer && !earlyAdjoints.Contains(a)).ToList())
         {
             statements = Place(statements, adjoint);
         }

@@ -92,6 +92,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double ds = 0.0;
                 // line 219: Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> dy = stackalloc double[x.Length];
@@ -133,6 +134,20 @@ namespace Differentiable.Tests.Scenarios
                     double s_1 = s + t2;
                     // line 222: for (int i = 0; i < y.Length; i++) …
                     s = s_1;
+
+                    // reverse of this iteration
+                    // line 222: for (int i = 0; i < y.Length; i++) …
+                    ds = dResult;
+                    double ds_1 = ds;
+                    // line 224: s += y[i] * x[i];
+                    ds += ds_1;
+                    double dt2 = ds_1;
+                    double dt = t1 * dt2;
+                    double dt1 = t * dt2;
+                    dx[i] += dt1;
+                    dy[i] += dt;
+                    // line 222: for (int i = 0; i < y.Length; i++) …
+                    ds = 0.0;
                 }
 
                 // line 227: return s + total * total;
@@ -142,26 +157,10 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 double dresult = dResult;
                 // line 227: return s + total * total;
-                double ds = dresult;
+                ds += dresult;
                 double dt3 = dresult;
                 double dtotal = total * dt3;
                 dtotal += total * dt3;
-                // line 222: for (int i = 0; i < y.Length; i++) …
-                for (int i = y.Length - 1; i >= 0; i--)
-                {
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    // line 224: s += y[i] * x[i];
-                    ds += ds_1;
-                    double dt2 = ds_1;
-                    double t1 = x[i];
-                    double t = y[i];
-                    double dt = t1 * dt2;
-                    double dt1 = t * dt2;
-                    dx[i] += dt1;
-                    dy[i] += dt;
-                }
-
                 // line 212: return total;
                 double dtotal1 = dtotal;
                 // line 206: for (int i = 0; i < x.Length; i++) …

@@ -54,6 +54,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), da, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), db, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(da, nameof(da), db, nameof(db));
+            double ds = 0.0;
             // line 40: double s = 0;
             double s = 0.0;
             // line 41: for (int i = 0; i < a.Length; i++) …
@@ -66,26 +67,24 @@ namespace Differentiable.Tests.Scenarios
                 double s_1 = s + t2;
                 // line 41: for (int i = 0; i < a.Length; i++) …
                 s = s_1;
-            }
 
-            // reverse sweep
-            double ds = dResult;
-            // line 41: for (int i = 0; i < a.Length; i++) …
-            for (int i = a.Length - 1; i >= 0; i--)
-            {
+                // reverse of this iteration
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                ds = dResult;
                 double ds_1 = ds;
-                ds = 0.0;
                 // line 43: s += a[i] * b[i];
                 ds += ds_1;
                 double dt2 = ds_1;
-                double t1 = b[i];
-                double t = a[i];
                 double dt = t1 * dt2;
                 double dt1 = t * dt2;
                 db[i] += dt1;
                 da[i] += dt;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                ds = 0.0;
             }
 
+            // reverse sweep
+            ds += dResult;
             return s;
         }
 

@@ -54,6 +54,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<float>(b, nameof(b), da, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<float>(b, nameof(b), db, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<float>(da, nameof(da), db, nameof(db));
+            float ds = 0f;
             // line 536: float s = 0f;
             float s = 0f;
             // line 537: for (int i = 0; i < a.Length; i++) …
@@ -66,26 +67,24 @@ namespace Differentiable.Tests.Scenarios
                 float s_1 = s + t2;
                 // line 537: for (int i = 0; i < a.Length; i++) …
                 s = s_1;
-            }
 
-            // reverse sweep
-            float ds = dResult;
-            // line 537: for (int i = 0; i < a.Length; i++) …
-            for (int i = a.Length - 1; i >= 0; i--)
-            {
+                // reverse of this iteration
+                // line 537: for (int i = 0; i < a.Length; i++) …
+                ds = dResult;
                 float ds_1 = ds;
-                ds = 0f;
                 // line 539: s += a[i] * b[i];
                 ds += ds_1;
                 float dt2 = ds_1;
-                float t1 = b[i];
-                float t = a[i];
                 float dt = t1 * dt2;
                 float dt1 = t * dt2;
                 db[i] += dt1;
                 da[i] += dt;
+                // line 537: for (int i = 0; i < a.Length; i++) …
+                ds = 0f;
             }
 
+            // reverse sweep
+            ds += dResult;
             return s;
         }
 

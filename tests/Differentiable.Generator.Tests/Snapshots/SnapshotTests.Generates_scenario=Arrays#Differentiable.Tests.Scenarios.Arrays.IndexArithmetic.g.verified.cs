@@ -60,68 +60,52 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            double ds = 0.0;
+            // line 26: int n = a.Length;
+            int n = a.Length;
+            // line 27: double s = 0;
+            double s = 0.0;
+            // line 28: for (int i = 0; i < n; i++) …
+            for (int i = 0; i < n; i++)
             {
-                // line 26: int n = a.Length;
-                int n = a.Length;
-                // line 27: double s = 0;
-                double s = 0.0;
                 // line 30: s += a[i] * a[n - 1 - i] + Math.Sin(a[(i + 1) % n]) * a[i / 2];
-                double t4 = 0.0;
+                double t = a[i];
+                double t1 = a[n - 1 - i];
+                double t2 = t * t1;
+                double t3 = a[(i + 1) % n];
+                double t4 = global::System.Math.Sin(t3);
+                double t5 = a[i / 2];
+                double t6 = t4 * t5;
+                double t7 = t2 + t6;
+                double s_1 = s + t7;
                 // line 28: for (int i = 0; i < n; i++) …
-                for (int i = 0; i < n; i++)
-                {
-                    // line 30: s += a[i] * a[n - 1 - i] + Math.Sin(a[(i + 1) % n]) * a[i / 2];
-                    double t = a[i];
-                    double t1 = a[n - 1 - i];
-                    double t2 = t * t1;
-                    double t3 = a[(i + 1) % n];
-                    tape.Doubles.Push(t4);
-                    t4 = global::System.Math.Sin(t3);
-                    double t5 = a[i / 2];
-                    double t6 = t4 * t5;
-                    double t7 = t2 + t6;
-                    double s_1 = s + t7;
-                    // line 28: for (int i = 0; i < n; i++) …
-                    s = s_1;
-                }
+                s = s_1;
 
-                // reverse sweep
-                double ds = dResult;
+                // reverse of this iteration
                 // line 28: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
-                {
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    // line 30: s += a[i] * a[n - 1 - i] + Math.Sin(a[(i + 1) % n]) * a[i / 2];
-                    ds += ds_1;
-                    double dt7 = ds_1;
-                    double dt2 = dt7;
-                    double dt6 = dt7;
-                    double t5 = a[i / 2];
-                    double dt4 = t5 * dt6;
-                    double dt5 = t4 * dt6;
-                    da[i / 2] += dt5;
-                    double t3 = a[(i + 1) % n];
-                    double dt3 = global::System.Math.Cos(t3) * dt4;
-                    t4 = tape.Doubles.Pop();
-                    da[(i + 1) % n] += dt3;
-                    double t1 = a[n - 1 - i];
-                    double t = a[i];
-                    double dt = t1 * dt2;
-                    double dt1 = t * dt2;
-                    da[n - 1 - i] += dt1;
-                    da[i] += dt;
-                }
+                ds = dResult;
+                double ds_1 = ds;
+                // line 30: s += a[i] * a[n - 1 - i] + Math.Sin(a[(i + 1) % n]) * a[i / 2];
+                ds += ds_1;
+                double dt7 = ds_1;
+                double dt2 = dt7;
+                double dt6 = dt7;
+                double dt4 = t5 * dt6;
+                double dt5 = t4 * dt6;
+                da[i / 2] += dt5;
+                double dt3 = global::System.Math.Cos(t3) * dt4;
+                da[(i + 1) % n] += dt3;
+                double dt = t1 * dt2;
+                double dt1 = t * dt2;
+                da[n - 1 - i] += dt1;
+                da[i] += dt;
+                // line 28: for (int i = 0; i < n; i++) …
+                ds = 0.0;
+            }
 
-                return s;
-            }
-            finally
-            {
-                tape.Restore(mark);
-            }
+            // reverse sweep
+            ds += dResult;
+            return s;
         }
 
         /// <summary>

@@ -63,15 +63,15 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                dx = 0.0;
+                double ds = 0.0;
                 // line 274: double s = 0;
                 double s = 0.0;
-                // line 278: double p = 1;
-                double p = 0.0;
                 // line 275: for (int i = 0; i < rows.Length; i++) …
                 for (int i = 0; i < rows.Length; i++)
                 {
                     // line 278: double p = 1;
-                    p = 1.0;
+                    double p = 1.0;
                     // line 279: for (int j = 0; j < row.Length; j++) …
                     for (int j = 0; j < rows[i].Length; j++)
                     {
@@ -88,16 +88,11 @@ namespace Differentiable.Tests.Scenarios
                     double s_1 = s + p;
                     // line 275: for (int i = 0; i < rows.Length; i++) …
                     s = s_1;
-                }
 
-                // reverse sweep
-                dx = 0.0;
-                double ds = dResult;
-                // line 275: for (int i = 0; i < rows.Length; i++) …
-                for (int i = rows.Length - 1; i >= 0; i--)
-                {
+                    // reverse of this iteration
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    ds = dResult;
                     double ds_1 = ds;
-                    ds = 0.0;
                     // line 284: s += p;
                     ds += ds_1;
                     double dp = ds_1;
@@ -116,8 +111,13 @@ namespace Differentiable.Tests.Scenarios
                         dx += dt1;
                         drows[i][j] += dt;
                     }
+
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    ds = 0.0;
                 }
 
+                // reverse sweep
+                ds += dResult;
                 return s;
             }
             finally

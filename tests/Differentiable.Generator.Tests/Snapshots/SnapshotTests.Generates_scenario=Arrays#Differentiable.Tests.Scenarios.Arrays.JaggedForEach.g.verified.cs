@@ -51,6 +51,7 @@ namespace Differentiable.Tests.Scenarios
         public static double JaggedForEachVjp(double[][] rows, double dResult, double[][] drows)
         {
             global::Differentiable.Shadows.CheckShape<double>(rows, nameof(rows), drows, nameof(drows));
+            double ds = 0.0;
             // line 294: double s = 0;
             double s = 0.0;
             // line 295: foreach (double[] row in rows) …
@@ -63,6 +64,20 @@ namespace Differentiable.Tests.Scenarios
                 double s_1 = s + t2;
                 // line 295: foreach (double[] row in rows) …
                 s = s_1;
+
+                // reverse of this iteration
+                // line 295: foreach (double[] row in rows) …
+                ds = dResult;
+                double ds_1 = ds;
+                // line 297: s += row[0] * row[row.Length - 1];
+                ds += ds_1;
+                double dt2 = ds_1;
+                double dt = t1 * dt2;
+                double dt1 = t * dt2;
+                drows[index][rows[index].Length - 1] += dt1;
+                drows[index][0] += dt;
+                // line 295: foreach (double[] row in rows) …
+                ds = 0.0;
             }
 
             // line 300: return s + rows[0][0];
@@ -72,25 +87,9 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 300: return s + rows[0][0];
-            double ds = dresult;
+            ds += dresult;
             double dt3 = dresult;
             drows[0][0] += dt3;
-            // line 295: foreach (double[] row in rows) …
-            for (int index = rows.Length - 1; index >= 0; index--)
-            {
-                double ds_1 = ds;
-                ds = 0.0;
-                // line 297: s += row[0] * row[row.Length - 1];
-                ds += ds_1;
-                double dt2 = ds_1;
-                double t1 = rows[index][rows[index].Length - 1];
-                double t = rows[index][0];
-                double dt = t1 * dt2;
-                double dt1 = t * dt2;
-                drows[index][rows[index].Length - 1] += dt1;
-                drows[index][0] += dt;
-            }
-
             return result;
         }
 

@@ -65,6 +65,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
+            double ds = 0.0;
             // line 381: var t = new double[a.Length];
             double[] t = new double[a.Length];
             double[] dt = new double[a.Length];
@@ -90,26 +91,24 @@ namespace Differentiable.Tests.Scenarios
                 double s_1 = s + t7;
                 // line 388: for (int i = 0; i < t.Length; i++) …
                 s = s_1;
-            }
 
-            // reverse sweep
-            double ds = dResult;
-            // line 388: for (int i = 0; i < t.Length; i++) …
-            for (int i_1 = t.Length - 1; i_1 >= 0; i_1--)
-            {
+                // reverse of this iteration
+                // line 388: for (int i = 0; i < t.Length; i++) …
+                ds = dResult;
                 double ds_1 = ds;
-                ds = 0.0;
                 // line 390: s += t[i] * t[t.Length - 1 - i];
                 ds += ds_1;
                 double dt7 = ds_1;
-                double t6 = t[t.Length - 1 - i_1];
-                double t5 = t[i_1];
                 double dt5 = t6 * dt7;
                 double dt6 = t5 * dt7;
                 dt[t.Length - 1 - i_1] += dt6;
                 dt[i_1] += dt5;
+                // line 388: for (int i = 0; i < t.Length; i++) …
+                ds = 0.0;
             }
 
+            // reverse sweep
+            ds += dResult;
             // line 382: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {

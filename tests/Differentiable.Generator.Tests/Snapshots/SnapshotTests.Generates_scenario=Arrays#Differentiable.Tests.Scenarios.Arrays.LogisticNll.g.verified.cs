@@ -88,107 +88,88 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(features, nameof(features), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(labels, nameof(labels), dweights, nameof(dweights));
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            dbias = 0.0;
+            double dnll = 0.0;
+            // line 515: int d = weights.Length;
+            int d = weights.Length;
+            // line 516: double nll = 0;
+            double nll = 0.0;
+            // line 517: for (int r = 0; r < labels.Length; r++) …
+            for (int r = 0; r < labels.Length; r++)
             {
-                // line 515: int d = weights.Length;
-                int d = weights.Length;
-                // line 516: double nll = 0;
-                double nll = 0.0;
+                // line 519: double z = bias;
+                double z = bias;
+                // line 520: for (int j = 0; j < d; j++) …
+                for (int j = 0; j < d; j++)
+                {
+                    // line 522: z += weights[j] * features[r * d + j];
+                    double t = weights[j];
+                    double t1 = features[r * d + j];
+                    double t2 = t * t1;
+                    double z_1 = z + t2;
+                    // line 520: for (int j = 0; j < d; j++) …
+                    z = z_1;
+                }
+
                 // line 525: double p = 1 / (1 + Math.Exp(-z));
-                double t4 = 0.0;
+                double t3 = -z;
+                double t4 = global::System.Math.Exp(t3);
+                double t5 = 1.0 + t4;
+                double p = 1.0 / t5;
+                // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
+                double t6 = labels[r];
+                double t7 = global::System.Math.Log(p);
+                double t8 = t6 * t7;
+                double t10 = 1.0 - t6;
+                double t11 = 1.0 - p;
+                double t12 = global::System.Math.Log(t11);
+                double t13 = t10 * t12;
+                double t14 = t8 + t13;
+                double nll_1 = nll - t14;
                 // line 517: for (int r = 0; r < labels.Length; r++) …
-                for (int r = 0; r < labels.Length; r++)
-                {
-                    // line 519: double z = bias;
-                    double z = bias;
-                    // line 520: for (int j = 0; j < d; j++) …
-                    for (int j = 0; j < d; j++)
-                    {
-                        // line 522: z += weights[j] * features[r * d + j];
-                        double t = weights[j];
-                        double t1 = features[r * d + j];
-                        double t2 = t * t1;
-                        double z_1 = z + t2;
-                        // line 520: for (int j = 0; j < d; j++) …
-                        z = z_1;
-                    }
+                nll = nll_1;
 
-                    // line 525: double p = 1 / (1 + Math.Exp(-z));
-                    double t3 = -z;
-                    tape.Doubles.Push(t4);
-                    t4 = global::System.Math.Exp(t3);
-                    double t5 = 1.0 + t4;
-                    double p = 1.0 / t5;
-                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                    double t6 = labels[r];
-                    double t7 = global::System.Math.Log(p);
-                    double t8 = t6 * t7;
-                    double t10 = 1.0 - t6;
-                    double t11 = 1.0 - p;
-                    double t12 = global::System.Math.Log(t11);
-                    double t13 = t10 * t12;
-                    double t14 = t8 + t13;
-                    double nll_1 = nll - t14;
-                    // line 517: for (int r = 0; r < labels.Length; r++) …
-                    nll = nll_1;
+                // reverse of this iteration
+                // line 517: for (int r = 0; r < labels.Length; r++) …
+                dnll = dResult;
+                double dnll_1 = dnll;
+                // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
+                dnll += dnll_1;
+                double dt14 = -dnll_1;
+                double dt8 = dt14;
+                double dt13 = dt14;
+                double dt12 = t10 * dt13;
+                double dt11 = dt12 / t11;
+                double dp = -dt11;
+                double dt7 = t6 * dt8;
+                dp += dt7 / p;
+                // line 525: double p = 1 / (1 + Math.Exp(-z));
+                double dt5 = -(p / t5 * dp);
+                double dt4 = dt5;
+                double dt3 = t4 * dt4;
+                double dz = -dt3;
+                // line 520: for (int j = 0; j < d; j++) …
+                for (int j = d - 1; j >= 0; j--)
+                {
+                    double dz_1 = dz;
+                    dz = 0.0;
+                    // line 522: z += weights[j] * features[r * d + j];
+                    dz += dz_1;
+                    double dt2 = dz_1;
+                    double t1 = features[r * d + j];
+                    double dt = t1 * dt2;
+                    dweights[j] += dt;
                 }
 
-                // reverse sweep
-                dbias = 0.0;
-                double dnll = dResult;
+                // line 519: double z = bias;
+                dbias += dz;
                 // line 517: for (int r = 0; r < labels.Length; r++) …
-                for (int r = labels.Length - 1; r >= 0; r--)
-                {
-                    double dnll_1 = dnll;
-                    dnll = 0.0;
-                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                    dnll += dnll_1;
-                    double dt14 = -dnll_1;
-                    double dt8 = dt14;
-                    double dt13 = dt14;
-                    double t6 = labels[r];
-                    double t10 = 1.0 - t6;
-                    double dt12 = t10 * dt13;
-                    // line 525: double p = 1 / (1 + Math.Exp(-z));
-                    double t5 = 1.0 + t4;
-                    double p = 1.0 / t5;
-                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                    double t11 = 1.0 - p;
-                    double dt11 = dt12 / t11;
-                    double dp = -dt11;
-                    double dt7 = t6 * dt8;
-                    dp += dt7 / p;
-                    // line 525: double p = 1 / (1 + Math.Exp(-z));
-                    double dt5 = -(p / t5 * dp);
-                    double dt4 = dt5;
-                    double dt3 = t4 * dt4;
-                    t4 = tape.Doubles.Pop();
-                    double dz = -dt3;
-                    // line 520: for (int j = 0; j < d; j++) …
-                    for (int j = d - 1; j >= 0; j--)
-                    {
-                        double dz_1 = dz;
-                        dz = 0.0;
-                        // line 522: z += weights[j] * features[r * d + j];
-                        dz += dz_1;
-                        double dt2 = dz_1;
-                        double t1 = features[r * d + j];
-                        double dt = t1 * dt2;
-                        dweights[j] += dt;
-                    }
-
-                    // line 519: double z = bias;
-                    dbias += dz;
-                }
-
-                return nll;
+                dnll = 0.0;
             }
-            finally
-            {
-                tape.Restore(mark);
-            }
+
+            // reverse sweep
+            dnll += dResult;
+            return nll;
         }
 
         /// <summary>

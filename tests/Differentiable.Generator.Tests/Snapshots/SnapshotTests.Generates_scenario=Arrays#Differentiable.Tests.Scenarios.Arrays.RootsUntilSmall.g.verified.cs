@@ -64,24 +64,20 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double ds = 0.0;
                 // line 167: double s = 0;
                 double s = 0.0;
-                // line 170: double v = a[i];
-                double v = 0.0;
-                // line 171: while (v > 2) …
-                int iterations = 0;
-                bool branch = false;
-                // line 173: v = Math.Sqrt(v) + 0.1;
-                double t = 0.0;
                 // line 168: for (int i = 0; i < a.Length; i++) …
                 for (int i = 0; i < a.Length; i++)
                 {
                     // line 170: double v = a[i];
-                    tape.Doubles.Push(v);
-                    v = a[i];
+                    double v = a[i];
                     // line 171: while (v > 2) …
-                    tape.Ints.Push(iterations);
-                    iterations = 0;
+                    int iterations = 0;
+                    bool branch = false;
+                    // line 173: v = Math.Sqrt(v) + 0.1;
+                    double t = 0.0;
+                    // line 171: while (v > 2) …
                     while (true)
                     {
                         iterations += 1;
@@ -107,15 +103,11 @@ namespace Differentiable.Tests.Scenarios
                     double s_1 = s + t1;
                     // line 168: for (int i = 0; i < a.Length; i++) …
                     s = s_1;
-                }
 
-                // reverse sweep
-                double ds = dResult;
-                // line 168: for (int i = 0; i < a.Length; i++) …
-                for (int i = a.Length - 1; i >= 0; i--)
-                {
+                    // reverse of this iteration
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    ds = dResult;
                     double ds_1 = ds;
-                    ds = 0.0;
                     // line 176: s += v * v;
                     ds += ds_1;
                     double dt1 = ds_1;
@@ -138,13 +130,14 @@ namespace Differentiable.Tests.Scenarios
                         branch = tape.Bools.Pop();
                     }
 
-                    // line 171: while (v > 2) …
-                    iterations = tape.Ints.Pop();
                     // line 170: double v = a[i];
                     da[i] += dv;
-                    v = tape.Doubles.Pop();
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    ds = 0.0;
                 }
 
+                // reverse sweep
+                ds += dResult;
                 return s;
             }
             finally

@@ -62,6 +62,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
+            double ds = 0.0;
             // line 457: double s = 0;
             double s = 0.0;
             // line 458: for (int i = 0; i < x.Length - 1; i++) …
@@ -82,33 +83,18 @@ namespace Differentiable.Tests.Scenarios
                 double s_1 = s + t8;
                 // line 458: for (int i = 0; i < x.Length - 1; i++) …
                 s = s_1;
-            }
 
-            // reverse sweep
-            double ds = dResult;
-            // line 458: for (int i = 0; i < x.Length - 1; i++) …
-            for (int i = x.Length - 1 - 1; i >= 0; i--)
-            {
+                // reverse of this iteration
+                // line 458: for (int i = 0; i < x.Length - 1; i++) …
+                ds = dResult;
                 double ds_1 = ds;
-                ds = 0.0;
                 // line 462: s += 100 * a * a + b * b;
                 ds += ds_1;
                 double dt8 = ds_1;
                 double dt6 = dt8;
                 double dt7 = dt8;
-                // line 460: double a = x[i + 1] - x[i] * x[i];
-                double t1 = x[i];
-                // line 461: double b = 1 - x[i];
-                double b = 1.0 - t1;
-                // line 462: s += 100 * a * a + b * b;
                 double db = b * dt7;
                 db += b * dt7;
-                // line 460: double a = x[i + 1] - x[i] * x[i];
-                double t3 = t1 * t1;
-                double t = x[i + 1];
-                double a = t - t3;
-                // line 462: s += 100 * a * a + b * b;
-                double t5 = 100.0 * a;
                 double dt5 = a * dt6;
                 double da = t5 * dt6;
                 da += 100.0 * dt5;
@@ -121,8 +107,12 @@ namespace Differentiable.Tests.Scenarios
                 dt1 += t1 * dt3;
                 dx[i] += dt1;
                 dx[i + 1] += dt;
+                // line 458: for (int i = 0; i < x.Length - 1; i++) …
+                ds = 0.0;
             }
 
+            // reverse sweep
+            ds += dResult;
             return s;
         }
 

@@ -71,80 +71,69 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckShape<double>(rows, nameof(rows), drows, nameof(drows));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dw, nameof(dw));
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            double ds = 0.0;
+            // line 74: double s = 0;
+            double s = 0.0;
+            // line 75: for (int i = 0; i < rows.Length; i++) …
+            for (int i = 0; i < rows.Length; i++)
             {
-                // line 74: double s = 0;
-                double s = 0.0;
+
+                // inlined: Dot
+                // line 40: double s = 0;
+                double s1 = 0.0;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                for (int i1 = 0; i1 < rows[i].Length; i1++)
+                {
+                    // line 43: s += a[i] * b[i];
+                    double t2 = rows[i][i1];
+                    double t11 = w[i1];
+                    double t21 = t2 * t11;
+                    double s_11 = s1 + t21;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    s1 = s_11;
+                }
+
+                // line 46: return s;
+                double t = s1;
                 // line 77: s += Math.Tanh(Dot(rows[i], w));
-                double t1 = 0.0;
+                double t1 = global::System.Math.Tanh(t);
+                double s_1 = s + t1;
                 // line 75: for (int i = 0; i < rows.Length; i++) …
-                for (int i = 0; i < rows.Length; i++)
+                s = s_1;
+
+                // reverse of this iteration
+                // line 75: for (int i = 0; i < rows.Length; i++) …
+                ds = dResult;
+                double ds_1 = ds;
+                // line 77: s += Math.Tanh(Dot(rows[i], w));
+                ds += ds_1;
+                double dt1 = ds_1;
+                double dt = (1.0 - t1 * t1) * dt1;
+                // line 46: return s;
+                double ds1 = dt;
+                // line 41: for (int i = 0; i < a.Length; i++) …
+                for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
                 {
-
-                    // inlined: Dot
-                    // line 40: double s = 0;
-                    double s1 = 0.0;
-                    // line 41: for (int i = 0; i < a.Length; i++) …
-                    for (int i1 = 0; i1 < rows[i].Length; i1++)
-                    {
-                        // line 43: s += a[i] * b[i];
-                        double t2 = rows[i][i1];
-                        double t11 = w[i1];
-                        double t21 = t2 * t11;
-                        double s_11 = s1 + t21;
-                        // line 41: for (int i = 0; i < a.Length; i++) …
-                        s1 = s_11;
-                    }
-
-                    // line 46: return s;
-                    double t = s1;
-                    // line 77: s += Math.Tanh(Dot(rows[i], w));
-                    tape.Doubles.Push(t1);
-                    t1 = global::System.Math.Tanh(t);
-                    double s_1 = s + t1;
-                    // line 75: for (int i = 0; i < rows.Length; i++) …
-                    s = s_1;
+                    double ds_11 = ds1;
+                    ds1 = 0.0;
+                    // line 43: s += a[i] * b[i];
+                    ds1 += ds_11;
+                    double dt21 = ds_11;
+                    double t11 = w[i1];
+                    double t2 = rows[i][i1];
+                    double dt2 = t11 * dt21;
+                    double dt11 = t2 * dt21;
+                    dw[i1] += dt11;
+                    drows[i][i1] += dt2;
                 }
 
-                // reverse sweep
-                double ds = dResult;
                 // line 75: for (int i = 0; i < rows.Length; i++) …
-                for (int i = rows.Length - 1; i >= 0; i--)
-                {
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    // line 77: s += Math.Tanh(Dot(rows[i], w));
-                    ds += ds_1;
-                    double dt1 = ds_1;
-                    double dt = (1.0 - t1 * t1) * dt1;
-                    t1 = tape.Doubles.Pop();
-                    // line 46: return s;
-                    double ds1 = dt;
-                    // line 41: for (int i = 0; i < a.Length; i++) …
-                    for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
-                    {
-                        double ds_11 = ds1;
-                        ds1 = 0.0;
-                        // line 43: s += a[i] * b[i];
-                        ds1 += ds_11;
-                        double dt21 = ds_11;
-                        double t11 = w[i1];
-                        double t2 = rows[i][i1];
-                        double dt2 = t11 * dt21;
-                        double dt11 = t2 * dt21;
-                        dw[i1] += dt11;
-                        drows[i][i1] += dt2;
-                    }
-                }
+                ds = 0.0;
+            }
 
-                return s;
-            }
-            finally
-            {
-                tape.Restore(mark);
-            }
+            // reverse sweep
+            ds += dResult;
+            return s;
         }
 
         /// <summary>

@@ -74,6 +74,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double ds = 0.0;
                 // line 583: Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> dy = stackalloc double[x.Length];
@@ -106,26 +107,24 @@ namespace Differentiable.Tests.Scenarios
                     double s_1 = s + t2;
                     // line 586: for (int i = 0; i < y.Length; i++) …
                     s = s_1;
-                }
 
-                // reverse sweep
-                double ds = dResult;
-                // line 586: for (int i = 0; i < y.Length; i++) …
-                for (int i = y.Length - 1; i >= 0; i--)
-                {
+                    // reverse of this iteration
+                    // line 586: for (int i = 0; i < y.Length; i++) …
+                    ds = dResult;
                     double ds_1 = ds;
-                    ds = 0.0;
                     // line 588: s += y[i] * x[i];
                     ds += ds_1;
                     double dt2 = ds_1;
-                    double t1 = x[i];
-                    double t = y[i];
                     double dt = t1 * dt2;
                     double dt1 = t * dt2;
                     dx[i] += dt1;
                     dy[i] += dt;
+                    // line 586: for (int i = 0; i < y.Length; i++) …
+                    ds = 0.0;
                 }
 
+                // reverse sweep
+                ds += dResult;
                 // line 371: for (int i = 0; i < x.Length; i++) …
                 for (int i1 = x.Length - 1; i1 >= 0; i1--)
                 {

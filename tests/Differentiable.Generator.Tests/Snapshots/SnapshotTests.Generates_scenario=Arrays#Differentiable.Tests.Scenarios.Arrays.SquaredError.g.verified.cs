@@ -71,85 +71,68 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(data, nameof(data), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(targets, nameof(targets), dweights, nameof(dweights));
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            double dloss = 0.0;
+            // line 436: int n = weights.Length;
+            int n = weights.Length;
+            // line 437: double loss = 0;
+            double loss = 0.0;
+            // line 438: for (int r = 0; r < targets.Length; r++) …
+            for (int r = 0; r < targets.Length; r++)
             {
-                // line 436: int n = weights.Length;
-                int n = weights.Length;
-                // line 437: double loss = 0;
-                double loss = 0.0;
                 // line 440: double prediction = 0;
                 double prediction = 0.0;
-                // line 438: for (int r = 0; r < targets.Length; r++) …
-                for (int r = 0; r < targets.Length; r++)
+                // line 441: for (int j = 0; j < n; j++) …
+                for (int j = 0; j < n; j++)
                 {
-                    // line 440: double prediction = 0;
-                    tape.Doubles.Push(prediction);
-                    prediction = 0.0;
+                    // line 443: prediction += weights[j] * data[r * n + j];
+                    double t = weights[j];
+                    double t1 = data[r * n + j];
+                    double t2 = t * t1;
+                    double prediction_1 = prediction + t2;
                     // line 441: for (int j = 0; j < n; j++) …
-                    for (int j = 0; j < n; j++)
-                    {
-                        // line 443: prediction += weights[j] * data[r * n + j];
-                        double t = weights[j];
-                        double t1 = data[r * n + j];
-                        double t2 = t * t1;
-                        double prediction_1 = prediction + t2;
-                        // line 441: for (int j = 0; j < n; j++) …
-                        prediction = prediction_1;
-                    }
-
-                    // line 446: double error = prediction - targets[r];
-                    double t3 = targets[r];
-                    double error = prediction - t3;
-                    // line 447: loss += error * error;
-                    double t4 = error * error;
-                    double loss_1 = loss + t4;
-                    // line 438: for (int r = 0; r < targets.Length; r++) …
-                    loss = loss_1;
+                    prediction = prediction_1;
                 }
 
-                // reverse sweep
-                double dloss = dResult;
+                // line 446: double error = prediction - targets[r];
+                double t3 = targets[r];
+                double error = prediction - t3;
+                // line 447: loss += error * error;
+                double t4 = error * error;
+                double loss_1 = loss + t4;
                 // line 438: for (int r = 0; r < targets.Length; r++) …
-                for (int r = targets.Length - 1; r >= 0; r--)
-                {
-                    double dloss_1 = dloss;
-                    dloss = 0.0;
-                    // line 447: loss += error * error;
-                    dloss += dloss_1;
-                    double dt4 = dloss_1;
-                    // line 446: double error = prediction - targets[r];
-                    double t3 = targets[r];
-                    double error = prediction - t3;
-                    // line 447: loss += error * error;
-                    double derror = error * dt4;
-                    derror += error * dt4;
-                    // line 446: double error = prediction - targets[r];
-                    double dprediction = derror;
-                    // line 441: for (int j = 0; j < n; j++) …
-                    for (int j = n - 1; j >= 0; j--)
-                    {
-                        double dprediction_1 = dprediction;
-                        dprediction = 0.0;
-                        // line 443: prediction += weights[j] * data[r * n + j];
-                        dprediction += dprediction_1;
-                        double dt2 = dprediction_1;
-                        double t1 = data[r * n + j];
-                        double dt = t1 * dt2;
-                        dweights[j] += dt;
-                    }
+                loss = loss_1;
 
-                    // line 440: double prediction = 0;
-                    prediction = tape.Doubles.Pop();
+                // reverse of this iteration
+                // line 438: for (int r = 0; r < targets.Length; r++) …
+                dloss = dResult;
+                double dloss_1 = dloss;
+                // line 447: loss += error * error;
+                dloss += dloss_1;
+                double dt4 = dloss_1;
+                double derror = error * dt4;
+                derror += error * dt4;
+                // line 446: double error = prediction - targets[r];
+                double dprediction = derror;
+                // line 441: for (int j = 0; j < n; j++) …
+                for (int j = n - 1; j >= 0; j--)
+                {
+                    double dprediction_1 = dprediction;
+                    dprediction = 0.0;
+                    // line 443: prediction += weights[j] * data[r * n + j];
+                    dprediction += dprediction_1;
+                    double dt2 = dprediction_1;
+                    double t1 = data[r * n + j];
+                    double dt = t1 * dt2;
+                    dweights[j] += dt;
                 }
 
-                return loss;
+                // line 438: for (int r = 0; r < targets.Length; r++) …
+                dloss = 0.0;
             }
-            finally
-            {
-                tape.Restore(mark);
-            }
+
+            // reverse sweep
+            dloss += dResult;
+            return loss;
         }
 
         /// <summary>

@@ -73,87 +73,73 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            double ds = 0.0;
+            // line 400: Span<double> prefix = stackalloc double[a.Length];
+            global::System.Span<double> prefix = stackalloc double[a.Length];
+            global::System.Span<double> dprefix = stackalloc double[a.Length];
+            dprefix.Clear();
+            // line 401: double acc = 0;
+            double acc = 0.0;
+            // line 402: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
             {
-                // line 400: Span<double> prefix = stackalloc double[a.Length];
-                global::System.Span<double> prefix = stackalloc double[a.Length];
-                global::System.Span<double> dprefix = stackalloc double[a.Length];
-                dprefix.Clear();
-                // line 401: double acc = 0;
-                double acc = 0.0;
+                // line 404: acc += a[i];
+                double t = a[i];
+                double acc_1 = acc + t;
+                // line 405: prefix[i] = acc;
+                prefix[i] = acc_1;
                 // line 402: for (int i = 0; i < a.Length; i++) …
-                for (int i = 0; i < a.Length; i++)
-                {
-                    // line 404: acc += a[i];
-                    double t = a[i];
-                    double acc_1 = acc + t;
-                    // line 405: prefix[i] = acc;
-                    prefix[i] = acc_1;
-                    // line 402: for (int i = 0; i < a.Length; i++) …
-                    acc = acc_1;
-                }
+                acc = acc_1;
+            }
 
-                // line 408: double s = 0;
-                double s = 0.0;
+            // line 408: double s = 0;
+            double s = 0.0;
+            // line 409: for (int i = 0; i < prefix.Length; i++) …
+            for (int i_1 = 0; i_1 < prefix.Length; i_1++)
+            {
                 // line 411: s += Math.Exp(-prefix[i] * prefix[i]);
-                double t5 = 0.0;
+                double t1 = prefix[i_1];
+                double t2 = -t1;
+                double t4 = t2 * t1;
+                double t5 = global::System.Math.Exp(t4);
+                double s_1 = s + t5;
                 // line 409: for (int i = 0; i < prefix.Length; i++) …
-                for (int i_1 = 0; i_1 < prefix.Length; i_1++)
-                {
-                    // line 411: s += Math.Exp(-prefix[i] * prefix[i]);
-                    double t1 = prefix[i_1];
-                    double t2 = -t1;
-                    double t4 = t2 * t1;
-                    tape.Doubles.Push(t5);
-                    t5 = global::System.Math.Exp(t4);
-                    double s_1 = s + t5;
-                    // line 409: for (int i = 0; i < prefix.Length; i++) …
-                    s = s_1;
-                }
+                s = s_1;
 
-                // reverse sweep
-                double ds = dResult;
+                // reverse of this iteration
                 // line 409: for (int i = 0; i < prefix.Length; i++) …
-                for (int i_1 = prefix.Length - 1; i_1 >= 0; i_1--)
-                {
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    // line 411: s += Math.Exp(-prefix[i] * prefix[i]);
-                    ds += ds_1;
-                    double dt5 = ds_1;
-                    double dt4 = t5 * dt5;
-                    t5 = tape.Doubles.Pop();
-                    double t1 = prefix[i_1];
-                    double t2 = -t1;
-                    double dt2 = t1 * dt4;
-                    double dt1 = t2 * dt4;
-                    dt1 -= dt2;
-                    dprefix[i_1] += dt1;
-                }
-
-                double dacc = 0.0;
-                // line 402: for (int i = 0; i < a.Length; i++) …
-                for (int i = a.Length - 1; i >= 0; i--)
-                {
-                    double dacc_1 = dacc;
-                    dacc = 0.0;
-                    // line 405: prefix[i] = acc;
-                    dacc_1 += dprefix[i];
-                    dprefix[i] = 0.0;
-                    // line 404: acc += a[i];
-                    dacc += dacc_1;
-                    double dt = dacc_1;
-                    da[i] += dt;
-                }
-
-                return s;
+                ds = dResult;
+                double ds_1 = ds;
+                // line 411: s += Math.Exp(-prefix[i] * prefix[i]);
+                ds += ds_1;
+                double dt5 = ds_1;
+                double dt4 = t5 * dt5;
+                double dt2 = t1 * dt4;
+                double dt1 = t2 * dt4;
+                dt1 -= dt2;
+                dprefix[i_1] += dt1;
+                // line 409: for (int i = 0; i < prefix.Length; i++) …
+                ds = 0.0;
             }
-            finally
+
+            // reverse sweep
+            ds += dResult;
+            double dacc = 0.0;
+            // line 402: for (int i = 0; i < a.Length; i++) …
+            for (int i = a.Length - 1; i >= 0; i--)
             {
-                tape.Restore(mark);
+                double dacc_1 = dacc;
+                dacc = 0.0;
+                // line 405: prefix[i] = acc;
+                dacc_1 += dprefix[i];
+                dprefix[i] = 0.0;
+                // line 404: acc += a[i];
+                dacc += dacc_1;
+                double dt = dacc_1;
+                da[i] += dt;
             }
+
+            return s;
         }
 
         /// <summary>

@@ -46,6 +46,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
+            double ds = 0.0;
             // line 13: double s = 0;
             double s = 0.0;
             // line 14: for (int i = 0; i < a.Length; i++) …
@@ -57,24 +58,23 @@ namespace Differentiable.Tests.Scenarios
                 double s_1 = s + t2;
                 // line 14: for (int i = 0; i < a.Length; i++) …
                 s = s_1;
-            }
 
-            // reverse sweep
-            double ds = dResult;
-            // line 14: for (int i = 0; i < a.Length; i++) …
-            for (int i = a.Length - 1; i >= 0; i--)
-            {
+                // reverse of this iteration
+                // line 14: for (int i = 0; i < a.Length; i++) …
+                ds = dResult;
                 double ds_1 = ds;
-                ds = 0.0;
                 // line 16: s += a[i] * a[i];
                 ds += ds_1;
                 double dt2 = ds_1;
-                double t = a[i];
                 double dt = t * dt2;
                 dt += t * dt2;
                 da[i] += dt;
+                // line 14: for (int i = 0; i < a.Length; i++) …
+                ds = 0.0;
             }
 
+            // reverse sweep
+            ds += dResult;
             return s;
         }
 

@@ -48,60 +48,45 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("InclusiveBound", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double InclusiveBoundVjp(double x, double y, int n, double dResult, out double dx, out double dy)
         {
-            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
-            global::Differentiable.TapeMark mark = tape.Mark();
-            try
+            dx = 0.0;
+            dy = 0.0;
+            double ds = 0.0;
+            // line 41: double s = y;
+            double s = y;
+            // line 42: for (int i = 1; i <= n; i++) …
+            for (int i = 1; i <= n; i++)
             {
-                // line 41: double s = y;
-                double s = y;
                 // line 44: s += Math.Sin(i * x) / i * y;
-                double t2 = 0.0;
+                double t = (double)i;
+                double t1 = t * x;
+                double t2 = global::System.Math.Sin(t1);
+                double t4 = t2 / t;
+                double t5 = t4 * y;
+                double s_1 = s + t5;
                 // line 42: for (int i = 1; i <= n; i++) …
-                for (int i = 1; i <= n; i++)
-                {
-                    // line 44: s += Math.Sin(i * x) / i * y;
-                    double t = (double)i;
-                    double t1 = t * x;
-                    tape.Doubles.Push(t2);
-                    t2 = global::System.Math.Sin(t1);
-                    double t4 = t2 / t;
-                    double t5 = t4 * y;
-                    double s_1 = s + t5;
-                    // line 42: for (int i = 1; i <= n; i++) …
-                    s = s_1;
-                }
+                s = s_1;
 
-                // reverse sweep
-                dx = 0.0;
-                dy = 0.0;
-                double ds = dResult;
+                // reverse of this iteration
                 // line 42: for (int i = 1; i <= n; i++) …
-                for (int i = n; i >= 1; i--)
-                {
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    // line 44: s += Math.Sin(i * x) / i * y;
-                    ds += ds_1;
-                    double dt5 = ds_1;
-                    double t = (double)i;
-                    double t4 = t2 / t;
-                    double dt4 = y * dt5;
-                    dy += t4 * dt5;
-                    double dt2 = dt4 / t;
-                    double t1 = t * x;
-                    double dt1 = global::System.Math.Cos(t1) * dt2;
-                    t2 = tape.Doubles.Pop();
-                    dx += t * dt1;
-                }
+                ds = dResult;
+                double ds_1 = ds;
+                // line 44: s += Math.Sin(i * x) / i * y;
+                ds += ds_1;
+                double dt5 = ds_1;
+                double dt4 = y * dt5;
+                dy += t4 * dt5;
+                double dt2 = dt4 / t;
+                double dt1 = global::System.Math.Cos(t1) * dt2;
+                dx += t * dt1;
+                // line 42: for (int i = 1; i <= n; i++) …
+                ds = 0.0;
+            }
 
-                // line 41: double s = y;
-                dy += ds;
-                return s;
-            }
-            finally
-            {
-                tape.Restore(mark);
-            }
+            // reverse sweep
+            ds += dResult;
+            // line 41: double s = y;
+            dy += ds;
+            return s;
         }
 
         /// <summary>

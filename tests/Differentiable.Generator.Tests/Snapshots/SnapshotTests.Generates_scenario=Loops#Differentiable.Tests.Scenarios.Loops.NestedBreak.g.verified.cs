@@ -88,26 +88,24 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                dx = 0.0;
+                double ds = 0.0;
                 // line 125: double s = 0;
                 double s = 0.0;
-                // line 128: double p = x;
-                double p = 0.0;
-                // line 129: for (int j = 0; j < n; j++) …
-                int iterations = 0;
-                bool branch = false;
-                // line 131: p > 4 + i
-                bool branch1 = false;
                 // line 126: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
                     // line 128: double p = x;
-                    p = x;
+                    double p = x;
                     // line 129: for (int j = 0; j < n; j++) …
                     int j = 0;
                     double p_1 = 0.0;
                     int j_1 = 0;
-                    tape.Ints.Push(iterations);
-                    iterations = 0;
+                    int iterations = 0;
+                    bool branch = false;
+                    // line 131: p > 4 + i
+                    bool branch1 = false;
+                    // line 129: for (int j = 0; j < n; j++) …
                     while (true)
                     {
                         iterations += 1;
@@ -150,16 +148,11 @@ namespace Differentiable.Tests.Scenarios
                     double s_1 = s + p_1;
                     // line 126: for (int i = 0; i < n; i++) …
                     s = s_1;
-                }
 
-                // reverse sweep
-                dx = 0.0;
-                double ds = dResult;
-                // line 126: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
-                {
+                    // reverse of this iteration
+                    // line 126: for (int i = 0; i < n; i++) …
+                    ds = dResult;
                     double ds_1 = ds;
-                    ds = 0.0;
                     // line 139: s += p;
                     ds += ds_1;
                     double dp_1 = ds_1;
@@ -201,12 +194,14 @@ namespace Differentiable.Tests.Scenarios
                         branch = tape.Bools.Pop();
                     }
 
-                    // line 129: for (int j = 0; j < n; j++) …
-                    iterations = tape.Ints.Pop();
                     // line 128: double p = x;
                     dx += dp;
+                    // line 126: for (int i = 0; i < n; i++) …
+                    ds = 0.0;
                 }
 
+                // reverse sweep
+                ds += dResult;
                 return s;
             }
             finally

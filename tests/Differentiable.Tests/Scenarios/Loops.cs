@@ -313,4 +313,18 @@ public static partial class Loops
 
         return a;
     }
+
+    /// <summary>A sum whose value before the loop is also squared: its iterations cannot be reversed one by one.</summary>
+    [Differentiable]
+    public static double SumAfterSquare(double x, double y, int n)
+    {
+        double s = y;
+        double z = s * s;
+        for (int i = 1; i <= n; i++)
+        {
+            s += Math.Sin(i * x) * y;
+        }
+
+        return s + z;
+    }
 }
