@@ -35,6 +35,10 @@ internal sealed class Adjoint : DerivativeTransform
     /// <summary>The fused loops as emitted in the forward sweep, whose bodies declare their own adjoints.</summary>
     private readonly List<For> fusedOutput = new();
     private readonly HashSet<Variable> earlyAdjoints = new();
+
+    /// <summary>The running sums <c>t = s ± term; s = t;</c> of the body: the step, then the assignment, each with the other.</summary>
+    private readonly Dictionary<Stmt, (Variable Sum, Expr Term, bool Subtract)> sumSteps = new(ByReference.Instance);
+    private readonly HashSet<Stmt> sumAssignments = new(ByReference.Instance);
     private bool usesTape;
     private Variable? resultSlot;
     private Expr? resultCotangent;
@@ -43,6 +47,7 @@ internal sealed class Adjoint : DerivativeTransform
         : base(primal)
     {
         body = NameControlFlow(Function.Body);
+        FindRunningSums(body);
         fusion = FindFusableLoops(reverseReads.ToList());
         recording = Recording.Analyze(Function with { Body = body }, reverseReads, new HashSet<Variable>(tripCounts.Values), new HashSet<Stmt>(fusion.Keys, ByReference.Instance));
         tape = Names.Fresh("tape", IrType.Scalar(ValueKind.Other, "global::Differentiable.Tape"));
@@ -285,6 +290,52 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         return new Block(output.ToEquatableArray());
+    }
+
+    // ------------------------------------------------------------ running sums
+
+    /// <summary>
+    /// Finds <c>t = s + term; …; s = t;</c> in one block, nothing in between mentioning s and nothing else reading t: the
+    /// reverse of the pair is just <c>dterm += ds</c> (s's cotangent is unchanged), without a round trip through dt.
+    /// </summary>
+    private void FindRunningSums(Block block)
+    {
+        var reads = IrWalk.Statements(body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads).GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
+        void Visit(Block b)
+        {
+            for (int i = 0; i < b.Statements.Count; i++)
+            {
+                if (b.Statements[i] is Assign { Target: VariableBinding { Variable: var sum }, Value: Ref { Variable: var next } } assign
+                    && sum.Type.IsFloating && reads.TryGetValue(next, out int uses) && uses == 1)
+                {
+                    int stepAt = -1;
+                    for (int j = i - 1; j >= 0; j--)
+                    {
+                        if (b.Statements[j] is Let { Target: VariableBinding { Variable: var target } } && target == next)
+                        {
+                            stepAt = j;
+                            break;
+                        }
+                    }
+
+                    if (stepAt >= 0
+                        && b.Statements[stepAt] is Let { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left } } step } let
+                        && left == sum && !IrWalk.Reads(step.Right).Contains(sum)
+                        && b.Statements.Skip(stepAt + 1).Take(i - stepAt - 1).All(s => !IrWalk.Variables(s).Contains(sum)))
+                    {
+                        sumSteps[let] = (sum, step.Right, step.Op == BinaryOp.Subtract);
+                        sumAssignments.Add(assign);
+                    }
+                }
+
+                foreach (Block nested in IrWalk.Blocks(b.Statements[i]))
+                {
+                    Visit(nested);
+                }
+            }
+        }
+
+        Visit(block);
     }
 
     // ------------------------------------------------------------ loops reversed iteration by iteration
@@ -686,6 +737,17 @@ internal sealed class Adjoint : DerivativeTransform
                 }
 
                 break;
+            case Let let when sumSteps.TryGetValue(let, out var step):
+                // s = s ± term passes s's cotangent through unchanged: only the term gets one.
+                if (step.Term is Ref { Variable: var term } && Activity.IsActive(term) && Activity.IsActive(step.Sum))
+                {
+                    Expr cotangent = new Ref(DerivativeOf(step.Sum));
+                    output.Add(Accumulate(term, Build.ConvertTo(term.Type, step.Subtract ? Build.Negate(cotangent) : cotangent), let.Origin));
+                }
+
+                break;
+            case Assign assign when sumAssignments.Contains(assign):
+                break; // see the step above
             case Let { Target: VariableBinding { Variable: var v }, Value: var value } let when !v.Type.IsBuffer:
                 output.AddRange(ReverseOperation(v, value, let.Origin));
                 break;
@@ -766,7 +828,7 @@ internal sealed class Adjoint : DerivativeTransform
     /// </summary>
     private void RestoreOverwritten(Stmt statement, Variable v, List<Stmt> output)
     {
-        if (statement is Assign && v.Type.IsFloating && Activity.IsActive(v))
+        if (statement is Assign && v.Type.IsFloating && Activity.IsActive(v) && !sumAssignments.Contains(statement))
         {
             output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(v.Type), null));
         }

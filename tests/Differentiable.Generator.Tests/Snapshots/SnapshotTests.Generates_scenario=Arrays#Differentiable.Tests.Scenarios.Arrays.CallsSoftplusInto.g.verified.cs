@@ -138,10 +138,8 @@ namespace Differentiable.Tests.Scenarios
                     // reverse of this iteration
                     // line 222: for (int i = 0; i < y.Length; i++) …
                     ds = dResult;
-                    double ds_1 = ds;
                     // line 224: s += y[i] * x[i];
-                    ds += ds_1;
-                    double dt2 = ds_1;
+                    double dt2 = ds;
                     double dt = t1 * dt2;
                     double dt1 = t * dt2;
                     dx[i] += dt1;
@@ -166,11 +164,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 206: for (int i = 0; i < x.Length; i++) …
                 for (int i1 = x.Length - 1; i1 >= 0; i1--)
                 {
-                    double dtotal_1 = dtotal1;
-                    dtotal1 = 0.0;
                     // line 209: total += y[i];
-                    dtotal1 += dtotal_1;
-                    double dt41 = dtotal_1;
+                    double dt41 = dtotal1;
                     dy[i1] += dt41;
                     // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
                     double dt31 = dy[i1];

@@ -181,11 +181,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i2 = b.Length - 1; i2 >= 0; i2--)
             {
-                double ds_12 = ds2;
-                ds2 = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds2 += ds_12;
-                double dt23 = ds_12;
+                double dt23 = ds2;
                 double t7 = b[i2];
                 double dt7 = t7 * dt23;
                 dt7 += t7 * dt23;
@@ -197,11 +194,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i1 = a.Length - 1; i1 >= 0; i1--)
             {
-                double ds_11 = ds1;
-                ds1 = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds1 += ds_11;
-                double dt22 = ds_11;
+                double dt22 = ds1;
                 double t6 = a[i1];
                 double dt6 = t6 * dt22;
                 dt6 += t6 * dt22;
@@ -213,11 +207,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
-                double ds_1 = ds;
-                ds = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds += ds_1;
-                double dt21 = ds_1;
+                double dt21 = ds;
                 double t11 = b[i];
                 double t5 = a[i];
                 double dt5 = t11 * dt21;

@@ -157,11 +157,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i1 = b.Length - 1; i1 >= 0; i1--)
             {
-                double ds_11 = ds1;
-                ds1 = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds1 += ds_11;
-                double dt22 = ds_11;
+                double dt22 = ds1;
                 double t6 = b[i1];
                 double dt6 = t6 * dt22;
                 dt6 += t6 * dt22;
@@ -173,11 +170,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
-                double ds_1 = ds;
-                ds = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds += ds_1;
-                double dt21 = ds_1;
+                double dt21 = ds;
                 double t11 = b[i];
                 double t4 = a[i];
                 double dt4 = t11 * dt21;

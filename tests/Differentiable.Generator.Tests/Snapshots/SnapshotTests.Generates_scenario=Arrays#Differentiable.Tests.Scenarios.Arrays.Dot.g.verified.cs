@@ -71,10 +71,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 41: for (int i = 0; i < a.Length; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 43: s += a[i] * b[i];
-                ds += ds_1;
-                double dt2 = ds_1;
+                double dt2 = ds;
                 double dt = t1 * dt2;
                 double dt1 = t * dt2;
                 db[i] += dt1;

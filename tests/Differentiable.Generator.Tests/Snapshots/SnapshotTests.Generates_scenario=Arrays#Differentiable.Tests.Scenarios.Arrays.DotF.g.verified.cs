@@ -71,10 +71,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 537: for (int i = 0; i < a.Length; i++) …
                 ds = dResult;
-                float ds_1 = ds;
                 // line 539: s += a[i] * b[i];
-                ds += ds_1;
-                float dt2 = ds_1;
+                float dt2 = ds;
                 float dt = t1 * dt2;
                 float dt1 = t * dt2;
                 db[i] += dt1;

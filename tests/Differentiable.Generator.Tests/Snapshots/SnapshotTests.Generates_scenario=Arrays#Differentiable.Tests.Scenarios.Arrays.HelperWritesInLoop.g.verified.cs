@@ -155,11 +155,8 @@ namespace Differentiable.Tests.Scenarios
                     // line 206: for (int i = 0; i < x.Length; i++) …
                     for (int i = x.Length - 1; i >= 0; i--)
                     {
-                        double dtotal_1 = dtotal1;
-                        dtotal1 = 0.0;
                         // line 209: total += y[i];
-                        dtotal1 += dtotal_1;
-                        double dt4 = dtotal_1;
+                        double dt4 = dtotal1;
                         dt[i] += dt4;
                         // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
                         double dt31 = dt[i];

@@ -167,11 +167,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i2 = t.Length - 1; i2 >= 0; i2--)
             {
-                double ds_11 = ds1;
-                ds1 = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds1 += ds_11;
-                double dt22 = ds_11;
+                double dt22 = ds1;
                 double t12 = x[i2];
                 double t8 = t[i2];
                 double dt8 = t12 * dt22;
@@ -188,11 +185,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i1 = t.Length - 1; i1 >= 0; i1--)
             {
-                double ds_1 = ds;
-                ds = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds += ds_1;
-                double dt21 = ds_1;
+                double dt21 = ds;
                 double t7 = t[i1];
                 double dt7 = t7 * dt21;
                 dt7 += t7 * dt21;

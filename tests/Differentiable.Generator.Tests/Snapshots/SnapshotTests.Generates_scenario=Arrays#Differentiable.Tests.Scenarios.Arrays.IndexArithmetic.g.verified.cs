@@ -84,10 +84,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 28: for (int i = 0; i < n; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 30: s += a[i] * a[n - 1 - i] + Math.Sin(a[(i + 1) % n]) * a[i / 2];
-                ds += ds_1;
-                double dt7 = ds_1;
+                double dt7 = ds;
                 double dt2 = dt7;
                 double dt6 = dt7;
                 double dt4 = t5 * dt6;

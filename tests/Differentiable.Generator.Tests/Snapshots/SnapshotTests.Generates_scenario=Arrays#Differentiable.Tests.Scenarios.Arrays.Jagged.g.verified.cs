@@ -92,10 +92,8 @@ namespace Differentiable.Tests.Scenarios
                     // reverse of this iteration
                     // line 275: for (int i = 0; i < rows.Length; i++) …
                     ds = dResult;
-                    double ds_1 = ds;
                     // line 284: s += p;
-                    ds += ds_1;
-                    double dp = ds_1;
+                    double dp = ds;
                     // line 279: for (int j = 0; j < row.Length; j++) …
                     for (int j = rows[i].Length - 1; j >= 0; j--)
                     {

@@ -68,10 +68,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 295: foreach (double[] row in rows) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 297: s += row[0] * row[row.Length - 1];
-                ds += ds_1;
-                double dt2 = ds_1;
+                double dt2 = ds;
                 double dt = t1 * dt2;
                 double dt1 = t * dt2;
                 drows[index][rows[index].Length - 1] += dt1;

@@ -95,10 +95,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 388: for (int i = 0; i < t.Length; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 390: s += t[i] * t[t.Length - 1 - i];
-                ds += ds_1;
-                double dt7 = ds_1;
+                double dt7 = ds;
                 double dt5 = t6 * dt7;
                 double dt6 = t5 * dt7;
                 dt[t.Length - 1 - i_1] += dt6;

@@ -132,10 +132,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 517: for (int r = 0; r < labels.Length; r++) …
                 dnll = dResult;
-                double dnll_1 = dnll;
                 // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                dnll += dnll_1;
-                double dt14 = -dnll_1;
+                double dt14 = -dnll;
                 double dt8 = dt14;
                 double dt13 = dt14;
                 double dt12 = t10 * dt13;
@@ -151,11 +149,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 520: for (int j = 0; j < d; j++) …
                 for (int j = d - 1; j >= 0; j--)
                 {
-                    double dz_1 = dz;
-                    dz = 0.0;
                     // line 522: z += weights[j] * features[r * d + j];
-                    dz += dz_1;
-                    double dt2 = dz_1;
+                    double dt2 = dz;
                     double t1 = features[r * d + j];
                     double dt = t1 * dt2;
                     dweights[j] += dt;

@@ -114,11 +114,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 502: for (int j = 0; j < n; j++) …
                 for (int j = n - 1; j >= 0; j--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     // line 504: s += m[i * n + j] * v[j];
-                    ds += ds_1;
-                    double dt2 = ds_1;
+                    double dt2 = ds;
                     double t1 = v[j];
                     double t = m[i * n + j];
                     double dt = t1 * dt2;

@@ -82,11 +82,8 @@ namespace Differentiable.Tests.Scenarios
             // line 41: for (int i = 0; i < a.Length; i++) …
             for (int i = x.Length - 1; i >= 0; i--)
             {
-                double ds_1 = ds;
-                ds = 0.0;
                 // line 43: s += a[i] * b[i];
-                ds += ds_1;
-                double dt2 = ds_1;
+                double dt2 = ds;
                 double t1 = x[i];
                 double dt1 = t1 * dt2;
                 dt1 += t1 * dt2;

@@ -123,11 +123,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 308: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
-                    double ds_1 = ds1;
-                    ds1 = 0.0;
                     // line 312: s += a[i];
-                    ds1 += ds_1;
-                    double dt5 = ds_1;
+                    double dt5 = ds1;
                     da[i] += dt5;
                     // line 311: a[i] *= a[i];
                     double dt4 = da[i];

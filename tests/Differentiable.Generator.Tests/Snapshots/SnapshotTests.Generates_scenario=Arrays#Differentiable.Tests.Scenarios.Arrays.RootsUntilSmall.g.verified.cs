@@ -107,10 +107,8 @@ namespace Differentiable.Tests.Scenarios
                     // reverse of this iteration
                     // line 168: for (int i = 0; i < a.Length; i++) …
                     ds = dResult;
-                    double ds_1 = ds;
                     // line 176: s += v * v;
-                    ds += ds_1;
-                    double dt1 = ds_1;
+                    double dt1 = ds;
                     double dv = v * dt1;
                     dv += v * dt1;
                     // line 171: while (v > 2) …

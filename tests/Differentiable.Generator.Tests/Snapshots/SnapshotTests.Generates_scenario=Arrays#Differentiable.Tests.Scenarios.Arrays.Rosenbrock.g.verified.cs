@@ -87,10 +87,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 458: for (int i = 0; i < x.Length - 1; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 462: s += 100 * a * a + b * b;
-                ds += ds_1;
-                double dt8 = ds_1;
+                double dt8 = ds;
                 double dt6 = dt8;
                 double dt7 = dt8;
                 double db = b * dt7;

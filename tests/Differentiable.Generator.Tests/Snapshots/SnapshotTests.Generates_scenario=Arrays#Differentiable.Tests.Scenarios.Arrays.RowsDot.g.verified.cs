@@ -104,21 +104,16 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 75: for (int i = 0; i < rows.Length; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 77: s += Math.Tanh(Dot(rows[i], w));
-                ds += ds_1;
-                double dt1 = ds_1;
+                double dt1 = ds;
                 double dt = (1.0 - t1 * t1) * dt1;
                 // line 46: return s;
                 double ds1 = dt;
                 // line 41: for (int i = 0; i < a.Length; i++) …
                 for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
                 {
-                    double ds_11 = ds1;
-                    ds1 = 0.0;
                     // line 43: s += a[i] * b[i];
-                    ds1 += ds_11;
-                    double dt21 = ds_11;
+                    double dt21 = ds1;
                     double t11 = w[i1];
                     double t2 = rows[i][i1];
                     double dt2 = t11 * dt21;

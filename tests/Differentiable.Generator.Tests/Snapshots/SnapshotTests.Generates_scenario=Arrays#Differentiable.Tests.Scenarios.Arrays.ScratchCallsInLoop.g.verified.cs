@@ -145,22 +145,16 @@ namespace Differentiable.Tests.Scenarios
                 // line 188: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     // line 195: s += Dot(t, x);
-                    ds += ds_1;
-                    double dt7 = ds_1;
+                    double dt7 = ds;
                     // line 46: return s;
                     double ds1 = dt7;
                     // line 41: for (int i = 0; i < a.Length; i++) …
                     tape.Doubles.PopSlice(t, 0, t.Length);
                     for (int i1 = t.Length - 1; i1 >= 0; i1--)
                     {
-                        double ds_11 = ds1;
-                        ds1 = 0.0;
                         // line 43: s += a[i] * b[i];
-                        ds1 += ds_11;
-                        double dt21 = ds_11;
+                        double dt21 = ds1;
                         double t11 = x[i1];
                         double t8 = t[i1];
                         double dt8 = t11 * dt21;

@@ -127,11 +127,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 566: for (int i = 1; i < a.Length - 1; i++) …
                 for (int i_1 = a.Length - 1 - 1; i_1 >= 1; i_1--)
                 {
-                    float ds_1 = ds;
-                    ds = 0f;
                     // line 569: s += a[i] * a[i];
-                    ds += ds_1;
-                    float dt11 = ds_1;
+                    float dt11 = ds;
                     float dt9 = t9 * dt11;
                     dt9 += t9 * dt11;
                     da[i_1] += dt9;

@@ -111,10 +111,8 @@ namespace Differentiable.Tests.Scenarios
                     // reverse of this iteration
                     // line 586: for (int i = 0; i < y.Length; i++) …
                     ds = dResult;
-                    double ds_1 = ds;
                     // line 588: s += y[i] * x[i];
-                    ds += ds_1;
-                    double dt2 = ds_1;
+                    double dt2 = ds;
                     double dt = t1 * dt2;
                     double dt1 = t * dt2;
                     dx[i] += dt1;

@@ -105,10 +105,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 438: for (int r = 0; r < targets.Length; r++) …
                 dloss = dResult;
-                double dloss_1 = dloss;
                 // line 447: loss += error * error;
-                dloss += dloss_1;
-                double dt4 = dloss_1;
+                double dt4 = dloss;
                 double derror = error * dt4;
                 derror += error * dt4;
                 // line 446: double error = prediction - targets[r];
@@ -116,11 +114,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 441: for (int j = 0; j < n; j++) …
                 for (int j = n - 1; j >= 0; j--)
                 {
-                    double dprediction_1 = dprediction;
-                    dprediction = 0.0;
                     // line 443: prediction += weights[j] * data[r * n + j];
-                    dprediction += dprediction_1;
-                    double dt2 = dprediction_1;
+                    double dt2 = dprediction;
                     double t1 = data[r * n + j];
                     double dt = t1 * dt2;
                     dweights[j] += dt;

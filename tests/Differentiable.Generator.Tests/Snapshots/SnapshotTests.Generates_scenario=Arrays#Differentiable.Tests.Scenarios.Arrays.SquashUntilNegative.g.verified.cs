@@ -167,11 +167,8 @@ namespace Differentiable.Tests.Scenarios
                         else
                         {
                             i -= 1;
-                            double ds_2 = ds;
-                            ds = 0.0;
                             // line 157: s += a[i];
-                            ds += ds_2;
-                            double dt4 = ds_2;
+                            double dt4 = ds;
                             da[i] += dt4;
                             // line 156: a[i] = cap * Math.Tanh(a[i] / cap);
                             double dt3 = da[i];

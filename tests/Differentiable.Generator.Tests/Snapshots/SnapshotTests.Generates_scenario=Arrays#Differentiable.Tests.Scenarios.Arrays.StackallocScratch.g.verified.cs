@@ -109,10 +109,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 409: for (int i = 0; i < prefix.Length; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 411: s += Math.Exp(-prefix[i] * prefix[i]);
-                ds += ds_1;
-                double dt5 = ds_1;
+                double dt5 = ds;
                 double dt4 = t5 * dt5;
                 double dt2 = t1 * dt4;
                 double dt1 = t2 * dt4;

@@ -62,10 +62,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 14: for (int i = 0; i < a.Length; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 16: s += a[i] * a[i];
-                ds += ds_1;
-                double dt2 = ds_1;
+                double dt2 = ds;
                 double dt = t * dt2;
                 dt += t * dt2;
                 da[i] += dt;

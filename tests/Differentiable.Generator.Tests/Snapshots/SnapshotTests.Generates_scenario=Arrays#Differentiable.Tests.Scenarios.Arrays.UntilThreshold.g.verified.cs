@@ -104,12 +104,9 @@ namespace Differentiable.Tests.Scenarios
                 {
                     if (branch)
                     {
-                        double ds_1 = ds;
-                        ds = 0.0;
                         i -= 1;
                         // line 91: s += a[i] * a[i];
-                        ds += ds_1;
-                        double dt2 = ds_1;
+                        double dt2 = ds;
                         double dt = t * dt2;
                         dt += t * dt2;
                         da[i] += dt;

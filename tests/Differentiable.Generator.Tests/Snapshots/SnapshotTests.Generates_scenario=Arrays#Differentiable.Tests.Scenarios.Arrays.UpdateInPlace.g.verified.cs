@@ -91,11 +91,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 308: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     // line 312: s += a[i];
-                    ds += ds_1;
-                    double dt5 = ds_1;
+                    double dt5 = ds;
                     da[i] += dt5;
                     // line 311: a[i] *= a[i];
                     double dt4 = da[i];

@@ -95,11 +95,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 94: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    double dtotal_1 = dtotal;
-                    dtotal = 0.0;
                     // line 97: total += Vectors.Dot(t, x);
-                    dtotal += dtotal_1;
-                    double dt2 = dtotal_1;
+                    double dt2 = dtotal;
                     tape.Doubles.PopRange(t);
                     global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt2, dt, dx);
                     // line 96: Vectors.Scale(t, s);

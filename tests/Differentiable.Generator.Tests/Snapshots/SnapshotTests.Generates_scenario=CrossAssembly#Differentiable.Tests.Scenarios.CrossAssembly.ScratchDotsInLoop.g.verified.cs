@@ -103,11 +103,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 49: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     // line 56: s += Vectors.Dot(t, x);
-                    ds += ds_1;
-                    double dt7 = ds_1;
+                    double dt7 = ds;
                     tape.Doubles.PopRange(t);
                     global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt7, dt, dx);
                     // line 51: for (int i = 0; i < x.Length; i++) …

@@ -116,8 +116,6 @@ namespace Differentiable.Tests.Scenarios
                 // line 69: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     s = tape.Doubles.Pop();
                     // line 71: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
@@ -132,8 +130,7 @@ namespace Differentiable.Tests.Scenarios
                     }
 
                     // line 77: s += Vectors.Dot(y, x);
-                    ds += ds_1;
-                    double dt5 = ds_1;
+                    double dt5 = ds;
                     tape.Doubles.PopRange(y);
                     global::Differentiable.Tests.Library.Vectors.DotVjp(y, x, dt5, dy, dx);
                     // line 76: Vectors.Softplus(u, y);

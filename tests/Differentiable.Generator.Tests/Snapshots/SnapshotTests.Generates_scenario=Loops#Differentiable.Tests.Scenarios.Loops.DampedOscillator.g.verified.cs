@@ -101,15 +101,10 @@ namespace Differentiable.Tests.Scenarios
                 // line 263: for (int i = 0; i < steps; i++) …
                 for (int i = steps - 1; i >= 0; i--)
                 {
-                    double dv_1 = dv;
-                    dv = 0.0;
                     v = tape.Doubles.Pop();
-                    double dx_1 = dx;
-                    dx = 0.0;
                     x = tape.Doubles.Pop();
                     // line 267: v = v + dt * a;
-                    dv += dv_1;
-                    double dt4 = dv_1;
+                    double dt4 = dv;
                     // line 265: double a = -stiffness * x - damping * v;
                     double t2 = damping * v;
                     double t = -stiffness;
@@ -119,8 +114,7 @@ namespace Differentiable.Tests.Scenarios
                     ddt += a * dt4;
                     double da = dt * dt4;
                     // line 266: x = x + dt * v;
-                    dx += dx_1;
-                    double dt3 = dx_1;
+                    double dt3 = dx;
                     ddt += v * dt3;
                     dv += dt * dt3;
                     // line 265: double a = -stiffness * x - damping * v;

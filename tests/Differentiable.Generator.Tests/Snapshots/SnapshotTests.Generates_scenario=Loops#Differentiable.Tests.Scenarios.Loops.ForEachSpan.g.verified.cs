@@ -90,12 +90,8 @@ namespace Differentiable.Tests.Scenarios
                     double dv = 0.0;
                     if (!branch)
                     {
-                        // line 182: foreach (double v in a) …
-                        double ds_1 = ds;
-                        ds = 0.0;
                         // line 189: s += Math.Exp(v * x);
-                        ds += ds_1;
-                        double dt1 = ds_1;
+                        double dt1 = ds;
                         double dt = t1 * dt1;
                         t1 = tape.Doubles.Pop();
                         dv += x * dt;

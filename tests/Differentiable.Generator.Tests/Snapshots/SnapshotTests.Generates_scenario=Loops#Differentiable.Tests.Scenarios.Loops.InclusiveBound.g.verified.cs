@@ -69,10 +69,8 @@ namespace Differentiable.Tests.Scenarios
                 // reverse of this iteration
                 // line 42: for (int i = 1; i <= n; i++) …
                 ds = dResult;
-                double ds_1 = ds;
                 // line 44: s += Math.Sin(i * x) / i * y;
-                ds += ds_1;
-                double dt5 = ds_1;
+                double dt5 = ds;
                 double dt4 = y * dt5;
                 dy += t4 * dt5;
                 double dt2 = dt4 / t;

@@ -109,12 +109,9 @@ namespace Differentiable.Tests.Scenarios
                 // line 150: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     s = tape.Doubles.Pop();
                     // line 158: s += row / (i + 1);
-                    ds += ds_1;
-                    double dt5 = ds_1;
+                    double dt5 = ds;
                     double t4 = (double)(i + 1);
                     double drow = dt5 / t4;
                     // line 153: for (int j = 0; j <= i; j++) …

@@ -152,10 +152,8 @@ namespace Differentiable.Tests.Scenarios
                     // reverse of this iteration
                     // line 126: for (int i = 0; i < n; i++) …
                     ds = dResult;
-                    double ds_1 = ds;
                     // line 139: s += p;
-                    ds += ds_1;
-                    double dp_1 = ds_1;
+                    double dp_1 = ds;
                     double dp = 0.0;
                     // line 129: for (int j = 0; j < n; j++) …
                     for (int iteration = iterations; iteration > 0; iteration--)

@@ -105,11 +105,8 @@ namespace Differentiable.Tests.Scenarios
                 {
                     double dt_1 = dt;
                     dt = 0.0;
-                    double dsum_1 = dsum;
-                    dsum = 0.0;
                     // line 205: sum += u * t;
-                    dsum += dsum_1;
-                    double dt5 = dsum_1;
+                    double dt5 = dsum;
                     // line 204: double u = t * t - x;
                     double t4 = t_1 * t_1;
                     double u = t4 - x;

@@ -89,12 +89,9 @@ namespace Differentiable.Tests.Scenarios
                 // line 323: for (int i = 1; i <= n; i++) …
                 for (int i = n; i >= 1; i--)
                 {
-                    double ds_1 = ds;
-                    ds = 0.0;
                     s = tape.Doubles.Pop();
                     // line 325: s += Math.Sin(i * x) * y;
-                    ds += ds_1;
-                    double dt3 = ds_1;
+                    double dt3 = ds;
                     double dt2 = y * dt3;
                     dy += t2 * dt3;
                     double t = (double)i;

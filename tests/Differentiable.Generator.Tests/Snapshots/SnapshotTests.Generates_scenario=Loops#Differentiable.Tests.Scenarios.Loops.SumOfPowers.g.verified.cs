@@ -75,14 +75,11 @@ namespace Differentiable.Tests.Scenarios
                 // line 15: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    double dsum_1 = dsum;
-                    dsum = 0.0;
                     double dpower_1 = dpower;
                     dpower = 0.0;
                     power = tape.Doubles.Pop();
                     // line 18: sum += power;
-                    dsum += dsum_1;
-                    dpower_1 += dsum_1;
+                    dpower_1 += dsum;
                     // line 17: power *= x;
                     dpower += x * dpower_1;
                     dx += power * dpower_1;

@@ -75,14 +75,11 @@ namespace Differentiable.Tests.Scenarios
                 // line 279: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    float dsum_1 = dsum;
-                    dsum = 0f;
                     float dpower_1 = dpower;
                     dpower = 0f;
                     power = tape.Singles.Pop();
                     // line 282: sum += power;
-                    dsum += dsum_1;
-                    dpower_1 += dsum_1;
+                    dpower_1 += dsum;
                     // line 281: power *= x;
                     dpower += x * dpower_1;
                     dx += power * dpower_1;

@@ -100,19 +100,13 @@ namespace Sensitivities
                 // line 38: for (int i = 0; i < steps; i++) …
                 for (int i = steps - 1; i >= 0; i--)
                 {
-                    double dv_1 = dv;
-                    dv = 0.0;
                     v = tape.Doubles.Pop();
-                    double dx_1 = dx;
-                    dx = 0.0;
                     x = tape.Doubles.Pop();
                     // line 42: v += dt * a;
-                    dv += dv_1;
-                    double dt4 = dv_1;
+                    double dt4 = dv;
                     double da = dt * dt4;
                     // line 41: x += dt * v;
-                    dx += dx_1;
-                    double dt3 = dx_1;
+                    double dt3 = dx;
                     dv += dt * dt3;
                     // line 40: double a = -k * x - c * v;
                     double dt1 = da;
