@@ -287,6 +287,17 @@ public class LoopTests
         (x, v) => Loops.SumAfterSquareJvp(x[0], x[1], n, v[0], v[1]),
         (x, u) => (Loops.SumAfterSquareVjp(x[0], x[1], n, u, out double dx, out double dy), [dx, dy]),
         [0.7, 1.3], [-1.1, 0.6]);
+
+    [Fact]
+    public void StridedSum_CarriedCounter_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => Loops.StridedSum(x, 3),
+        (x, v) => Loops.StridedSumJvp(x, 3, v),
+        (x, u) =>
+        {
+            double[] dx = new double[x.Length];
+            return (Loops.StridedSumVjp(x, 3, u, dx), dx);
+        },
+        [0.5, -1.0, 2.0, 0.3, -0.7, 1.1]);
 }
 
 /// <summary>

@@ -372,7 +372,7 @@ internal sealed class Adjoint : DerivativeTransform
             int start = positions[loop];
             if (carried.Any(v => reads.Any(r => r.Read == v && r.Site is { } at && at < start))
                 || carried.Any(v => v.Type.IsFloating && !IsSum(loop.Body, v))
-                || carried.Any(v => !v.Type.IsFloating && later.Any(s => IrWalk.Variables(s).Contains(v)))
+                || carried.Any(v => !v.Type.IsFloating) // a counter the iteration's reverse reads would already be stepped
                 || !WritesOnlyIterationLocalBuffers(loop, later))
             {
                 continue;

@@ -327,4 +327,19 @@ public static partial class Loops
 
         return s + z;
     }
+
+    /// <summary>A sum over every other element, walked by a counter the loop carries from one iteration to the next.</summary>
+    [Differentiable]
+    public static double StridedSum(double[] x, int n)
+    {
+        double s = 0;
+        int k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            s += x[k] * x[k];
+            k += 2;
+        }
+
+        return s;
+    }
 }
