@@ -298,6 +298,28 @@ public class LoopTests
             return (Loops.StridedSumVjp(x, 3, u, dx), dx);
         },
         [0.5, -1.0, 2.0, 0.3, -0.7, 1.1]);
+
+    [Fact]
+    public void PrefixSquares_SumUsedInTheSameIteration_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => Loops.PrefixSquares(x),
+        (x, v) => Loops.PrefixSquaresJvp(x, v),
+        (x, u) =>
+        {
+            double[] dx = new double[x.Length];
+            return (Loops.PrefixSquaresVjp(x, u, dx), dx);
+        },
+        [0.7, -0.4, 1.3, 0.9, -1.1]);
+
+    [Fact]
+    public void RefillFromCarried_FillReadsAValueALaterLoopChanges_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        x => Loops.RefillFromCarried(x),
+        (x, v) => Loops.RefillFromCarriedJvp(x, v),
+        (x, u) =>
+        {
+            double[] dx = new double[x.Length];
+            return (Loops.RefillFromCarriedVjp(x, u, dx), dx);
+        },
+        [0.7, -0.4, 1.3, 0.9, -1.1]);
 }
 
 /// <summary>

@@ -523,8 +523,22 @@ internal sealed class Recording
                 continue;
             }
 
-            // Every other use is after the loop, in its block.
+            // What the fill reads must still hold its value when the reverse sweep refills (once the carried assignments
+            // at the end of the block are undone): nothing else after the fill loop in its block may assign it.
             Site loopSite = siteOf[loop];
+            var fillReads = new HashSet<Variable>(loop.Body.Statements.SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads));
+            var carriedAtEnd = loopSite.BodyOf is { } enclosing ? trailingAssigned[enclosing] : [];
+            int firstCarried = loopSite.Block.Statements.Count - carriedAtEnd.Count;
+            bool operandsChange = loopSite.Block.Statements.Skip(loopSite.Index + 1).Select((s, k) => (s, k: k + loopSite.Index + 1))
+                .Where(p => !(p.k >= firstCarried && p.s is Assign))
+                .SelectMany(p => new[] { p.s }.Concat(IrWalk.Blocks(p.s).SelectMany(IrWalk.Statements)))
+                .SelectMany(IrWalk.Defined).Any(fillReads.Contains);
+            if (operandsChange)
+            {
+                continue;
+            }
+
+            // Every other use is after the loop, in its block.
             var after = new HashSet<Stmt>(
                 loopSite.Block.Statements.Skip(loopSite.Index + 1).SelectMany(s => new[] { s }.Concat(IrWalk.Blocks(s).SelectMany(IrWalk.Statements))),
                 ByReference.Instance);

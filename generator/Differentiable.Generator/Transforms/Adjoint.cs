@@ -425,17 +425,30 @@ internal sealed class Adjoint : DerivativeTransform
         return fusable;
     }
 
-    /// <summary>True when every assignment of <paramref name="v"/> in the loop ends its body as <c>v = v ± term</c>.</summary>
+    /// <summary>
+    /// True when <paramref name="v"/> is a running sum of the loop: assigned once, at the top level of its body, from
+    /// <c>next = v ± term</c>, with nothing else in the body reading <c>v</c> or <c>next</c> (its cotangent must be the
+    /// same in every iteration).
+    /// </summary>
     private static bool IsSum(Block loopBody, Variable v)
     {
-        var assigns = IrWalk.Statements(loopBody).OfType<Assign>().Where(a => IrWalk.Targets(a.Target).Contains(v)).ToList();
-        return assigns.Count == 1
-            && loopBody.Statements.Contains(assigns[0])
-            && assigns[0].Value is Ref { Variable: var next }
-            && loopBody.Statements.OfType<Let>().FirstOrDefault(l => l.Target == new VariableBinding(next)) is { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract } step }
-            && step.Left == new Ref(v) && !IrWalk.Reads(step.Right).Contains(v)
-            && !IrWalk.Statements(loopBody).Where(s => s is not Assign).Any(s => !ReferenceEquals(s, step) && IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(v)
-                && !(s is Let { Value: var value } && value == step));
+        var statements = IrWalk.Statements(loopBody).ToList();
+        var assigns = statements.OfType<Assign>().Where(a => IrWalk.Targets(a.Target).Contains(v)).ToList();
+        if (assigns.Count != 1 || !loopBody.Statements.Contains(assigns[0]) || assigns[0].Value is not Ref { Variable: var next })
+        {
+            return false;
+        }
+
+        Let? step = loopBody.Statements.OfType<Let>().FirstOrDefault(l => l.Target == new VariableBinding(next));
+        if (step is not { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left } } sum } || left != v || IrWalk.Reads(sum.Right).Contains(v))
+        {
+            return false;
+        }
+
+        // v is read by the step alone, and next by the assignment alone.
+        int readsOfV = statements.Count(s => IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(v));
+        int readsOfNext = statements.Count(s => IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(next));
+        return readsOfV == 1 && readsOfNext == 1;
     }
 
     /// <summary>

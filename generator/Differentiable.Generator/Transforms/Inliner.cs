@@ -60,9 +60,14 @@ internal static class Inliner
 
     private const int MaxDepth = 3;
 
-    /// <summary>A method whose body can be inlined: short, allocating no buffers (they could land in a caller's loop).</summary>
+    /// <summary>
+    /// A method worth inlining and able to be: one with a loop or an array parameter (joint mode would run its loops
+    /// again and save its arrays; a scalar callee's re-run is cheap, and leaving it a call keeps an edit to it from
+    /// regenerating every caller), short, and allocating no buffers (they could land in a caller's loop).
+    /// </summary>
     public static bool IsCandidate(IrFunction function) =>
-        IrWalk.Statements(function.Body).Count() <= MaxStatements
+        (function.Parameters.Any(p => p.Variable.Type.IsBuffer) || IrWalk.Statements(function.Body).Any(s => s is For or Loop))
+        && IrWalk.Statements(function.Body).Count() <= MaxStatements
         && function.Parameters.All(p => p.Kind != ParameterKind.Out)
         && !function.ReturnType.IsBuffer
         && !IrWalk.Statements(function.Body).Any(s => IrWalk.Expressions(s).Any(e => ContainsAllocation(e)));

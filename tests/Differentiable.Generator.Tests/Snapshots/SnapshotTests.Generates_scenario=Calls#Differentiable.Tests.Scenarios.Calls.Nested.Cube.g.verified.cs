@@ -16,14 +16,8 @@ namespace Differentiable.Tests.Scenarios
             [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Jvp, 1)]
             internal static (double Value, double Tangent) CubeJvp(double x, double dx)
             {
-
-                // inlined: Square
-                // line 10: x * x
-                double result1 = x * x;
-                double dresult1 = x * dx + x * dx;
-                double t = result1;
-                double dt = dresult1;
                 // line 42: x * Square(x)
+                var (t, dt) = global::Differentiable.Tests.Scenarios.Calls.SquareJvp(x, dx);
                 double result = x * t;
                 double dresult = t * dx + x * dt;
                 return (result, dresult);
@@ -36,12 +30,8 @@ namespace Differentiable.Tests.Scenarios
             [global::Differentiable.GeneratedDerivative("Cube", global::Differentiable.DerivativeMode.Vjp, 1)]
             internal static double CubeVjp(double x, double dResult, out double dx)
             {
-
-                // inlined: Square
-                // line 10: x * x
-                double result1 = x * x;
-                double t = result1;
                 // line 42: x * Square(x)
+                double t = global::Differentiable.Tests.Scenarios.Calls.Square(x);
                 double result = x * t;
 
                 // reverse sweep
@@ -49,10 +39,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 42: x * Square(x)
                 dx = t * dresult;
                 double dt = x * dresult;
-                // line 10: x * x
-                double dresult1 = dt;
-                dx += x * dresult1;
-                dx += x * dresult1;
+                global::Differentiable.Tests.Scenarios.Calls.SquareVjp(x, dt, out double dx_x);
+                dx += dx_x;
                 return result;
             }
 

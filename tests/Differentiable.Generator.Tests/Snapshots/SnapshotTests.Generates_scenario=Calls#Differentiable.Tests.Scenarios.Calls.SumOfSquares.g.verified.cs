@@ -14,29 +14,10 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SumOfSquaresJvp(double x, double y, double dx, double dy)
         {
-
-            // inlined: Square
-            // line 10: x * x
-            double result1 = x * x;
-            double dresult1 = x * dx + x * dx;
-            double t = result1;
-            double dt = dresult1;
-
-            // inlined: Square
-            // line 10: x * x
-            double result2 = y * y;
-            double dresult2 = y * dy + y * dy;
-            double t1 = result2;
-            double dt1 = dresult2;
-
-            // inlined: Scale
-            // line 50: v * times
-            double t4 = (double)3;
-            double result3 = y * t4;
-            double dresult3 = t4 * dy;
-            double t2 = result3;
-            double dt2 = dresult3;
             // line 13: Square(x) + Square(y) * CallsHelpers.Scale(y, 3)
+            var (t, dt) = SquareJvp(x, dx);
+            var (t1, dt1) = SquareJvp(y, dy);
+            var (t2, dt2) = global::Differentiable.Tests.Scenarios.CallsHelpers.ScaleJvp(y, 3, dy);
             double t3 = t1 * t2;
             double dt3 = t2 * dt1 + t1 * dt2;
             double result = t + t3;
@@ -51,23 +32,10 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SumOfSquaresVjp(double x, double y, double dResult, out double dx, out double dy)
         {
-
-            // inlined: Square
-            // line 10: x * x
-            double result1 = x * x;
-            double t = result1;
-
-            // inlined: Square
-            // line 10: x * x
-            double result2 = y * y;
-            double t1 = result2;
-
-            // inlined: Scale
-            // line 50: v * times
-            double t4 = (double)3;
-            double result3 = y * t4;
-            double t2 = result3;
             // line 13: Square(x) + Square(y) * CallsHelpers.Scale(y, 3)
+            double t = Square(x);
+            double t1 = Square(y);
+            double t2 = global::Differentiable.Tests.Scenarios.CallsHelpers.Scale(y, 3);
             double t3 = t1 * t2;
             double result = t + t3;
 
@@ -78,16 +46,12 @@ namespace Differentiable.Tests.Scenarios
             double dt3 = dresult;
             double dt1 = t2 * dt3;
             double dt2 = t1 * dt3;
-            // line 50: v * times
-            double dresult3 = dt2;
-            dy = t4 * dresult3;
-            // line 10: x * x
-            double dresult2 = dt1;
-            dy += y * dresult2;
-            dy += y * dresult2;
-            double dresult1 = dt;
-            dx = x * dresult1;
-            dx += x * dresult1;
+            global::Differentiable.Tests.Scenarios.CallsHelpers.ScaleVjp(y, 3, dt2, out double dy_v);
+            dy = dy_v;
+            SquareVjp(y, dt1, out double dy_x);
+            dy += dy_x;
+            SquareVjp(x, dt, out double dx_x);
+            dx = dx_x;
             return result;
         }
 

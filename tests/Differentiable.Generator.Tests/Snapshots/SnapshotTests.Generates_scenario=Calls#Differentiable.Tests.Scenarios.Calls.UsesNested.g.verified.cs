@@ -14,31 +14,11 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UsesNested", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UsesNestedJvp(double x, double dx)
         {
-
-            // inlined: Cube
-
-            // inlined: Square
-            // line 10: x * x
-            double result2 = x * x;
-            double dresult2 = x * dx + x * dx;
-            double t3 = result2;
-            double dt3 = dresult2;
-            // line 42: x * Square(x)
-            double result1 = x * t3;
-            double dresult1 = t3 * dx + x * dt3;
-            double t = result1;
-            double dt = dresult1;
             // line 16: Nested.Cube(x) - Square(x + 1)
+            var (t, dt) = global::Differentiable.Tests.Scenarios.Calls.Nested.CubeJvp(x, dx);
             double t1 = x + 1.0;
             double dt1 = dx;
-
-            // inlined: Square
-            // line 10: x * x
-            double result3 = t1 * t1;
-            double dresult3 = t1 * dt1 + t1 * dt1;
-            double t2 = result3;
-            double dt2 = dresult3;
-            // line 16: Nested.Cube(x) - Square(x + 1)
+            var (t2, dt2) = SquareJvp(t1, dt1);
             double result = t - t2;
             double dresult = dt - dt2;
             return (result, dresult);
@@ -51,24 +31,10 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UsesNested", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UsesNestedVjp(double x, double dResult, out double dx)
         {
-
-            // inlined: Cube
-
-            // inlined: Square
-            // line 10: x * x
-            double result2 = x * x;
-            double t3 = result2;
-            // line 42: x * Square(x)
-            double result1 = x * t3;
-            double t = result1;
             // line 16: Nested.Cube(x) - Square(x + 1)
+            double t = global::Differentiable.Tests.Scenarios.Calls.Nested.Cube(x);
             double t1 = x + 1.0;
-
-            // inlined: Square
-            // line 10: x * x
-            double result3 = t1 * t1;
-            double t2 = result3;
-            // line 16: Nested.Cube(x) - Square(x + 1)
+            double t2 = Square(t1);
             double result = t - t2;
 
             // reverse sweep
@@ -76,20 +42,11 @@ namespace Differentiable.Tests.Scenarios
             // line 16: Nested.Cube(x) - Square(x + 1)
             double dt = dresult;
             double dt2 = -dresult;
-            // line 10: x * x
-            double dresult3 = dt2;
-            double dt1 = t1 * dresult3;
-            dt1 += t1 * dresult3;
-            // line 16: Nested.Cube(x) - Square(x + 1)
+            SquareVjp(t1, dt2, out double dt1_x);
+            double dt1 = dt1_x;
             dx = dt1;
-            // line 42: x * Square(x)
-            double dresult1 = dt;
-            dx += t3 * dresult1;
-            double dt3 = x * dresult1;
-            // line 10: x * x
-            double dresult2 = dt3;
-            dx += x * dresult2;
-            dx += x * dresult2;
+            global::Differentiable.Tests.Scenarios.Calls.Nested.CubeVjp(x, dt, out double dx_x);
+            dx += dx_x;
             return result;
         }
 

@@ -14,20 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) ScaledJvp(double x, double s, double dx, double ds)
         {
-
-            // inlined: Energy
-            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
-            double t5 = this.stiffness;
-            double t11 = 0.5 * t5;
-            double t21 = x - 1.0;
-            double dt21 = dx;
-            double t31 = t11 * t21;
-            double dt31 = t11 * dt21;
-            double result1 = t31 * t21;
-            double dresult1 = t21 * dt31 + t31 * dt21;
-            double t = result1;
-            double dt = dresult1;
             // line 65: s * Energy(x) / (x + 2) + this.Energy(s)
+            var (t, dt) = EnergyJvp(x, dx);
             double t1 = s * t;
             double dt1 = t * ds + s * dt;
             double t2 = x + 2.0;
@@ -47,16 +35,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.Vjp, 1)]
         public double ScaledVjp(double x, double s, double dResult, out double dx, out double ds)
         {
-
-            // inlined: Energy
-            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
-            double t5 = this.stiffness;
-            double t11 = 0.5 * t5;
-            double t21 = x - 1.0;
-            double t31 = t11 * t21;
-            double result1 = t31 * t21;
-            double t = result1;
             // line 65: s * Energy(x) / (x + 2) + this.Energy(s)
+            double t = Energy(x);
             double t1 = s * t;
             double t2 = x + 2.0;
             double t3 = t1 / t2;
@@ -75,12 +55,8 @@ namespace Differentiable.Tests.Scenarios
             dx = dt2;
             ds += t * dt1;
             double dt = s * dt1;
-            // line 62: 0.5 * stiffness * (x - Rest) * (x - Rest)
-            double dresult1 = dt;
-            double dt31 = t21 * dresult1;
-            double dt21 = t31 * dresult1;
-            dt21 += t11 * dt31;
-            dx += dt21;
+            EnergyVjp(x, dt, out double dx_x);
+            dx += dx_x;
             return result;
         }
 

@@ -14,34 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level1", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) Level1Jvp(double x, double dx)
         {
-
-            // inlined: Level2
-
-            // inlined: Level3
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t3 = global::System.Math.Sin(x);
-            double dt3 = global::System.Math.Cos(x) * dx;
-            double result3 = x * t3;
-            double dresult3 = t3 * dx + x * dt3;
-            double t2 = result3;
-            double dt2 = dresult3;
-            // line 13: Level4(x) + x * x
-            double t12 = x * x;
-            double dt12 = x * dx + x * dx;
-            double result2 = t2 + t12;
-            double dresult2 = dt2 + dt12;
-            double t1 = result2;
-            double dt1 = dresult2;
-            // line 16: Level3(x) * 0.5 + 1
-            double t11 = t1 * 0.5;
-            double dt11 = 0.5 * dt1;
-            double result1 = t11 + 1.0;
-            double dresult1 = dt11;
-            double t = result1;
-            double dt = dresult1;
             // line 19: Level2(x) - x
+            var (t, dt) = Level2Jvp(x, dx);
             double result = t - x;
             double dresult = dt - dx;
             return (result, dresult);
@@ -54,25 +28,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level1", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double Level1Vjp(double x, double dResult, out double dx)
         {
-
-            // inlined: Level2
-
-            // inlined: Level3
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t3 = global::System.Math.Sin(x);
-            double result3 = x * t3;
-            double t2 = result3;
-            // line 13: Level4(x) + x * x
-            double t12 = x * x;
-            double result2 = t2 + t12;
-            double t1 = result2;
-            // line 16: Level3(x) * 0.5 + 1
-            double t11 = t1 * 0.5;
-            double result1 = t11 + 1.0;
-            double t = result1;
             // line 19: Level2(x) - x
+            double t = Level2(x);
             double result = t - x;
 
             // reverse sweep
@@ -80,21 +37,8 @@ namespace Differentiable.Tests.Scenarios
             // line 19: Level2(x) - x
             double dt = dresult;
             dx = -dresult;
-            // line 16: Level3(x) * 0.5 + 1
-            double dresult1 = dt;
-            double dt11 = dresult1;
-            double dt1 = 0.5 * dt11;
-            // line 13: Level4(x) + x * x
-            double dresult2 = dt1;
-            double dt2 = dresult2;
-            double dt12 = dresult2;
-            dx += x * dt12;
-            dx += x * dt12;
-            // line 10: x * Math.Sin(x)
-            double dresult3 = dt2;
-            dx += t3 * dresult3;
-            double dt3 = x * dresult3;
-            dx += global::System.Math.Cos(x) * dt3;
+            Level2Vjp(x, dt, out double dx_x);
+            dx += dx_x;
             return result;
         }
 

@@ -14,25 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level2", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) Level2Jvp(double x, double dx)
         {
-
-            // inlined: Level3
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t3 = global::System.Math.Sin(x);
-            double dt3 = global::System.Math.Cos(x) * dx;
-            double result2 = x * t3;
-            double dresult2 = t3 * dx + x * dt3;
-            double t2 = result2;
-            double dt2 = dresult2;
-            // line 13: Level4(x) + x * x
-            double t11 = x * x;
-            double dt11 = x * dx + x * dx;
-            double result1 = t2 + t11;
-            double dresult1 = dt2 + dt11;
-            double t = result1;
-            double dt = dresult1;
             // line 16: Level3(x) * 0.5 + 1
+            var (t, dt) = Level3Jvp(x, dx);
             double t1 = t * 0.5;
             double dt1 = 0.5 * dt;
             double result = t1 + 1.0;
@@ -47,19 +30,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level2", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double Level2Vjp(double x, double dResult, out double dx)
         {
-
-            // inlined: Level3
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t3 = global::System.Math.Sin(x);
-            double result2 = x * t3;
-            double t2 = result2;
-            // line 13: Level4(x) + x * x
-            double t11 = x * x;
-            double result1 = t2 + t11;
-            double t = result1;
             // line 16: Level3(x) * 0.5 + 1
+            double t = Level3(x);
             double t1 = t * 0.5;
             double result = t1 + 1.0;
 
@@ -68,17 +40,8 @@ namespace Differentiable.Tests.Scenarios
             // line 16: Level3(x) * 0.5 + 1
             double dt1 = dresult;
             double dt = 0.5 * dt1;
-            // line 13: Level4(x) + x * x
-            double dresult1 = dt;
-            double dt2 = dresult1;
-            double dt11 = dresult1;
-            dx = x * dt11;
-            dx += x * dt11;
-            // line 10: x * Math.Sin(x)
-            double dresult2 = dt2;
-            dx += t3 * dresult2;
-            double dt3 = x * dresult2;
-            dx += global::System.Math.Cos(x) * dt3;
+            Level3Vjp(x, dt, out double dx_x);
+            dx = dx_x;
             return result;
         }
 

@@ -14,16 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level3", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) Level3Jvp(double x, double dx)
         {
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t2 = global::System.Math.Sin(x);
-            double dt2 = global::System.Math.Cos(x) * dx;
-            double result1 = x * t2;
-            double dresult1 = t2 * dx + x * dt2;
-            double t = result1;
-            double dt = dresult1;
             // line 13: Level4(x) + x * x
+            var (t, dt) = Level4Jvp(x, dx);
             double t1 = x * x;
             double dt1 = x * dx + x * dx;
             double result = t + t1;
@@ -38,13 +30,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Level3", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double Level3Vjp(double x, double dResult, out double dx)
         {
-
-            // inlined: Level4
-            // line 10: x * Math.Sin(x)
-            double t2 = global::System.Math.Sin(x);
-            double result1 = x * t2;
-            double t = result1;
             // line 13: Level4(x) + x * x
+            double t = Level4(x);
             double t1 = x * x;
             double result = t + t1;
 
@@ -55,11 +42,8 @@ namespace Differentiable.Tests.Scenarios
             double dt1 = dresult;
             dx = x * dt1;
             dx += x * dt1;
-            // line 10: x * Math.Sin(x)
-            double dresult1 = dt;
-            dx += t2 * dresult1;
-            double dt2 = x * dresult1;
-            dx += global::System.Math.Cos(x) * dt2;
+            Level4Vjp(x, dt, out double dx_x);
+            dx += dx_x;
             return result;
         }
 

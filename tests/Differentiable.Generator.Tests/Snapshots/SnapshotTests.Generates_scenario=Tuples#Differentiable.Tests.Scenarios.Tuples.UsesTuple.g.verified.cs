@@ -14,45 +14,16 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UsesTuple", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UsesTupleJvp(double x, double y, double dx, double dy)
         {
-
-            // inlined: SumAndProduct
-            // line 10: (x + y, x * y)
-            double t5 = x + y;
-            double dt5 = dx + dy;
-            double t11 = x * y;
-            double dt11 = y * dx + x * dy;
-            double s = t5;
-            double ds = dt5;
-            double p = t11;
-            double dp = dt11;
-
-            // inlined: SumAndProduct
-            // line 10: (x + y, x * y)
-            double t6 = s + p;
-            double dt6 = ds + dp;
-            double t12 = s * p;
-            double dt12 = p * ds + s * dp;
-            double r_Sum = t6;
-            double dr_Sum = dt6;
-            double r_Product = t12;
-            double dr_Product = dt12;
+            // line 18: var (s, p) = SumAndProduct(x, y);
+            var ((s, p), (ds, dp)) = SumAndProductJvp(x, y, dx, dy);
+            // line 19: var r = SumAndProduct(s, p);
+            var ((r_Sum, r_Product), (dr_Sum, dr_Product)) = SumAndProductJvp(s, p, ds, dp);
             // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
             double t = r_Sum * r_Product;
             double dt = r_Product * dr_Sum + r_Sum * dr_Product;
             double t1 = t + s;
             double dt1 = dt + ds;
-
-            // inlined: Mixed
-            // line 13: (x * n, n + 1, Math.Sin(x))
-            double t7 = (double)2;
-            double t13 = y * t7;
-            double t21 = global::System.Math.Sin(y);
-            double dt21 = global::System.Math.Cos(y) * dy;
-            double t2 = t13;
-            int t3 = 2 + 1;
-            double t4 = t21;
-            double dt4 = dt21;
-            // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
+            var ((t2, t3, t4), (_, _, dt4)) = MixedJvp(y, 2, dy);
             double result = t1 + t4;
             double dresult = dt1 + dt4;
             return (result, dresult);
@@ -65,33 +36,14 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UsesTuple", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UsesTupleVjp(double x, double y, double dResult, out double dx, out double dy)
         {
-
-            // inlined: SumAndProduct
-            // line 10: (x + y, x * y)
-            double t5 = x + y;
-            double t11 = x * y;
-            double s = t5;
-            double p = t11;
-
-            // inlined: SumAndProduct
-            // line 10: (x + y, x * y)
-            double t6 = s + p;
-            double t12 = s * p;
-            double r_Sum = t6;
-            double r_Product = t12;
+            // line 18: var (s, p) = SumAndProduct(x, y);
+            var (s, p) = SumAndProduct(x, y);
+            // line 19: var r = SumAndProduct(s, p);
+            var (r_Sum, r_Product) = SumAndProduct(s, p);
             // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
             double t = r_Sum * r_Product;
             double t1 = t + s;
-
-            // inlined: Mixed
-            // line 13: (x * n, n + 1, Math.Sin(x))
-            double t7 = (double)2;
-            double t13 = y * t7;
-            double t21 = global::System.Math.Sin(y);
-            double t2 = t13;
-            int t3 = 2 + 1;
-            double t4 = t21;
-            // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
+            var (t2, t3, t4) = Mixed(y, 2);
             double result = t1 + t4;
 
             // reverse sweep
@@ -99,27 +51,20 @@ namespace Differentiable.Tests.Scenarios
             // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
             double dt1 = dresult;
             double dt4 = dresult;
-            // line 13: (x * n, n + 1, Math.Sin(x))
-            double dt21 = dt4;
-            dy = global::System.Math.Cos(y) * dt21;
-            // line 20: return r.Sum * r.Product + s + Mixed(y, 2).B;
+            MixedVjp(y, 2, (0.0, default(int), dt4), out double dy_x);
+            dy = dy_x;
             double dt = dt1;
             double ds = dt1;
             double dr_Sum = r_Product * dt;
             double dr_Product = r_Sum * dt;
-            // line 10: (x + y, x * y)
-            double dt12 = dr_Product;
-            double dt6 = dr_Sum;
-            ds += p * dt12;
-            double dp = s * dt12;
-            ds += dt6;
-            dp += dt6;
-            double dt11 = dp;
-            double dt5 = ds;
-            dx = y * dt11;
-            dy += x * dt11;
-            dx += dt5;
-            dy += dt5;
+            // line 19: var r = SumAndProduct(s, p);
+            SumAndProductVjp(s, p, (dr_Sum, dr_Product), out double ds_x, out double dp_y);
+            ds += ds_x;
+            double dp = dp_y;
+            // line 18: var (s, p) = SumAndProduct(x, y);
+            SumAndProductVjp(x, y, (ds, dp), out double dx_x, out double dy_y);
+            dx = dx_x;
+            dy += dy_y;
             return result;
         }
 

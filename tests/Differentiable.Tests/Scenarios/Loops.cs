@@ -342,4 +342,45 @@ public static partial class Loops
 
         return s;
     }
+
+    /// <summary>A running sum whose new value is squared in the same iteration: its cotangent changes from one iteration to the next.</summary>
+    [Differentiable]
+    public static double PrefixSquares(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        double f = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i];
+            f += s * s;
+        }
+
+        return f;
+    }
+
+    /// <summary>A scratch array refilled every iteration from a value that a later loop in the iteration changes.</summary>
+    [Differentiable]
+    public static double RefillFromCarried(ReadOnlySpan<double> x)
+    {
+        int n = x.Length;
+        double[] z = new double[n];
+        double c = x[0];
+        double f = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                z[j] = c * x[j];
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                c += z[j] * 0.1;
+            }
+
+            f += z[0] * z[1];
+        }
+
+        return f;
+    }
 }
