@@ -23,6 +23,7 @@ internal static class MethodCheck
     public sealed record Result(IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Diagnostics, bool HasForwardMode);
 
     /// <remarks>
+    /// Without <paramref name="inlining"/> (the analyzer), the derivatives are not returned: only the diagnostics count.
     /// <paramref name="inlining"/> holds the small methods to inline before the transforms (the generator has them; the
     /// analyzer, which sees one method, does not). When the transforms fail on the inlined body, they run on the body as
     /// written, which is what the analyzer checks.
@@ -41,6 +42,16 @@ internal static class MethodCheck
         if (!check.CanDifferentiate)
         {
             return new Result(null, null, null, diagnostics.ToEquatableArray(), check.HasForwardMode);
+        }
+
+        // Checking alone (the analyzer: no inlining given), code without loops or arrays needs no transform: the
+        // transforms reject nothing there that the checks above have not reported.
+        bool loopsOrArrays = IrWalk.Statements(primal.Body).Any(s => s is For or Loop or Store)
+            || primal.Parameters.Any(p => p.Variable.Type.IsBuffer) || primal.ReturnType.IsBuffer
+            || IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Arguments.Any(a => a.Type.IsBuffer));
+        if (inlining is null && !loopsOrArrays)
+        {
+            return new Result(primal, null, null, diagnostics.ToEquatableArray(), check.HasForwardMode);
         }
 
         // The transforms themselves meet a few shapes they cannot handle yet; each is a diagnostic on its construct.
