@@ -101,6 +101,27 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void ALongCounterTheReverseSweepReadsBack_IsReported_NotMiscompiled() => Markup.VerifyDiagnostics(Usings + """
+        public static partial class Counters
+        {
+            // The tape has int stacks, not long ones.
+            [Differentiable]
+            public static double {|DIFF0002:Weighted|}(double x, int n)
+            {
+                double s = 0;
+                long k = 1;
+                for (int i = 0; i < n; i++)
+                {
+                    s += x * k; // the reverse sweep reads k, which the next iteration overwrites
+                    k = k * 3;
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
     public void CallWithoutDerivative_OnADifferentiableValue_IsAnError()
     {
         var run = Markup.VerifyDiagnostics(Usings + """

@@ -114,22 +114,6 @@ internal static class CommonSubexpressions
         }
 
         Expr Map(Expr e) => e is Ref { Variable: var v } && replaced.TryGetValue(v, out Variable? by) ? new Ref(by) : e;
-        return statement switch
-        {
-            Let let => let with { Value = IrRewrite.MapExpression(let.Value, Map) },
-            Assign assign => assign with { Value = IrRewrite.MapExpression(assign.Value, Map) },
-            If branch => branch with { Condition = IrRewrite.MapExpression(branch.Condition, Map) },
-            Return { Value: { } value } ret => ret with { Value = IrRewrite.MapExpression(value, Map) },
-            Evaluate evaluate => evaluate with { Value = IrRewrite.MapExpression(evaluate.Value, Map) },
-            Store store => store with
-            {
-                Buffer = IrRewrite.MapExpression(store.Buffer, Map),
-                Index = IrRewrite.MapExpression(store.Index, Map),
-                Value = IrRewrite.MapExpression(store.Value, Map),
-            },
-            For loop => loop with { From = IrRewrite.MapExpression(loop.From, Map), Bound = IrRewrite.MapExpression(loop.Bound, Map) },
-            Save save => save with { Value = IrRewrite.MapExpression(save.Value, Map) },
-            _ => statement,
-        };
+        return IrRewrite.MapOwnExpressions(statement, Map);
     }
 }

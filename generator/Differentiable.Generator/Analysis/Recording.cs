@@ -514,7 +514,7 @@ internal sealed class Recording
         foreach (Stmt statement in function.Body.Statements)
         {
             if (statement is not Let { Target: VariableBinding { Variable: var buffer }, Value: var allocation } || !buffer.Type.IsBuffer
-                || CountOf(allocation) is not { } count
+                || IrWalk.AllocatedCount(allocation) is not { } count
                 || !writes.TryGetValue(buffer, out List<Site>? written) || written.Count != 1
                 || written[0] is not { Statement: Store { Buffer: Ref, Index: Ref { Variable: var index }, Kind: StoreKind.Set } fill, BodyOf: For loop } site
                 || loop.Index != index || loop.From is not Const { Value: 0 } || loop.Compare != BinaryOp.Less || loop.Step != 1 || !loop.Bound.Equals(count)
@@ -551,14 +551,6 @@ internal sealed class Recording
             }
         }
     }
-
-    /// <summary>The element count of an allocation (both branches of a choice between stack and heap must agree).</summary>
-    private static Expr? CountOf(Expr allocation) => allocation switch
-    {
-        NewBuffer buffer => buffer.Count,
-        Conditional { WhenTrue: var a, WhenFalse: var b } when CountOf(a) is { } first && first.Equals(CountOf(b)) => first,
-        _ => null,
-    };
 
     /// <summary>
     /// True for a buffer whose writes the reverse sweep undoes, when nothing after <paramref name="site"/> in its block

@@ -10,16 +10,21 @@ internal static class IrRewrite
     public static Block MapExpressions(Block block, Func<Expr, Expr> map) =>
         new(block.Statements.Select(s => MapStatement(s, map)).ToEquatableArray());
 
-    private static Stmt MapStatement(Stmt statement, Func<Expr, Expr> map) => statement switch
+    private static Stmt MapStatement(Stmt statement, Func<Expr, Expr> map) => MapOwnExpressions(statement, map) switch
+    {
+        If branch => branch with { Then = MapExpressions(branch.Then, map), Else = MapExpressions(branch.Else, map) },
+        For loop => loop with { Body = MapExpressions(loop.Body, map) },
+        Loop loop => loop with { Body = MapExpressions(loop.Body, map) },
+        TapeScope scope => scope with { Body = MapExpressions(scope.Body, map) },
+        var mapped => mapped,
+    };
+
+    /// <summary>Maps the expressions a statement evaluates itself, not those of the blocks nested in it.</summary>
+    public static Stmt MapOwnExpressions(Stmt statement, Func<Expr, Expr> map) => statement switch
     {
         Let let => let with { Value = MapExpression(let.Value, map) },
         Assign assign => assign with { Value = MapExpression(assign.Value, map) },
-        If branch => branch with
-        {
-            Condition = MapExpression(branch.Condition, map),
-            Then = MapExpressions(branch.Then, map),
-            Else = MapExpressions(branch.Else, map),
-        },
+        If branch => branch with { Condition = MapExpression(branch.Condition, map) },
         Return { Value: { } value } ret => ret with { Value = MapExpression(value, map) },
         Evaluate evaluate => evaluate with { Value = MapExpression(evaluate.Value, map) },
         Store store => store with
@@ -28,10 +33,9 @@ internal static class IrRewrite
             Index = MapExpression(store.Index, map),
             Value = MapExpression(store.Value, map),
         },
-        For loop => loop with { From = MapExpression(loop.From, map), Bound = MapExpression(loop.Bound, map), Body = MapExpressions(loop.Body, map) },
-        Loop loop => loop with { Body = MapExpressions(loop.Body, map) },
+        For loop => loop with { From = MapExpression(loop.From, map), Bound = MapExpression(loop.Bound, map) },
         Save save => save with { Value = MapExpression(save.Value, map) },
-        TapeScope scope => scope with { Body = MapExpressions(scope.Body, map) },
+        Reload reload => reload with { Buffer = MapExpression(reload.Buffer, map) },
         _ => statement,
     };
 

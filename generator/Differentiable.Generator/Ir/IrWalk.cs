@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Differentiable.Generator.Rules;
 
 namespace Differentiable.Generator.Ir;
@@ -102,25 +103,40 @@ internal static class IrWalk
         _ => null,
     };
 
-    /// <summary>The calls inside an expression, outermost first.</summary>
-    public static IEnumerable<Call> Calls(Expr expr)
+    /// <summary>An expression and every expression inside it, outermost first.</summary>
+    public static IEnumerable<Expr> Subexpressions(Expr expr)
     {
         var stack = new Stack<Expr>();
         stack.Push(expr);
         while (stack.Count > 0)
         {
             Expr current = stack.Pop();
-            if (current is Call call)
-            {
-                yield return call;
-            }
-
+            yield return current;
             foreach (Expr child in Children(current, out _))
             {
                 stack.Push(child);
             }
         }
     }
+
+    /// <summary>The calls inside an expression, outermost first.</summary>
+    public static IEnumerable<Call> Calls(Expr expr) => Subexpressions(expr).OfType<Call>();
+
+    /// <summary>True for a buffer allocation: <c>new T[n]</c>, <c>stackalloc T[n]</c>, or a choice between such.</summary>
+    public static bool IsAllocation(Expr value) => value switch
+    {
+        NewBuffer => true,
+        Conditional choice => IsAllocation(choice.WhenTrue) && IsAllocation(choice.WhenFalse),
+        _ => false,
+    };
+
+    /// <summary>The element count of an allocation (a choice's branches must agree), or null.</summary>
+    public static Expr? AllocatedCount(Expr allocation) => allocation switch
+    {
+        NewBuffer buffer => buffer.Count,
+        Conditional { WhenTrue: var a, WhenFalse: var b } when AllocatedCount(a) is { } first && first.Equals(AllocatedCount(b)) => first,
+        _ => null,
+    };
 
     /// <summary>The target and value of a definition (Let) or an assignment (Assign), or null for other statements.</summary>
     public static (Binding Target, Expr Value)? Definition(Stmt statement) => statement switch

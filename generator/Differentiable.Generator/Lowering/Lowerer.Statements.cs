@@ -76,9 +76,6 @@ internal sealed partial class Lowerer
         }
     }
 
-    private static bool ContainsReturn(IOperation operation) =>
-        operation is IReturnOperation || operation.Descendants().Any(d => d is IReturnOperation);
-
     /// <summary>
     /// True when <paramref name="operation"/> can leave its path early: a return, or a break or continue of a loop
     /// around it. The statements after it then continue only in the paths that fall through.

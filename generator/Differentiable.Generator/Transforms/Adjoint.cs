@@ -461,7 +461,7 @@ internal sealed class Adjoint : DerivativeTransform
         {
             if (Function.Parameters.Any(p => p.Variable == buffer) || later.Any(s => IrWalk.Variables(s).Contains(buffer))
                 || body.Statements.FirstOrDefault(s => s is Let { Target: VariableBinding { Variable: var b } } && b == buffer) is not Let { Value: var allocation }
-                || !FilledBeforeUse(loop.Body, buffer, CountOfAllocation(allocation)))
+                || !FilledBeforeUse(loop.Body, buffer, IrWalk.AllocatedCount(allocation)))
             {
                 return false;
             }
@@ -469,13 +469,6 @@ internal sealed class Adjoint : DerivativeTransform
 
         return true;
     }
-
-    private static Expr? CountOfAllocation(Expr allocation) => allocation switch
-    {
-        NewBuffer buffer => buffer.Count,
-        Conditional { WhenTrue: var a, WhenFalse: var b } when CountOfAllocation(a) is { } first && first.Equals(CountOfAllocation(b)) => first,
-        _ => null,
-    };
 
     /// <summary>
     /// True when some block in <paramref name="block"/> first fills all of <paramref name="buffer"/> with a counted loop
@@ -648,6 +641,13 @@ internal sealed class Adjoint : DerivativeTransform
     {
         foreach (Variable v in targets.Where(v => recording.SavesAt(statement, v)))
         {
+            if (v.Type.Kind is not (ValueKind.Double or ValueKind.Float or ValueKind.Boolean) && v.Type.CSharp != "int")
+            {
+                // The tape has stacks for double, float, int and bool.
+                throw new TransformException(
+                    DiagnosticDescriptors.UnsupportedConstruct.Id, $"a '{v.Type.CSharp}' value a loop overwrites and the reverse sweep reads ('{v.Name}'; use int)", null);
+            }
+
             output.Add(new Save(tape, new Ref(v), statement.Origin));
             usesTape = true;
         }

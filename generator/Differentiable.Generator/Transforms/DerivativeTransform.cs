@@ -75,7 +75,7 @@ internal abstract class DerivativeTransform
     protected IEnumerable<Stmt> WithShadow(Let definition)
     {
         yield return definition;
-        if (definition is { Target: VariableBinding { Variable: var buffer }, Value: var allocation } && HasShadow(new Ref(buffer)) && IsAllocation(allocation))
+        if (definition is { Target: VariableBinding { Variable: var buffer }, Value: var allocation } && HasShadow(new Ref(buffer)) && IrWalk.IsAllocation(allocation))
         {
             Variable shadow = DerivativeOf(buffer);
             yield return new Let(new VariableBinding(shadow), ShadowAllocation(allocation, shadow.Type), definition.Origin);
@@ -93,9 +93,6 @@ internal abstract class DerivativeTransform
         Conditional choice => choice with { WhenTrue = ShadowAllocation(choice.WhenTrue, type), WhenFalse = ShadowAllocation(choice.WhenFalse, type), Type = type },
         _ => throw new System.InvalidOperationException("not an allocation: " + allocation),
     };
-
-    /// <summary>True for a buffer allocation (what a buffer variable's Let holds when it is not a name for another).</summary>
-    protected static bool IsAllocation(Expr value) => value is NewBuffer || value is Conditional { WhenTrue: NewBuffer or Conditional };
 
     /// <summary><c>shadow.Clear();</c></summary>
     private static Stmt Clear(Variable shadow) =>

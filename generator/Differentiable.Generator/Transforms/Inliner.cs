@@ -70,7 +70,7 @@ internal static class Inliner
         && IrWalk.Statements(function.Body).Count() <= MaxStatements
         && function.Parameters.All(p => p.Kind != ParameterKind.Out)
         && !function.ReturnType.IsBuffer
-        && !IrWalk.Statements(function.Body).Any(s => IrWalk.Expressions(s).Any(e => ContainsAllocation(e)));
+        && !IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).Any(IrWalk.IsAllocation);
 
     public static IrFunction Apply(IrFunction caller, Func<string, IrFunction?> lookup)
     {
@@ -85,42 +85,13 @@ internal static class Inliner
     /// member may be out of reach (private), so the call stays a call.
     /// </summary>
     private static bool ReachesIntoItsType(IrFunction function, string owner) =>
-        IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).SelectMany(Descendants).Any(d => d switch
+        IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Subexpressions).Any(d => d switch
         {
             This => true,
             Call { Callee: MethodCallee inner } => inner.Owner is null || inner.Owner == owner,
             FieldRead field => field.Owner == owner,
             _ => false,
         });
-
-    private static IEnumerable<Expr> Descendants(Expr expr)
-    {
-        yield return expr;
-        var children = expr switch
-        {
-            Call c => c.Callee is MethodCallee { Receiver: { } r } ? [r, .. c.Arguments] : c.Arguments.ToList(),
-            FieldRead { Receiver: { } r } => [r],
-            Unary u => [u.Operand],
-            Binary b => [b.Left, b.Right],
-            Ir.Convert c => [c.Operand],
-            Conditional c => [c.Condition, c.WhenTrue, c.WhenFalse],
-            _ => new List<Expr>(),
-        };
-        foreach (Expr child in children)
-        {
-            foreach (Expr d in Descendants(child))
-            {
-                yield return d;
-            }
-        }
-    }
-
-    private static bool ContainsAllocation(Expr expr) => expr switch
-    {
-        NewBuffer => true,
-        Conditional c => ContainsAllocation(c.WhenTrue) || ContainsAllocation(c.WhenFalse),
-        _ => false,
-    };
 
     private static Block Inline(Block block, Func<string, IrFunction?> lookup, NameScope names, IReadOnlyList<string> active, ref bool changed)
     {
@@ -239,20 +210,15 @@ internal static class Inliner
             TupleBinding tuple => new TupleBinding(tuple.Elements.Select(B).ToEquatableArray()),
             _ => binding,
         };
-        Expr E(Expr e) => IrRewrite.MapExpression(e, map);
-
-        return new Block(block.Statements.Select(s => (Stmt)(s switch
+        return new Block(block.Statements.Select(s => (Stmt)(IrRewrite.MapOwnExpressions(s, map) switch
         {
-            Let let => let with { Target = B(let.Target), Value = E(let.Value) },
-            Assign assign => assign with { Target = B(assign.Target), Value = E(assign.Value) },
+            Let let => let with { Target = B(let.Target) },
+            Assign assign => assign with { Target = B(assign.Target) },
             Declare declare => declare with { Variable = V(declare.Variable) },
-            If branch => branch with { Condition = E(branch.Condition), Then = Rename(branch.Then, map, renamed), Else = Rename(branch.Else, map, renamed) },
-            For loop => loop with { Index = V(loop.Index), From = E(loop.From), Bound = E(loop.Bound), Body = Rename(loop.Body, map, renamed) },
+            If branch => branch with { Then = Rename(branch.Then, map, renamed), Else = Rename(branch.Else, map, renamed) },
+            For loop => loop with { Index = V(loop.Index), Body = Rename(loop.Body, map, renamed) },
             Loop loop => loop with { Body = Rename(loop.Body, map, renamed) },
-            Return { Value: { } value } ret => ret with { Value = E(value) },
-            Evaluate evaluate => evaluate with { Value = E(evaluate.Value) },
-            Store store => store with { Buffer = E(store.Buffer), Index = E(store.Index), Value = E(store.Value) },
-            _ => s,
+            var mapped => mapped,
         })).ToEquatableArray());
     }
 }

@@ -196,4 +196,33 @@ public class ShadowsTests
 
         return result;
     }
+
+    [Fact]
+    public void Rent_GivesZeroedScratch_AndReleaseAddsItBackThenReturnsIt()
+    {
+        double[] scratch = Shadows.Rent<double>(3);
+        Assert.True(scratch.Length >= 3);
+        Assert.Equal([0.0, 0, 0], scratch[..3]);
+        scratch[0] = 1;
+        scratch[2] = -2;
+
+        double[] shadow = [10, 20, 30];
+        Shadows.Release(scratch, shadow);
+        Assert.Equal([11.0, 20, 28], shadow);
+
+        // Rented again (possibly the same array), it is zeroed again.
+        double[] again = Shadows.Rent<double>(3);
+        Assert.Equal([0.0, 0, 0], again[..3]);
+        Shadows.Return(again);
+    }
+
+    [Fact]
+    public void Release_OfFloatScratch_Adds()
+    {
+        float[] scratch = Shadows.Rent<float>(2);
+        scratch[1] = 0.5f;
+        float[] shadow = [1, 1];
+        Shadows.Release(scratch, shadow);
+        Assert.Equal([1f, 1.5f], shadow);
+    }
 }

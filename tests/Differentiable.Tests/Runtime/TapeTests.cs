@@ -16,6 +16,36 @@ public class TapeTests
     });
 
     [Fact]
+    public void PushSliceAndPopSlice_SaveAndRestoreARangeInPlace() => OnNewThread(() =>
+    {
+        TapeStack<double> doubles = Tape.Current.Doubles;
+        double[] values = [1, 2, 3, 4, 5];
+        doubles.PushSlice(values, 1, 3);
+        doubles.Push(9);
+        Assert.Equal(4, doubles.Count);
+
+        values[1] = values[2] = values[3] = -1;
+        Assert.Equal(9, doubles.Pop());
+        doubles.PopSlice(values, 1, 3);
+        Assert.Equal([1.0, 2, 3, 4, 5], values);
+        Assert.Equal(0, doubles.Count);
+    });
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void PushSliceAndPopSlice_OfNoElements_TouchNothing_EvenPastTheEnd(int count) => OnNewThread(() =>
+    {
+        // A loop that does not run saves an empty range; its start may lie past the buffer's end.
+        TapeStack<double> doubles = Tape.Current.Doubles;
+        double[] values = [1, 2];
+        doubles.PushSlice(values, 7, count);
+        Assert.Equal(0, doubles.Count);
+        doubles.PopSlice(values, 7, count);
+        Assert.Equal([1.0, 2], values);
+    });
+
+    [Fact]
     public void Peek_ReturnsTheTopWithoutRemovingIt() => OnNewThread(() =>
     {
         TapeStack<int> ints = Tape.Current.Ints;
