@@ -34,6 +34,9 @@ public sealed class TapeStack<T>
     /// <summary>Storage below this many bytes is never trimmed.</summary>
     internal const long TrimThresholdBytes = 1 << 20;
 
+    // The longest range PushSlice and PopSlice copy inline, element by element.
+    private const int ShortRange = 32;
+
     private T[] _items = Array.Empty<T>();
     private int _count;
 
@@ -152,18 +155,64 @@ public sealed class TapeStack<T>
     /// Saves <paramref name="count"/> elements of <paramref name="values"/> from <paramref name="start"/> at once: the
     /// range a loop reads or overwrites. A count of zero or less saves nothing (a loop that does not run).
     /// </summary>
+    /// <remarks>
+    /// Inlined: a short range is copied element by element in the caller, with no call in a hot loop's neighbourhood to
+    /// make the JIT spill its registers; a long one goes through <see cref="PushRange"/>.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushSlice(ReadOnlySpan<T> values, int start, int count)
     {
-        if (count > 0)
+        if (count <= 0)
+        {
+            return;
+        }
+
+        T[] items = _items;
+        int height = _count;
+        if (count <= ShortRange && count <= items.Length - height)
+        {
+            ReadOnlySpan<T> source = values.Slice(start, count);
+            Span<T> target = items.AsSpan(height, source.Length);
+            for (int i = 0; i < source.Length; i++)
+            {
+                target[i] = source[i];
+            }
+
+            height += source.Length;
+            _count = height;
+            if (height > _peak)
+            {
+                _peak = height;
+            }
+        }
+        else
         {
             PushRange(values.Slice(start, count));
         }
     }
 
     /// <summary>Puts back what <see cref="PushSlice"/> saved, into the same range of <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PopSlice(Span<T> destination, int start, int count)
     {
-        if (count > 0)
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (count <= ShortRange && count <= _count)
+        {
+            Span<T> target = destination.Slice(start, count);
+            int height = _count - target.Length;
+            ReadOnlySpan<T> source = _items.AsSpan(height, target.Length);
+            for (int i = 0; i < source.Length; i++)
+            {
+                target[i] = source[i];
+            }
+
+            _count = height;
+        }
+        else
         {
             PopRange(destination.Slice(start, count));
         }

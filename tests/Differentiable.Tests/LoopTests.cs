@@ -147,6 +147,26 @@ public class LoopTests
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
+    [InlineData(4)]
+    public void CarriedThroughNests_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        x => Loops.CarriedThroughNests(x[0], n),
+        (x, v) => Loops.CarriedThroughNestsJvp(x[0], n, v[0]),
+        (x, u) => (Loops.CarriedThroughNestsVjp(x[0], n, u, out double dx), [dx]),
+        [0.3], [-1.2], [2.0]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void WhileAroundFor_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        x => Loops.WhileAroundFor(x[0], n),
+        (x, v) => Loops.WhileAroundForJvp(x[0], n, v[0]),
+        (x, u) => (Loops.WhileAroundForVjp(x[0], n, u, out double dx), [dx]),
+        [0.7], [1.3], [4.1]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
     [InlineData(6)]
     public void Overwritten_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
         x => Loops.Overwritten(x[0], n),

@@ -48,7 +48,7 @@ internal sealed class CSharpPrinter
     {
         if (statement.Origin is { } origin && origin != lastOrigin)
         {
-            writer.WriteLine($"// line {origin.Line}: {origin.Text}");
+            writer.WriteLine($"// line {origin.Line}{(origin.Reversed ? ", reversed" : string.Empty)}: {origin.Text}");
             lastOrigin = origin;
         }
 

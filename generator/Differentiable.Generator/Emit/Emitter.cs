@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Differentiable.Generator.Ir;
 using Differentiable.Generator.Model;
+using Differentiable.Generator.Transforms;
 
 namespace Differentiable.Generator.Emit;
 
@@ -60,23 +61,59 @@ internal static class Emitter
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
         writer.WriteLine($"[global::Differentiable.GeneratedDerivative(\"{model.Name}\", global::Differentiable.DerivativeMode.{mode}, {Lowering.Lowerer.GeneratedMetadataVersion})]");
-        using (writer.WriteBlock($"{model.Modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
-        {
-            printer.Body(function.Body);
-        }
+        Method(writer, printer, function, model.Modifiers, model.Name);
     }
 
-    /// <summary>One function as a C# method with the given modifiers (tests compose transforms with it).</summary>
+    /// <summary>One function as a C# method with the given modifiers, and its helpers (tests compose transforms with it).</summary>
     public static string EmitMethod(IrFunction function, string modifiers)
     {
         var writer = new CodeWriter();
-        using (writer.WriteBlock($"{modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
-        {
-            new CSharpPrinter(writer).Body(function.Body);
-        }
-
+        Method(writer, new CSharpPrinter(writer), function, modifiers, primalName: null);
         return writer.ToString();
     }
+
+    /// <summary>A function's method, its loop nests cut out into the helpers that follow it.</summary>
+    private static void Method(CodeWriter writer, CSharpPrinter printer, IrFunction function, string modifiers, string? primalName)
+    {
+        Outliner.Result outlined = Outliner.Apply(function);
+        using (writer.WriteBlock($"{modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
+        {
+            printer.Body(outlined.Function.Body);
+        }
+
+        Helpers(writer, printer, outlined, modifiers, primalName);
+    }
+
+    /// <summary>
+    /// The private methods that run a function's loop nests (<see cref="Outliner"/>): static when the function is, never
+    /// inlined back, and compiled fully optimized from their first call, so that their code does not depend on when tiered
+    /// compilation catches up with a long-running loop.
+    /// </summary>
+    private static void Helpers(CodeWriter writer, CSharpPrinter printer, Outliner.Result outlined, string modifiers, string? primalName)
+    {
+        string helperModifiers = modifiers.Split(' ').Contains("static") ? "private static" : "private";
+        foreach (Outliner.Helper helper in outlined.Helpers)
+        {
+            IrFunction function = helper.Function;
+            string where = helper.Origin is { } origin
+                ? $"at line {origin.Line}{(primalName is null ? string.Empty : " of " + primalName)} for <c>{helper.Of}</c>{(origin.Reversed ? ", backwards" : string.Empty)}: <c>{Xml(origin.Text)}</c>"
+                : $"for <c>{helper.Of}</c>";
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// Runs the loop nest {where}.");
+            writer.WriteLine("/// In a method of its own, the nest has the JIT's registers to itself."
+                + (function.ReturnType.Kind == ValueKind.Void ? string.Empty : " Returns the values it assigns that are read afterwards."));
+            writer.WriteLine("/// </summary>");
+            writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
+            writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+            using (writer.WriteBlock($"{helperModifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
+            {
+                printer.Body(function.Body);
+            }
+        }
+    }
+
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static void Gradient(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction vjp)
     {

@@ -22,8 +22,11 @@ internal sealed record Variable(string Name, IrType Type)
     public override string ToString() => Name;
 }
 
-/// <summary>Where a statement came from: the source line and its text, for comments in generated code.</summary>
-internal sealed record Origin(int Line, string Text);
+/// <summary>
+/// Where a statement came from: the source line and its text, for comments in generated code; <see cref="Reversed"/> for
+/// the loop a reverse sweep runs backwards.
+/// </summary>
+internal sealed record Origin(int Line, string Text, bool Reversed = false);
 
 // ---------------------------------------------------------------- expressions
 

@@ -799,7 +799,7 @@ internal sealed class Adjoint : DerivativeTransform
                 if (reversed.Count > 0)
                 {
                     Variable iteration = Names.Fresh("iteration", IrType.Int);
-                    var reverseLoop = new For(iteration, new Ref(tripCounts[loop]), BinaryOp.Greater, Const.Zero(IrType.Int), -1, new Block(reversed.ToEquatableArray()), loop.Origin);
+                    var reverseLoop = new For(iteration, new Ref(tripCounts[loop]), BinaryOp.Greater, Const.Zero(IrType.Int), -1, new Block(reversed.ToEquatableArray()), Reversed(loop.Origin));
                     primalLoops[reverseLoop] = loop;
                     output.Add(reverseLoop);
                 }
@@ -878,6 +878,9 @@ internal sealed class Adjoint : DerivativeTransform
         }
     }
 
+    /// <summary>The origin of a loop the reverse sweep runs backwards: its comment and helper name say so.</summary>
+    private static Origin? Reversed(Origin? origin) => origin is null ? null : origin with { Reversed = true };
+
     private IEnumerable<Stmt> ReverseLoop(For loop, List<Stmt> reversed)
     {
         if (reversed.Count == 0)
@@ -892,7 +895,7 @@ internal sealed class Adjoint : DerivativeTransform
             BinaryOp.Greater => (Build.Add(loop.Bound, Const.One(IrType.Int)), BinaryOp.LessOrEqual),
             _ => (loop.Bound, BinaryOp.LessOrEqual),
         };
-        var reverseLoop = new For(loop.Index, last, compare, loop.From, -loop.Step, new Block(reversed.ToEquatableArray()), loop.Origin);
+        var reverseLoop = new For(loop.Index, last, compare, loop.From, -loop.Step, new Block(reversed.ToEquatableArray()), Reversed(loop.Origin));
         primalLoops[reverseLoop] = loop;
         yield return reverseLoop;
     }

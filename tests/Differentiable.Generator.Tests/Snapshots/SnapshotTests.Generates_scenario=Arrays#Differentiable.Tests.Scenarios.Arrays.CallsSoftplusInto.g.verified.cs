@@ -161,7 +161,7 @@ namespace Differentiable.Tests.Scenarios
                 dtotal += total * dt3;
                 // line 212: return total;
                 double dtotal1 = dtotal;
-                // line 206: for (int i = 0; i < x.Length; i++) …
+                // line 206, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i1 = x.Length - 1; i1 >= 0; i1--)
                 {
                     // line 209: total += y[i];

@@ -178,7 +178,7 @@ namespace Differentiable.Tests.Scenarios
             double dt2 = t1 * dt3;
             // line 46: return s;
             double ds2 = dt2;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i2 = b.Length - 1; i2 >= 0; i2--)
             {
                 // line 43: s += a[i] * b[i];
@@ -191,7 +191,7 @@ namespace Differentiable.Tests.Scenarios
 
             // line 46: return s;
             double ds1 = dt1;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i1 = a.Length - 1; i1 >= 0; i1--)
             {
                 // line 43: s += a[i] * b[i];
@@ -204,7 +204,7 @@ namespace Differentiable.Tests.Scenarios
 
             // line 46: return s;
             double ds = dt;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
                 // line 43: s += a[i] * b[i];

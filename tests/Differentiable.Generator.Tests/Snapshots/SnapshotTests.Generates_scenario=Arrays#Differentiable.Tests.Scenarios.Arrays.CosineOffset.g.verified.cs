@@ -154,7 +154,7 @@ namespace Differentiable.Tests.Scenarios
             double dt5 = 0.5 / result1 * dresult1;
             // line 46: return s;
             double ds1 = dt5;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i1 = b.Length - 1; i1 >= 0; i1--)
             {
                 // line 43: s += a[i] * b[i];
@@ -167,7 +167,7 @@ namespace Differentiable.Tests.Scenarios
 
             // line 46: return s;
             double ds = dt;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
                 // line 43: s += a[i] * b[i];

@@ -112,7 +112,7 @@ namespace Differentiable.Tests.Scenarios
                 double dt = 2.0 * dresult;
                 // line 212: return total;
                 double dtotal = dt;
-                // line 206: for (int i = 0; i < x.Length; i++) …
+                // line 206, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
                     // line 209: total += y[i];

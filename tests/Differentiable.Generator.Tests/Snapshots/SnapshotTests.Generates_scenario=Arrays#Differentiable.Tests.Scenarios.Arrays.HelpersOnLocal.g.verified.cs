@@ -164,7 +164,7 @@ namespace Differentiable.Tests.Scenarios
             double dt5 = t4 * dresult;
             // line 46: return s;
             double ds1 = dt5;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i2 = t.Length - 1; i2 >= 0; i2--)
             {
                 // line 43: s += a[i] * b[i];
@@ -182,7 +182,7 @@ namespace Differentiable.Tests.Scenarios
             double dt6 = 0.5 / result1 * dresult1;
             // line 46: return s;
             double ds = dt6;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i1 = t.Length - 1; i1 >= 0; i1--)
             {
                 // line 43: s += a[i] * b[i];
@@ -193,7 +193,7 @@ namespace Differentiable.Tests.Scenarios
                 dt[i1] += dt7;
             }
 
-            // line 62: for (int i = 0; i < x.Length; i++) …
+            // line 62, reversed: for (int i = 0; i < x.Length; i++) …
             for (int i = x.Length - 1; i >= 0; i--)
             {
                 // line 64: t[i] = c * x[i] + 1;

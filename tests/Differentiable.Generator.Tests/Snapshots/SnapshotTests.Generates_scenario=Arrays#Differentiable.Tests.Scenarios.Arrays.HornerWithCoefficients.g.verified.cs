@@ -70,9 +70,10 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double dr = dResult;
-                // line 486: for (int i = 0; i < coefficients.Length; i++) …
+                // line 486, reversed: for (int i = 0; i < coefficients.Length; i++) …
                 for (int i = coefficients.Length - 1; i >= 0; i--)
                 {
+                    // line 486: for (int i = 0; i < coefficients.Length; i++) …
                     double dr_1 = dr;
                     dr = 0.0;
                     r = tape.Doubles.Pop();

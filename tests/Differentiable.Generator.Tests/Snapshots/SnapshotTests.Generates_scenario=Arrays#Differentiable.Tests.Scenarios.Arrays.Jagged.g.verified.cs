@@ -19,6 +19,20 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 275: for (int i = 0; i < rows.Length; i++) …
+            (s, ds) = JaggedJvp_Loop275(rows, x, drows, dx, s, ds);
+            // line 287: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 275 of Jagged for <c>JaggedJvp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) JaggedJvp_Loop275(double[][] rows, double x, double[][] drows, double dx, double s, double ds)
+        {
+            // line 275: for (int i = 0; i < rows.Length; i++) …
             for (int i = 0; i < rows.Length; i++)
             {
                 // line 278: double p = 1;
@@ -47,7 +61,6 @@ namespace Differentiable.Tests.Scenarios
                 ds = ds_1;
             }
 
-            // line 287: return s;
             return (s, ds);
         }
 
@@ -68,51 +81,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 274: double s = 0;
                 double s = 0.0;
                 // line 275: for (int i = 0; i < rows.Length; i++) …
-                for (int i = 0; i < rows.Length; i++)
-                {
-                    // line 278: double p = 1;
-                    double p = 1.0;
-                    // line 279: for (int j = 0; j < row.Length; j++) …
-                    for (int j = 0; j < rows[i].Length; j++)
-                    {
-                        // line 281: p *= row[j] + x;
-                        double t = rows[i][j];
-                        double t1 = t + x;
-                        double p_1 = p * t1;
-                        // line 279: for (int j = 0; j < row.Length; j++) …
-                        tape.Doubles.Push(p);
-                        p = p_1;
-                    }
-
-                    // line 284: s += p;
-                    double s_1 = s + p;
-                    // line 275: for (int i = 0; i < rows.Length; i++) …
-                    s = s_1;
-
-                    // reverse of this iteration
-                    // line 275: for (int i = 0; i < rows.Length; i++) …
-                    ds = dResult;
-                    // line 284: s += p;
-                    double dp = ds;
-                    // line 279: for (int j = 0; j < row.Length; j++) …
-                    for (int j = rows[i].Length - 1; j >= 0; j--)
-                    {
-                        double dp_1 = dp;
-                        dp = 0.0;
-                        p = tape.Doubles.Pop();
-                        // line 281: p *= row[j] + x;
-                        double t = rows[i][j];
-                        double t1 = t + x;
-                        dp += t1 * dp_1;
-                        double dt1 = p * dp_1;
-                        double dt = dt1;
-                        dx += dt1;
-                        drows[i][j] += dt;
-                    }
-
-                    // line 275: for (int i = 0; i < rows.Length; i++) …
-                    ds = 0.0;
-                }
+                (dx, ds, s) = JaggedVjp_Loop275(rows, x, dResult, drows, dx, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -122,6 +91,65 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 275 of Jagged for <c>JaggedVjp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double, double) JaggedVjp_Loop275(double[][] rows, double x, double dResult, double[][] drows, double dx, global::Differentiable.Tape tape, double ds, double s)
+        {
+            // line 275: for (int i = 0; i < rows.Length; i++) …
+            for (int i = 0; i < rows.Length; i++)
+            {
+                // line 278: double p = 1;
+                double p = 1.0;
+                // line 279: for (int j = 0; j < row.Length; j++) …
+                for (int j = 0; j < rows[i].Length; j++)
+                {
+                    // line 281: p *= row[j] + x;
+                    double t = rows[i][j];
+                    double t1 = t + x;
+                    double p_1 = p * t1;
+                    // line 279: for (int j = 0; j < row.Length; j++) …
+                    tape.Doubles.Push(p);
+                    p = p_1;
+                }
+
+                // line 284: s += p;
+                double s_1 = s + p;
+                // line 275: for (int i = 0; i < rows.Length; i++) …
+                s = s_1;
+
+                // reverse of this iteration
+                // line 275: for (int i = 0; i < rows.Length; i++) …
+                ds = dResult;
+                // line 284: s += p;
+                double dp = ds;
+                // line 279, reversed: for (int j = 0; j < row.Length; j++) …
+                for (int j = rows[i].Length - 1; j >= 0; j--)
+                {
+                    // line 279: for (int j = 0; j < row.Length; j++) …
+                    double dp_1 = dp;
+                    dp = 0.0;
+                    p = tape.Doubles.Pop();
+                    // line 281: p *= row[j] + x;
+                    double t = rows[i][j];
+                    double t1 = t + x;
+                    dp += t1 * dp_1;
+                    double dt1 = p * dp_1;
+                    double dt = dt1;
+                    dx += dt1;
+                    drows[i][j] += dt;
+                }
+
+                // line 275: for (int i = 0; i < rows.Length; i++) …
+                ds = 0.0;
+            }
+
+            return (dx, ds, s);
         }
 
         /// <summary>

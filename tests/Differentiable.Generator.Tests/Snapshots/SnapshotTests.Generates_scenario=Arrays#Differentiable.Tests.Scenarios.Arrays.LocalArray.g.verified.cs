@@ -107,7 +107,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
-            // line 382: for (int i = 0; i < a.Length; i++) …
+            // line 382, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
                 // line 384: t[i] = a[i] * a[i] + 1;

@@ -21,6 +21,20 @@ namespace Differentiable.Tests.Scenarios
             double nll = 0.0;
             double dnll = 0.0;
             // line 517: for (int r = 0; r < labels.Length; r++) …
+            (nll, dnll) = LogisticNllJvp_Loop517(weights, bias, features, labels, dweights, dbias, d, nll, dnll);
+            // line 529: return nll;
+            return (nll, dnll);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 517 of LogisticNll for <c>LogisticNllJvp</c>: <c>for (int r = 0; r &lt; labels.Length; r++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) LogisticNllJvp_Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, global::System.ReadOnlySpan<double> dweights, double dbias, int d, double nll, double dnll)
+        {
+            // line 517: for (int r = 0; r < labels.Length; r++) …
             for (int r = 0; r < labels.Length; r++)
             {
                 // line 519: double z = bias;
@@ -73,7 +87,6 @@ namespace Differentiable.Tests.Scenarios
                 dnll = dnll_1;
             }
 
-            // line 529: return nll;
             return (nll, dnll);
         }
 
@@ -94,6 +107,22 @@ namespace Differentiable.Tests.Scenarios
             int d = weights.Length;
             // line 516: double nll = 0;
             double nll = 0.0;
+            // line 517: for (int r = 0; r < labels.Length; r++) …
+            (dbias, dnll, nll) = LogisticNllVjp_Loop517(weights, bias, features, labels, dResult, dweights, dbias, dnll, d, nll);
+
+            // reverse sweep
+            dnll += dResult;
+            return nll;
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 517 of LogisticNll for <c>LogisticNllVjp</c>: <c>for (int r = 0; r &lt; labels.Length; r++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double, double) LogisticNllVjp_Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, double dResult, global::System.Span<double> dweights, double dbias, double dnll, int d, double nll)
+        {
             // line 517: for (int r = 0; r < labels.Length; r++) …
             for (int r = 0; r < labels.Length; r++)
             {
@@ -146,7 +175,7 @@ namespace Differentiable.Tests.Scenarios
                 double dt4 = dt5;
                 double dt3 = t4 * dt4;
                 double dz = -dt3;
-                // line 520: for (int j = 0; j < d; j++) …
+                // line 520, reversed: for (int j = 0; j < d; j++) …
                 for (int j = d - 1; j >= 0; j--)
                 {
                     // line 522: z += weights[j] * features[r * d + j];
@@ -162,9 +191,7 @@ namespace Differentiable.Tests.Scenarios
                 dnll = 0.0;
             }
 
-            // reverse sweep
-            dnll += dResult;
-            return nll;
+            return (dbias, dnll, nll);
         }
 
         /// <summary>

@@ -79,7 +79,7 @@ namespace Differentiable.Tests.Scenarios
             double dt = 0.5 / result * dresult;
             // line 46: return s;
             double ds = dt;
-            // line 41: for (int i = 0; i < a.Length; i++) …
+            // line 41, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i = x.Length - 1; i >= 0; i--)
             {
                 // line 43: s += a[i] * b[i];

@@ -136,9 +136,10 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
                 double dp_1 = dResult;
                 double dp = 0.0;
-                // line 103: for (int i = 0; i < a.Length; i++) …
+                // line 103, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 103: for (int i = 0; i < a.Length; i++) …
                     if (branch)
                     {
                         // line 105: a[i] < 0

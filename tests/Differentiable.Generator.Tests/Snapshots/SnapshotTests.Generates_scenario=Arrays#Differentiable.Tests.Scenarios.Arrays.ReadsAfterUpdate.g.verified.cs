@@ -120,7 +120,7 @@ namespace Differentiable.Tests.Scenarios
                 da[0] += dt;
                 // line 315: return s;
                 double ds1 = ds;
-                // line 308: for (int i = 0; i < a.Length; i++) …
+                // line 308, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
                     // line 312: s += a[i];

@@ -76,9 +76,10 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 262: for (int i = 1; i < a.Length; i++) …
+                // line 262, reversed: for (int i = 1; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 1; i--)
                 {
+                    // line 262: for (int i = 1; i < a.Length; i++) …
                     double ds_1 = ds;
                     ds = 0.0;
                     s = tape.Doubles.Pop();

@@ -69,9 +69,10 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double ds = dResult;
-            // line 136: for (int i = a.Length - 1; i >= 0; i--) …
+            // line 136, reversed: for (int i = a.Length - 1; i >= 0; i--) …
             for (int i = 0; i <= a.Length - 1; i++)
             {
+                // line 136: for (int i = a.Length - 1; i >= 0; i--) …
                 double ds_1 = ds;
                 ds = 0.0;
                 // line 138: s = s * 0.5 + a[i] * a[i] * (i + 1);

@@ -111,7 +111,7 @@ namespace Differentiable.Tests.Scenarios
                 double dt9 = dresult;
                 dt[1] += dt9;
                 dt[0] += dt8;
-                // line 123: for (int i = 2; i < n; i++) …
+                // line 123, reversed: for (int i = 2; i < n; i++) …
                 for (int i = n - 1; i >= 2; i--)
                 {
                     // line 125: t[i % 2] = t[0] * t[1] * 0.5 + Math.Sin(t[i % 2]);

@@ -20,6 +20,20 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 75: for (int i = 0; i < rows.Length; i++) …
+            (s, ds) = RowsDotJvp_Loop75(rows, w, drows, dw, s, ds);
+            // line 80: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 75 of RowsDot for <c>RowsDotJvp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) RowsDotJvp_Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double[][] drows, global::System.ReadOnlySpan<double> dw, double s, double ds)
+        {
+            // line 75: for (int i = 0; i < rows.Length; i++) …
             for (int i = 0; i < rows.Length; i++)
             {
 
@@ -57,7 +71,6 @@ namespace Differentiable.Tests.Scenarios
                 ds = ds_1;
             }
 
-            // line 80: return s;
             return (s, ds);
         }
 
@@ -74,6 +87,22 @@ namespace Differentiable.Tests.Scenarios
             double ds = 0.0;
             // line 74: double s = 0;
             double s = 0.0;
+            // line 75: for (int i = 0; i < rows.Length; i++) …
+            (ds, s) = RowsDotVjp_Loop75(rows, w, dResult, drows, dw, ds, s);
+
+            // reverse sweep
+            ds += dResult;
+            return s;
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 75 of RowsDot for <c>RowsDotVjp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) RowsDotVjp_Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double dResult, double[][] drows, global::System.Span<double> dw, double ds, double s)
+        {
             // line 75: for (int i = 0; i < rows.Length; i++) …
             for (int i = 0; i < rows.Length; i++)
             {
@@ -109,7 +138,7 @@ namespace Differentiable.Tests.Scenarios
                 double dt = (1.0 - t1 * t1) * dt1;
                 // line 46: return s;
                 double ds1 = dt;
-                // line 41: for (int i = 0; i < a.Length; i++) …
+                // line 41, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
                 {
                     // line 43: s += a[i] * b[i];
@@ -126,9 +155,7 @@ namespace Differentiable.Tests.Scenarios
                 ds = 0.0;
             }
 
-            // reverse sweep
-            ds += dResult;
-            return s;
+            return (ds, s);
         }
 
         /// <summary>

@@ -87,9 +87,10 @@ namespace Differentiable.Tests.Scenarios
                 global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dResult.Length, nameof(dResult));
                 global::Differentiable.Shadows.Accumulate(dResult, dresult);
                 double dacc = 0.0;
-                // line 423: for (int i = 0; i < a.Length; i++) …
+                // line 423, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
+                    // line 423: for (int i = 0; i < a.Length; i++) …
                     double dacc_1 = dacc;
                     dacc = 0.0;
                     // line 426: result[i] = Math.Sqrt(acc + 1);

@@ -83,7 +83,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 dx = 0.0;
-                // line 327: for (int i = 1; i < a.Length; i++) …
+                // line 327, reversed: for (int i = 1; i < a.Length; i++) …
                 for (int i_1 = a.Length - 1; i_1 >= 1; i_1--)
                 {
                     // line 329: a[i] -= a[i - 1] * 0.5;
@@ -92,7 +92,7 @@ namespace Differentiable.Tests.Scenarios
                     da[i_1 - 1] += dt5;
                 }
 
-                // line 322: for (int i = 0; i < a.Length; i++) …
+                // line 322, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
                     // line 324: a[i] = a[i] * x + Math.Sin(a[i]);

@@ -124,7 +124,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 float ds = dResult;
-                // line 566: for (int i = 1; i < a.Length - 1; i++) …
+                // line 566, reversed: for (int i = 1; i < a.Length - 1; i++) …
                 for (int i_1 = a.Length - 1 - 1; i_1 >= 1; i_1--)
                 {
                     // line 569: s += a[i] * a[i];
@@ -148,7 +148,7 @@ namespace Differentiable.Tests.Scenarios
                     dcopy[i_1 - 1] += dt1;
                 }
 
-                // line 560: for (int i = 0; i < a.Length; i++) …
+                // line 560, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
                     // line 562: copy[i] = a[i];

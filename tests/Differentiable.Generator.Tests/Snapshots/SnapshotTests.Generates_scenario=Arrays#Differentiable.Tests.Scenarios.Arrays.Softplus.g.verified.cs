@@ -72,7 +72,7 @@ namespace Differentiable.Tests.Scenarios
                 }
 
                 // reverse sweep
-                // line 371: for (int i = 0; i < x.Length; i++) …
+                // line 371, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
                     // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));

@@ -123,7 +123,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 ds += dResult;
-                // line 371: for (int i = 0; i < x.Length; i++) …
+                // line 371, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i1 = x.Length - 1; i1 >= 0; i1--)
                 {
                     // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));

@@ -21,6 +21,20 @@ namespace Differentiable.Tests.Scenarios
             double loss = 0.0;
             double dloss = 0.0;
             // line 438: for (int r = 0; r < targets.Length; r++) …
+            (loss, dloss) = SquaredErrorJvp_Loop438(weights, data, targets, dweights, n, loss, dloss);
+            // line 450: return loss;
+            return (loss, dloss);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 438 of SquaredError for <c>SquaredErrorJvp</c>: <c>for (int r = 0; r &lt; targets.Length; r++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) SquaredErrorJvp_Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> dweights, int n, double loss, double dloss)
+        {
+            // line 438: for (int r = 0; r < targets.Length; r++) …
             for (int r = 0; r < targets.Length; r++)
             {
                 // line 440: double prediction = 0;
@@ -56,7 +70,6 @@ namespace Differentiable.Tests.Scenarios
                 dloss = dloss_1;
             }
 
-            // line 450: return loss;
             return (loss, dloss);
         }
 
@@ -76,6 +89,22 @@ namespace Differentiable.Tests.Scenarios
             int n = weights.Length;
             // line 437: double loss = 0;
             double loss = 0.0;
+            // line 438: for (int r = 0; r < targets.Length; r++) …
+            (dloss, loss) = SquaredErrorVjp_Loop438(weights, data, targets, dResult, dweights, dloss, n, loss);
+
+            // reverse sweep
+            dloss += dResult;
+            return loss;
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 438 of SquaredError for <c>SquaredErrorVjp</c>: <c>for (int r = 0; r &lt; targets.Length; r++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) SquaredErrorVjp_Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, double dResult, global::System.Span<double> dweights, double dloss, int n, double loss)
+        {
             // line 438: for (int r = 0; r < targets.Length; r++) …
             for (int r = 0; r < targets.Length; r++)
             {
@@ -111,7 +140,7 @@ namespace Differentiable.Tests.Scenarios
                 derror += error * dt4;
                 // line 446: double error = prediction - targets[r];
                 double dprediction = derror;
-                // line 441: for (int j = 0; j < n; j++) …
+                // line 441, reversed: for (int j = 0; j < n; j++) …
                 for (int j = n - 1; j >= 0; j--)
                 {
                     // line 443: prediction += weights[j] * data[r * n + j];
@@ -125,9 +154,7 @@ namespace Differentiable.Tests.Scenarios
                 dloss = 0.0;
             }
 
-            // reverse sweep
-            dloss += dResult;
-            return loss;
+            return (dloss, loss);
         }
 
         /// <summary>

@@ -152,9 +152,10 @@ namespace Differentiable.Tests.Scenarios
                 dcap = 0.0;
                 double ds_1 = dResult;
                 double ds = 0.0;
-                // line 149: for (int i = 0; i < a.Length; i++) …
+                // line 149, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 149: for (int i = 0; i < a.Length; i++) …
                     if (branch)
                     {
                         // line 151: a[i] < 0

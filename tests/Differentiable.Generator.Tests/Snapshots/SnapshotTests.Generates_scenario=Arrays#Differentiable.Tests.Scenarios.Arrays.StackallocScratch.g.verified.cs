@@ -123,9 +123,10 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             ds += dResult;
             double dacc = 0.0;
-            // line 402: for (int i = 0; i < a.Length; i++) …
+            // line 402, reversed: for (int i = 0; i < a.Length; i++) …
             for (int i = a.Length - 1; i >= 0; i--)
             {
+                // line 402: for (int i = 0; i < a.Length; i++) …
                 double dacc_1 = dacc;
                 dacc = 0.0;
                 // line 405: prefix[i] = acc;

@@ -70,7 +70,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 dgain = 0f;
-                // line 549: for (int i = 0; i < x.Length; i++) …
+                // line 549, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
                     // line 551: y[i] = MathF.Tanh(gain * x[i]);

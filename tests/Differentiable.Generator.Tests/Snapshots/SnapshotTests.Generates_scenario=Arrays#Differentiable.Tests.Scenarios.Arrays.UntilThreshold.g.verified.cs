@@ -99,9 +99,10 @@ namespace Differentiable.Tests.Scenarios
                 // line 95: return s * threshold;
                 double ds = threshold * dresult;
                 dthreshold = s * dresult;
-                // line 89: while (i < a.Length && s < threshold) …
+                // line 89, reversed: while (i < a.Length && s < threshold) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 89: while (i < a.Length && s < threshold) …
                     if (branch)
                     {
                         i -= 1;

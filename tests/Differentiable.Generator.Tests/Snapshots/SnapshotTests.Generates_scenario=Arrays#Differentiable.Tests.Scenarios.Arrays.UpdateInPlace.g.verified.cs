@@ -88,7 +88,7 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 308: for (int i = 0; i < a.Length; i++) …
+                // line 308, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
                     // line 312: s += a[i];

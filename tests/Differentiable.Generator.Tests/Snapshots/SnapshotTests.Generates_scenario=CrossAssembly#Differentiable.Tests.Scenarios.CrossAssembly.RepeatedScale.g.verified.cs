@@ -92,7 +92,7 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 ds = 0.0;
                 double dtotal = dResult;
-                // line 94: for (int k = 0; k < iterations; k++) …
+                // line 94, reversed: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
                     // line 97: total += Vectors.Dot(t, x);
@@ -105,7 +105,7 @@ namespace Differentiable.Tests.Scenarios
                     ds += ds_s;
                 }
 
-                // line 88: for (int i = 0; i < x.Length; i++) …
+                // line 88, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
                     // line 90: t[i] = x[i];

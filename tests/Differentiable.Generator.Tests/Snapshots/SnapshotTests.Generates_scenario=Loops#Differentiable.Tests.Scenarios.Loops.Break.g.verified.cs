@@ -134,9 +134,10 @@ namespace Differentiable.Tests.Scenarios
                 double ds_1 = x * dresult;
                 dx = s_1 * dresult;
                 double ds = 0.0;
-                // line 70: for (int i = 0; i < n; i++) …
+                // line 70, reversed: for (int i = 0; i < n; i++) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 70: for (int i = 0; i < n; i++) …
                     if (branch)
                     {
                         // line 72: s > 10

@@ -84,7 +84,7 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 88: for (int i = 0; i < n; i++) …
+                // line 88, reversed: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
                     // line 90: i % 2 == 0

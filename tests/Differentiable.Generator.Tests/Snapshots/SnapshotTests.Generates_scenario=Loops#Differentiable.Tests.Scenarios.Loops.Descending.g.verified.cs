@@ -70,9 +70,10 @@ namespace Differentiable.Tests.Scenarios
                 // line 34: return r * x;
                 double dr = x * dresult;
                 dx = r * dresult;
-                // line 29: for (int i = n; i > 0; i--) …
+                // line 29, reversed: for (int i = n; i > 0; i--) …
                 for (int i = 1; i <= n; i++)
                 {
+                    // line 29: for (int i = n; i > 0; i--) …
                     double dr_1 = dr;
                     dr = 0.0;
                     r = tape.Doubles.Pop();

@@ -18,6 +18,20 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 150: for (int i = 0; i < n; i++) …
+            (s, ds) = NestedJvp_Loop150(x, y, n, dx, dy, s, ds);
+            // line 161: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 150 of Nested for <c>NestedJvp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) NestedJvp_Loop150(double x, double y, int n, double dx, double dy, double s, double ds)
+        {
+            // line 150: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
                 // line 152: double row = x;
@@ -52,7 +66,6 @@ namespace Differentiable.Tests.Scenarios
                 ds = ds_1;
             }
 
-            // line 161: return s;
             return (s, ds);
         }
 
@@ -72,75 +85,102 @@ namespace Differentiable.Tests.Scenarios
                 // line 152: double row = x;
                 double row = 0.0;
                 // line 150: for (int i = 0; i < n; i++) …
-                for (int i = 0; i < n; i++)
-                {
-                    // line 152: double row = x;
-                    row = x;
-                    // line 153: for (int j = 0; j <= i; j++) …
-                    for (int j = 0; j <= i; j++)
-                    {
-                        // line 155: row = row * y + Math.Sin(s + j);
-                        double t = row * y;
-                        double t1 = (double)j;
-                        double t2 = s + t1;
-                        double t3 = global::System.Math.Sin(t2);
-                        double row_1 = t + t3;
-                        // line 153: for (int j = 0; j <= i; j++) …
-                        tape.Doubles.Push(row);
-                        row = row_1;
-                    }
-
-                    // line 158: s += row / (i + 1);
-                    double t4 = (double)(i + 1);
-                    double t5 = row / t4;
-                    double s_1 = s + t5;
-                    // line 150: for (int i = 0; i < n; i++) …
-                    tape.Doubles.Push(s);
-                    s = s_1;
-                }
-
-                // line 150: for (int i = 0; i < n; i++) …
+                (s, row) = NestedVjp_Loop150(x, y, n, tape, s, row);
                 double result = s;
 
                 // reverse sweep
                 dx = 0.0;
                 dy = 0.0;
                 double ds = dResult;
-                // line 150: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
-                {
-                    s = tape.Doubles.Pop();
-                    // line 158: s += row / (i + 1);
-                    double dt5 = ds;
-                    double t4 = (double)(i + 1);
-                    double drow = dt5 / t4;
-                    // line 153: for (int j = 0; j <= i; j++) …
-                    for (int j = i; j >= 0; j--)
-                    {
-                        double drow_1 = drow;
-                        drow = 0.0;
-                        row = tape.Doubles.Pop();
-                        // line 155: row = row * y + Math.Sin(s + j);
-                        double dt = drow_1;
-                        double dt3 = drow_1;
-                        double t1 = (double)j;
-                        double t2 = s + t1;
-                        double dt2 = global::System.Math.Cos(t2) * dt3;
-                        ds += dt2;
-                        drow += y * dt;
-                        dy += row * dt;
-                    }
-
-                    // line 152: double row = x;
-                    dx += drow;
-                }
-
+                // line 150, reversed: for (int i = 0; i < n; i++) …
+                (dx, dy) = NestedVjp_Loop150Reverse(y, n, dx, dy, tape, s, row, ds);
                 return result;
             }
             finally
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 150 of Nested for <c>NestedVjp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) NestedVjp_Loop150(double x, double y, int n, global::Differentiable.Tape tape, double s, double row)
+        {
+            // line 150: for (int i = 0; i < n; i++) …
+            for (int i = 0; i < n; i++)
+            {
+                // line 152: double row = x;
+                row = x;
+                // line 153: for (int j = 0; j <= i; j++) …
+                for (int j = 0; j <= i; j++)
+                {
+                    // line 155: row = row * y + Math.Sin(s + j);
+                    double t = row * y;
+                    double t1 = (double)j;
+                    double t2 = s + t1;
+                    double t3 = global::System.Math.Sin(t2);
+                    double row_1 = t + t3;
+                    // line 153: for (int j = 0; j <= i; j++) …
+                    tape.Doubles.Push(row);
+                    row = row_1;
+                }
+
+                // line 158: s += row / (i + 1);
+                double t4 = (double)(i + 1);
+                double t5 = row / t4;
+                double s_1 = s + t5;
+                // line 150: for (int i = 0; i < n; i++) …
+                tape.Doubles.Push(s);
+                s = s_1;
+            }
+
+            return (s, row);
+        }
+
+        /// <summary>
+        /// Runs the loop nest at line 150 of Nested for <c>NestedVjp</c>, backwards: <c>for (int i = 0; i &lt; n; i++) …</c>.
+        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static (double, double) NestedVjp_Loop150Reverse(double y, int n, double dx, double dy, global::Differentiable.Tape tape, double s, double row, double ds)
+        {
+            // line 150, reversed: for (int i = 0; i < n; i++) …
+            for (int i = n - 1; i >= 0; i--)
+            {
+                // line 150: for (int i = 0; i < n; i++) …
+                s = tape.Doubles.Pop();
+                // line 158: s += row / (i + 1);
+                double dt5 = ds;
+                double t4 = (double)(i + 1);
+                double drow = dt5 / t4;
+                // line 153, reversed: for (int j = 0; j <= i; j++) …
+                for (int j = i; j >= 0; j--)
+                {
+                    // line 153: for (int j = 0; j <= i; j++) …
+                    double drow_1 = drow;
+                    drow = 0.0;
+                    row = tape.Doubles.Pop();
+                    // line 155: row = row * y + Math.Sin(s + j);
+                    double dt = drow_1;
+                    double dt3 = drow_1;
+                    double t1 = (double)j;
+                    double t2 = s + t1;
+                    double dt2 = global::System.Math.Cos(t2) * dt3;
+                    ds += dt2;
+                    drow += y * dt;
+                    dy += row * dt;
+                }
+
+                // line 152: double row = x;
+                dx += drow;
+            }
+
+            return (dx, dy);
         }
 
         /// <summary>

@@ -72,9 +72,10 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
                 double dsum = dResult;
                 double dpower = 0.0;
-                // line 15: for (int i = 0; i < n; i++) …
+                // line 15, reversed: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
+                    // line 15: for (int i = 0; i < n; i++) …
                     double dpower_1 = dpower;
                     dpower = 0.0;
                     power = tape.Doubles.Pop();

@@ -118,9 +118,10 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 107: while (k < n) …
+                // line 107, reversed: while (k < n) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 107: while (k < n) …
                     if (branch)
                     {
                         // line 110: k % 3 == 0

@@ -103,9 +103,10 @@ namespace Differentiable.Tests.Scenarios
                 dy = t2 * dt3;
                 double dh = h * dt2;
                 dh += h * dt2;
-                // line 56: while (h > 1) …
+                // line 56, reversed: while (h > 1) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
+                    // line 56: while (h > 1) …
                     if (branch)
                     {
                         double dh_1 = dh;

@@ -97,9 +97,10 @@ namespace Sensitivities
                 dc = 0.0;
                 double dx = dResult.X;
                 double dv = dResult.V;
-                // line 38: for (int i = 0; i < steps; i++) …
+                // line 38, reversed: for (int i = 0; i < steps; i++) …
                 for (int i = steps - 1; i >= 0; i--)
                 {
+                    // line 38: for (int i = 0; i < steps; i++) …
                     v = tape.Doubles.Pop();
                     x = tape.Doubles.Pop();
                     // line 42: v += dt * a;

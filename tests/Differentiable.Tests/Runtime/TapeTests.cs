@@ -32,6 +32,48 @@ public class TapeTests
     });
 
     [Theory]
+    [InlineData(5)]    // copied inline
+    [InlineData(32)]   // the longest range copied inline
+    [InlineData(33)]   // through PushRange and PopRange
+    [InlineData(1000)] // longer than the initial capacity
+    public void PushSliceAndPopSlice_RoundTripRangesOfAnyLength_AcrossGrowth(int count) => OnNewThread(() =>
+    {
+        TapeStack<double> doubles = Tape.Current.Doubles;
+        double[] values = Enumerable.Range(0, count + 2).Select(i => i * 1.5).ToArray();
+        double[] original = (double[])values.Clone();
+
+        // Fill the stack almost to its capacity first, so that the range does not fit without growing.
+        doubles.Push(-1);
+        while (doubles.Count < doubles.Capacity - 1)
+        {
+            doubles.Push(doubles.Count);
+        }
+
+        int below = doubles.Count;
+        doubles.PushSlice(values, 1, count);
+        Assert.Equal(below + count, doubles.Count);
+
+        Array.Fill(values, double.NaN, 1, count);
+        doubles.PopSlice(values, 1, count);
+        Assert.Equal(original, values);
+        Assert.Equal(below, doubles.Count);
+        Assert.Equal(below - 1.0, doubles.Pop());
+    });
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void PopSlice_OfMoreThanTheStackHolds_Throws_AndChangesNothing(int count) => OnNewThread(() =>
+    {
+        TapeStack<double> doubles = Tape.Current.Doubles;
+        doubles.Push(7);
+        double[] values = new double[count];
+        Assert.Throws<InvalidOperationException>(() => doubles.PopSlice(values, 0, count));
+        Assert.Equal(1, doubles.Count);
+        Assert.All(values, v => Assert.Equal(0.0, v));
+    });
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-3)]
     public void PushSliceAndPopSlice_OfNoElements_TouchNothing_EvenPastTheEnd(int count) => OnNewThread(() =>

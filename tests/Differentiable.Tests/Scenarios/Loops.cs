@@ -161,6 +161,49 @@ public static partial class Loops
         return s;
     }
 
+    /// <summary>
+    /// Three nested loops, each nest in a helper of its own: c crosses the runs of the middle loop but is read only inside
+    /// it, so the middle loop's helper must hand it back for the next run.
+    /// </summary>
+    [Differentiable]
+    public static double CarriedThroughNests(double x, int n)
+    {
+        double c = x;
+        double total = 0;
+        for (int a = 0; a < n; a++)
+        {
+            for (int b = 0; b <= a; b++)
+            {
+                for (int e = 0; e < 2; e++)
+                {
+                    c = 0.5 * c + Math.Sin(x * (e + 1));
+                    total += c * c;
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>A general loop around a counted one: how many rounds run depends on the values.</summary>
+    [Differentiable]
+    public static double WhileAroundFor(double x, int n)
+    {
+        double s = x;
+        int rounds = 0;
+        while (s < 10 && rounds < 50)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                s = s * 1.1 + 0.01 * j;
+            }
+
+            rounds++;
+        }
+
+        return s * x;
+    }
+
     /// <summary>A foreach over an array: the loop variable is the current element.</summary>
     [Differentiable]
     public static double ForEachArray(double[] a, double x)
