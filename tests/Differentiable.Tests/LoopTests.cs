@@ -147,6 +147,52 @@ public class LoopTests
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
+    [InlineData(3)]
+    public void WhileTrueBreak_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        x => Loops.WhileTrueBreak(x[0], n),
+        (x, v) => Loops.WhileTrueBreakJvp(x[0], n, v[0]),
+        (x, u) => (Loops.WhileTrueBreakVjp(x[0], n, u, out double dx), [dx]),
+        [0.7], [1.6], [-0.4]);
+
+    [Fact]
+    public void OverloadsInliningTheSameNest_MatchFiniteDifferences()
+    {
+        double[] a = [0.5, -1.25, 2.0];
+        DerivativeAssert.Scalar(
+            x => NestOverloads.Combine(a, x[0]),
+            (x, v) => NestOverloads.CombineJvp(a, x[0], a.Select(_ => 0.0).ToArray(), v[0]),
+            (x, u) => (NestOverloads.CombineVjp(a, x[0], u, new double[a.Length], out double dx), [dx]),
+            [0.7], [-1.3]);
+        DerivativeAssert.Scalar(
+            x => NestOverloads.Combine(a, x[0], x[1]),
+            (x, v) => NestOverloads.CombineJvp(a, x[0], x[1], a.Select(_ => 0.0).ToArray(), v[0], v[1]),
+            (x, u) => (NestOverloads.CombineVjp(a, x[0], x[1], u, new double[a.Length], out double dx, out double dy), [dx, dy]),
+            [0.7, 2.0], [-1.3, 0.5]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void NestsReadingAField_InAClassAndAStruct_MatchFiniteDifferences(int n)
+    {
+        var inClass = new DecayingSum(0.8);
+        var inStruct = new DecayingSumStruct(0.8);
+        DerivativeAssert.Scalar(
+            x => inClass.Total(x[0], n),
+            (x, v) => inClass.TotalJvp(x[0], n, v[0]),
+            (x, u) => (inClass.TotalVjp(x[0], n, u, out double dx), [dx]),
+            [0.9], [-1.1]);
+        DerivativeAssert.Scalar(
+            x => inStruct.Total(x[0], n),
+            (x, v) => inStruct.TotalJvp(x[0], n, v[0]),
+            (x, u) => (inStruct.TotalVjp(x[0], n, u, out double dx), [dx]),
+            [0.9], [-1.1]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
     [InlineData(4)]
     public void CarriedThroughNests_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
         x => Loops.CarriedThroughNests(x[0], n),

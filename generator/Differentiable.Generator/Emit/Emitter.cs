@@ -61,59 +61,53 @@ internal static class Emitter
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
         writer.WriteLine($"[global::Differentiable.GeneratedDerivative(\"{model.Name}\", global::Differentiable.DerivativeMode.{mode}, {Lowering.Lowerer.GeneratedMetadataVersion})]");
-        Method(writer, printer, function, model.Modifiers, model.Name);
+        bool inStruct = model.ContainingTypes.Count > 0 && model.ContainingTypes[model.ContainingTypes.Count - 1].Keyword.EndsWith("struct", System.StringComparison.Ordinal);
+        Method(writer, printer, function, model.Modifiers, model.Name, inStruct);
     }
 
     /// <summary>One function as a C# method with the given modifiers, and its helpers (tests compose transforms with it).</summary>
     public static string EmitMethod(IrFunction function, string modifiers)
     {
         var writer = new CodeWriter();
-        Method(writer, new CSharpPrinter(writer), function, modifiers, primalName: null);
+        Method(writer, new CSharpPrinter(writer), function, modifiers, primalName: null, inStruct: false);
         return writer.ToString();
     }
 
-    /// <summary>A function's method, its loop nests cut out into the helpers that follow it.</summary>
-    private static void Method(CodeWriter writer, CSharpPrinter printer, IrFunction function, string modifiers, string? primalName)
+    /// <summary>A function's method, its loop nests cut out into local functions at its end.</summary>
+    private static void Method(CodeWriter writer, CSharpPrinter printer, IrFunction function, string modifiers, string? primalName, bool inStruct)
     {
-        Outliner.Result outlined = Outliner.Apply(function);
+        Outliner.Result outlined = Outliner.Apply(function, modifiers.Split(' ').Contains("static"), inStruct);
         using (writer.WriteBlock($"{modifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
         {
             printer.Body(outlined.Function.Body);
+            Helpers(writer, printer, outlined, primalName);
         }
-
-        Helpers(writer, printer, outlined, modifiers, primalName);
     }
 
     /// <summary>
-    /// The private methods that run a function's loop nests (<see cref="Outliner"/>): static when the function is, never
+    /// The local functions that run a function's loop nests (<see cref="Outliner"/>): static unless they use <c>this</c>, never
     /// inlined back, and compiled fully optimized from their first call, so that their code does not depend on when tiered
     /// compilation catches up with a long-running loop.
     /// </summary>
-    private static void Helpers(CodeWriter writer, CSharpPrinter printer, Outliner.Result outlined, string modifiers, string? primalName)
+    private static void Helpers(CodeWriter writer, CSharpPrinter printer, Outliner.Result outlined, string? primalName)
     {
-        string helperModifiers = modifiers.Split(' ').Contains("static") ? "private static" : "private";
         foreach (Outliner.Helper helper in outlined.Helpers)
         {
             IrFunction function = helper.Function;
             string where = helper.Origin is { } origin
-                ? $"at line {origin.Line}{(primalName is null ? string.Empty : " of " + primalName)} for <c>{helper.Of}</c>{(origin.Reversed ? ", backwards" : string.Empty)}: <c>{Xml(origin.Text)}</c>"
-                : $"for <c>{helper.Of}</c>";
+                ? $"at line {origin.Line}{(primalName is null ? string.Empty : " of " + primalName)}{(origin.Reversed ? ", backwards" : string.Empty)}: {origin.Text}"
+                : string.Empty;
             writer.WriteLine();
-            writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Runs the loop nest {where}.");
-            writer.WriteLine("/// In a method of its own, the nest has the JIT's registers to itself."
+            writer.WriteLine($"// Runs the loop nest {where}");
+            writer.WriteLine("// In a method of its own, the nest has the JIT's registers to itself."
                 + (function.ReturnType.Kind == ValueKind.Void ? string.Empty : " Returns the values it assigns that are read afterwards."));
-            writer.WriteLine("/// </summary>");
-            writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
             writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            using (writer.WriteBlock($"{helperModifiers} {function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
+            using (writer.WriteBlock($"{(helper.IsStatic ? "static " : string.Empty)}{function.ReturnType.CSharp} {function.Name}({CSharpPrinter.Parameters(function)})"))
             {
                 printer.Body(function.Body);
             }
         }
     }
-
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static void Gradient(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction vjp)
     {

@@ -198,6 +198,11 @@ internal sealed partial class Lowerer
     private void LowerGeneralLoop(ILoopOperation loop, IOperation? condition, bool conditionAtTop, IReadOnlyList<IOperation> atBottom, Env env, List<Stmt> output)
     {
         Origin origin = OriginOf(loop);
+        if (condition is { ConstantValue: { HasValue: true, Value: true } })
+        {
+            condition = null; // while (true) and do … while (true) leave only by break: no test (its else would be unreachable)
+        }
+
         var carried = CarriedVariables(loop, env, output, origin);
         var exits = new List<(ISymbol Symbol, Variable Exit)>();
         if (HasBreak(loop))

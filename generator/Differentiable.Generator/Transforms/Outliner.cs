@@ -7,7 +7,7 @@ namespace Differentiable.Generator.Transforms;
 
 /// <summary>
 /// Gives each loop nest of a generated function a method of its own, IR → IR, after the derivative transforms: a loop
-/// that contains a loop becomes a call to a private helper that runs it. A derivative's sweeps hold many more live
+/// that contains a loop becomes a call to a helper that runs it, a local function of the generated method. A derivative's sweeps hold many more live
 /// values than the primal (every shadow, the tape, the values kept for the reverse sweep); in one large method the JIT
 /// runs out of registers and keeps loop counters, sums and span bases in memory, reloading them in the hottest loops. In
 /// a helper, a nest competes only with what it uses itself. Recursively, a nest inside a helper gets its own helper too.
@@ -20,16 +20,19 @@ namespace Differentiable.Generator.Transforms;
 /// </remarks>
 internal static class Outliner
 {
-
-    /// <summary>A loop nest moved to a method of its own: the method, and the function it was cut from.</summary>
-    public sealed record Helper(IrFunction Function, Origin? Origin, string Of);
+    /// <summary>A loop nest moved to a method of its own, the nest's origin, and whether the method can be static.</summary>
+    public sealed record Helper(IrFunction Function, Origin? Origin, bool IsStatic);
 
     /// <summary>The function with its loop nests replaced by calls, and the helpers that run them, outermost first.</summary>
     public sealed record Result(IrFunction Function, EquatableArray<Helper> Helpers);
 
-    public static Result Apply(IrFunction function)
+    /// <remarks>
+    /// Helpers are local functions: in an instance method of a struct they cannot use <c>this</c>, so a nest that does
+    /// (<paramref name="inStruct"/>) stays in place, and only the nests inside it that do not are cut out.
+    /// </remarks>
+    public static Result Apply(IrFunction function, bool isStatic, bool inStruct)
     {
-        var cutter = new Cutter(function);
+        var cutter = new Cutter(function, isStatic, inStruct);
         IrFunction main = function with { Body = cutter.Rewrite(function.Body, [], []) };
         return new Result(main, cutter.Helpers.ToEquatableArray());
     }
@@ -40,7 +43,6 @@ internal static class Outliner
 
     private sealed class Cutter
     {
-        private readonly string root;
         private readonly HashSet<string> taken = new();
 
         // Where each variable first appears in the function (parameters first): the order of a helper's parameters.
@@ -49,14 +51,19 @@ internal static class Outliner
         // The function's out parameters: its caller reads them.
         private readonly HashSet<Variable> results;
 
-        public Cutter(IrFunction function)
+        private readonly bool isStatic;
+        private readonly bool inStruct;
+
+        public Cutter(IrFunction function, bool isStatic, bool inStruct)
         {
-            root = function.Name;
+            this.isStatic = isStatic;
+            this.inStruct = inStruct;
             foreach (Variable v in function.Parameters.Select(p => p.Variable).Concat(IrWalk.Variables(function.Body)))
             {
                 if (!order.ContainsKey(v))
                 {
                     order[v] = order.Count;
+                    taken.Add(v.Name); // helpers are local functions: they share the method's names
                 }
             }
 
@@ -77,7 +84,7 @@ internal static class Outliner
             {
                 Stmt statement = block.Statements[i];
                 later.Add(block.Statements.Skip(i + 1));
-                if (IsNest(statement))
+                if (IsNest(statement) && !(inStruct && !isStatic && UsesThis(statement)))
                 {
                     output.Add(Outline(statement, later, loops));
                 }
@@ -144,7 +151,7 @@ internal static class Outliner
             };
             var parameters = inputs.Select(v => new Parameter(v, ParameterKind.Value, false)).ToEquatableArray();
             var body = new Block(new[] { loop }.Concat(tail).ToEquatableArray());
-            Helpers[slot] = new Helper(new IrFunction(name, parameters, returnType, body), nest.Origin, root);
+            Helpers[slot] = new Helper(new IrFunction(name, parameters, returnType, body), nest.Origin, isStatic || !UsesThis(nest));
 
             var callee = new MethodCallee(name, null, name, null, inputs.Select(v => new ParameterInfo(v.Name, v.Type, false)).ToEquatableArray(), null, null);
             var call = new Call(callee, inputs.Select(v => (Expr)new Ref(v)).ToEquatableArray(), returnType);
@@ -177,10 +184,10 @@ internal static class Outliner
             return live;
         }
 
-        /// <summary><c>{Function}_Loop{line}</c>, <c>…Reverse</c> for a reversed loop, suffixed when taken.</summary>
+        /// <summary><c>Loop{line}</c>, <c>Loop{line}Reverse</c> for a reversed loop, suffixed when taken.</summary>
         private string HelperName(Origin? origin)
         {
-            string name = root + "_Loop" + (origin is null ? string.Empty : origin.Line + (origin.Reversed ? "Reverse" : string.Empty));
+            string name = "Loop" + (origin is null ? string.Empty : origin.Line + (origin.Reversed ? "Reverse" : string.Empty));
             string candidate = name;
             for (int i = 2; !taken.Add(candidate); i++)
             {
@@ -190,6 +197,14 @@ internal static class Outliner
             return candidate;
         }
     }
+
+    /// <summary>
+    /// True when a nest may need <c>this</c>: it mentions it (a field, a receiver), or calls a method with neither receiver
+    /// nor owner, which may be an instance method of the type.
+    /// </summary>
+    private static bool UsesThis(Stmt nest) =>
+        IrWalk.Statements(new Block(EquatableArray.Of(nest))).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Subexpressions)
+            .Any(e => e is This or Call { Callee: MethodCallee { Receiver: null, Owner: null } });
 
     /// <summary>The variables statements declare, themselves or inside: definitions, loop indices, <c>out var</c>s.</summary>
     private static IEnumerable<Variable> Declared(IEnumerable<Stmt> statements)

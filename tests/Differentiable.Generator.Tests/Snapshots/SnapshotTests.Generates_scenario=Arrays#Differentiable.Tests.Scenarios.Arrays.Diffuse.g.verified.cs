@@ -21,58 +21,55 @@ namespace Differentiable.Tests.Scenarios
             global::System.Span<double> dnext = stackalloc double[u.Length];
             dnext.Clear();
             // line 353: for (int s = 0; s < steps; s++) …
-            DiffuseJvp_Loop353(u, rate, steps, du, drate, next, dnext);
-        }
+            Loop353(u, rate, steps, du, drate, next, dnext);
 
-        /// <summary>
-        /// Runs the loop nest at line 353 of Diffuse for <c>DiffuseJvp</c>: <c>for (int s = 0; s &lt; steps; s++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void DiffuseJvp_Loop353(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, double drate, global::System.Span<double> next, global::System.Span<double> dnext)
-        {
-            // line 353: for (int s = 0; s < steps; s++) …
-            for (int s = 0; s < steps; s++)
+            // Runs the loop nest at line 353 of Diffuse: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop353(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, double drate, global::System.Span<double> next, global::System.Span<double> dnext)
             {
-                // line 355: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i = 1; i < u.Length - 1; i++)
+                // line 353: for (int s = 0; s < steps; s++) …
+                for (int s = 0; s < steps; s++)
                 {
-                    // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
-                    double t = u[i];
-                    double dt = du[i];
-                    double t1 = u[i - 1];
-                    double dt1 = du[i - 1];
-                    double t3 = 2.0 * t;
-                    double dt3 = 2.0 * dt;
-                    double t4 = t1 - t3;
-                    double dt4 = dt1 - dt3;
-                    double t5 = u[i + 1];
-                    double dt5 = du[i + 1];
-                    double t6 = t4 + t5;
-                    double dt6 = dt4 + dt5;
-                    double t7 = rate * t6;
-                    double dt7 = t6 * drate + rate * dt6;
-                    double t8 = t + t7;
-                    double dt8 = dt + dt7;
-                    double t10 = 0.1 * t;
-                    double dt10 = 0.1 * dt;
-                    double t12 = t10 * t;
-                    double dt12 = t * dt10 + t10 * dt;
-                    double t13 = t8 - t12;
-                    double dt13 = dt8 - dt12;
-                    next[i] = t13;
-                    dnext[i] = dt13;
-                }
+                    // line 355: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = 1; i < u.Length - 1; i++)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        double t = u[i];
+                        double dt = du[i];
+                        double t1 = u[i - 1];
+                        double dt1 = du[i - 1];
+                        double t3 = 2.0 * t;
+                        double dt3 = 2.0 * dt;
+                        double t4 = t1 - t3;
+                        double dt4 = dt1 - dt3;
+                        double t5 = u[i + 1];
+                        double dt5 = du[i + 1];
+                        double t6 = t4 + t5;
+                        double dt6 = dt4 + dt5;
+                        double t7 = rate * t6;
+                        double dt7 = t6 * drate + rate * dt6;
+                        double t8 = t + t7;
+                        double dt8 = dt + dt7;
+                        double t10 = 0.1 * t;
+                        double dt10 = 0.1 * dt;
+                        double t12 = t10 * t;
+                        double dt12 = t * dt10 + t10 * dt;
+                        double t13 = t8 - t12;
+                        double dt13 = dt8 - dt12;
+                        next[i] = t13;
+                        dnext[i] = dt13;
+                    }
 
-                // line 360: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
-                {
-                    // line 362: u[i] = next[i];
-                    double t14 = next[i_1];
-                    double dt14 = dnext[i_1];
-                    u[i_1] = t14;
-                    du[i_1] = dt14;
+                    // line 360: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
+                    {
+                        // line 362: u[i] = next[i];
+                        double t14 = next[i_1];
+                        double dt14 = dnext[i_1];
+                        u[i_1] = t14;
+                        du[i_1] = dt14;
+                    }
                 }
             }
         }
@@ -99,117 +96,111 @@ namespace Differentiable.Tests.Scenarios
                 double t1 = 0.0;
                 double t5 = 0.0;
                 // line 353: for (int s = 0; s < steps; s++) …
-                (t, t1, t5) = DiffuseVjp_Loop353(u, rate, steps, tape, next, t, t1, t5);
+                (t, t1, t5) = Loop353(u, rate, steps, tape, next, t, t1, t5);
 
                 // reverse sweep
                 drate = 0.0;
                 // line 353, reversed: for (int s = 0; s < steps; s++) …
-                drate = DiffuseVjp_Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
+                drate = Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 353 of Diffuse for <c>DiffuseVjp</c>: <c>for (int s = 0; s &lt; steps; s++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) DiffuseVjp_Loop353(global::System.Span<double> u, double rate, int steps, global::Differentiable.Tape tape, global::System.Span<double> next, double t, double t1, double t5)
-        {
-            // line 353: for (int s = 0; s < steps; s++) …
-            for (int s = 0; s < steps; s++)
+            // Runs the loop nest at line 353 of Diffuse: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop353(global::System.Span<double> u, double rate, int steps, global::Differentiable.Tape tape, global::System.Span<double> next, double t, double t1, double t5)
             {
-                // line 355: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i = 1; i < u.Length - 1; i++)
+                // line 353: for (int s = 0; s < steps; s++) …
+                for (int s = 0; s < steps; s++)
                 {
-                    // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
-                    tape.Doubles.Push(t);
-                    t = u[i];
-                    tape.Doubles.Push(t1);
-                    t1 = u[i - 1];
-                    double t3 = 2.0 * t;
-                    double t4 = t1 - t3;
-                    tape.Doubles.Push(t5);
-                    t5 = u[i + 1];
-                    double t6 = t4 + t5;
-                    double t7 = rate * t6;
-                    double t8 = t + t7;
-                    double t10 = 0.1 * t;
-                    double t12 = t10 * t;
-                    double t13 = t8 - t12;
-                    next[i] = t13;
+                    // line 355: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = 1; i < u.Length - 1; i++)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        tape.Doubles.Push(t);
+                        t = u[i];
+                        tape.Doubles.Push(t1);
+                        t1 = u[i - 1];
+                        double t3 = 2.0 * t;
+                        double t4 = t1 - t3;
+                        tape.Doubles.Push(t5);
+                        t5 = u[i + 1];
+                        double t6 = t4 + t5;
+                        double t7 = rate * t6;
+                        double t8 = t + t7;
+                        double t10 = 0.1 * t;
+                        double t12 = t10 * t;
+                        double t13 = t8 - t12;
+                        next[i] = t13;
+                    }
+
+                    // line 360: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
+                    {
+                        // line 362: u[i] = next[i];
+                        double t14 = next[i_1];
+                        u[i_1] = t14;
+                    }
                 }
 
-                // line 360: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
-                {
-                    // line 362: u[i] = next[i];
-                    double t14 = next[i_1];
-                    u[i_1] = t14;
-                }
+                return (t, t1, t5);
             }
 
-            return (t, t1, t5);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 353 of Diffuse for <c>DiffuseVjp</c>, backwards: <c>for (int s = 0; s &lt; steps; s++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double DiffuseVjp_Loop353Reverse(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, double drate, global::Differentiable.Tape tape, global::System.Span<double> dnext, double t, double t1, double t5)
-        {
-            // line 353, reversed: for (int s = 0; s < steps; s++) …
-            for (int s = steps - 1; s >= 0; s--)
+            // Runs the loop nest at line 353 of Diffuse, backwards: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop353Reverse(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, double drate, global::Differentiable.Tape tape, global::System.Span<double> dnext, double t, double t1, double t5)
             {
-                // line 360, reversed: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i_1 = u.Length - 1 - 1; i_1 >= 1; i_1--)
+                // line 353, reversed: for (int s = 0; s < steps; s++) …
+                for (int s = steps - 1; s >= 0; s--)
                 {
-                    // line 362: u[i] = next[i];
-                    double dt14 = du[i_1];
-                    du[i_1] = 0.0;
-                    dnext[i_1] += dt14;
+                    // line 360, reversed: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = u.Length - 1 - 1; i_1 >= 1; i_1--)
+                    {
+                        // line 362: u[i] = next[i];
+                        double dt14 = du[i_1];
+                        du[i_1] = 0.0;
+                        dnext[i_1] += dt14;
+                    }
+
+                    // line 355, reversed: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = u.Length - 1 - 1; i >= 1; i--)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        double dt13 = dnext[i];
+                        dnext[i] = 0.0;
+                        double dt8 = dt13;
+                        double dt12 = -dt13;
+                        double t10 = 0.1 * t;
+                        double dt10 = t * dt12;
+                        double dt = t10 * dt12;
+                        dt += 0.1 * dt10;
+                        dt += dt8;
+                        double dt7 = dt8;
+                        double t3 = 2.0 * t;
+                        double t4 = t1 - t3;
+                        double t6 = t4 + t5;
+                        drate += t6 * dt7;
+                        double dt6 = rate * dt7;
+                        double dt4 = dt6;
+                        double dt5 = dt6;
+                        du[i + 1] += dt5;
+                        t5 = tape.Doubles.Pop();
+                        double dt1 = dt4;
+                        double dt3 = -dt4;
+                        dt += 2.0 * dt3;
+                        du[i - 1] += dt1;
+                        t1 = tape.Doubles.Pop();
+                        du[i] += dt;
+                        t = tape.Doubles.Pop();
+                    }
                 }
 
-                // line 355, reversed: for (int i = 1; i < u.Length - 1; i++) …
-                for (int i = u.Length - 1 - 1; i >= 1; i--)
-                {
-                    // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
-                    double dt13 = dnext[i];
-                    dnext[i] = 0.0;
-                    double dt8 = dt13;
-                    double dt12 = -dt13;
-                    double t10 = 0.1 * t;
-                    double dt10 = t * dt12;
-                    double dt = t10 * dt12;
-                    dt += 0.1 * dt10;
-                    dt += dt8;
-                    double dt7 = dt8;
-                    double t3 = 2.0 * t;
-                    double t4 = t1 - t3;
-                    double t6 = t4 + t5;
-                    drate += t6 * dt7;
-                    double dt6 = rate * dt7;
-                    double dt4 = dt6;
-                    double dt5 = dt6;
-                    du[i + 1] += dt5;
-                    t5 = tape.Doubles.Pop();
-                    double dt1 = dt4;
-                    double dt3 = -dt4;
-                    dt += 2.0 * dt3;
-                    du[i - 1] += dt1;
-                    t1 = tape.Doubles.Pop();
-                    du[i] += dt;
-                    t = tape.Doubles.Pop();
-                }
+                return drate;
             }
-
-            return drate;
         }
     }
 }

@@ -23,67 +23,64 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 248: for (int k = 0; k < iterations; k++) …
-            (s, ds) = HelperWritesInLoopJvp_Loop248(x, iterations, dx, t, dt, s, ds);
+            (s, ds) = Loop248(x, iterations, dx, t, dt, s, ds);
             // line 254: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 248 of HelperWritesInLoop for <c>HelperWritesInLoopJvp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) HelperWritesInLoopJvp_Loop248(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, global::System.Span<double> t, global::System.Span<double> dt, double s, double ds)
-        {
-            // line 248: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 248 of HelperWritesInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop248(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, global::System.Span<double> t, global::System.Span<double> dt, double s, double ds)
             {
-
-                // inlined: SoftplusInto
-                // line 205: double total = 0;
-                double total1 = 0.0;
-                double dtotal1 = 0.0;
-                // line 206: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 248: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
-                    double t3 = x[i];
-                    double dt3 = dx[i];
-                    double t11 = global::System.Math.Exp(t3);
-                    double dt11 = t11 * dt3;
-                    double t21 = 1.0 + t11;
-                    double dt21 = dt11;
-                    double t31 = global::System.Math.Log(t21);
-                    double dt31 = dt21 / t21;
-                    t[i] = t31;
-                    dt[i] = dt31;
-                    // line 209: total += y[i];
-                    double t4 = t[i];
-                    double dt4 = dt[i];
-                    double total_1 = total1 + t4;
-                    double dtotal_1 = dtotal1 + dt4;
+
+                    // inlined: SoftplusInto
+                    // line 205: double total = 0;
+                    double total1 = 0.0;
+                    double dtotal1 = 0.0;
                     // line 206: for (int i = 0; i < x.Length; i++) …
-                    total1 = total_1;
-                    dtotal1 = dtotal_1;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                        double t3 = x[i];
+                        double dt3 = dx[i];
+                        double t11 = global::System.Math.Exp(t3);
+                        double dt11 = t11 * dt3;
+                        double t21 = 1.0 + t11;
+                        double dt21 = dt11;
+                        double t31 = global::System.Math.Log(t21);
+                        double dt31 = dt21 / t21;
+                        t[i] = t31;
+                        dt[i] = dt31;
+                        // line 209: total += y[i];
+                        double t4 = t[i];
+                        double dt4 = dt[i];
+                        double total_1 = total1 + t4;
+                        double dtotal_1 = dtotal1 + dt4;
+                        // line 206: for (int i = 0; i < x.Length; i++) …
+                        total1 = total_1;
+                        dtotal1 = dtotal_1;
+                    }
+
+                    // line 212: return total;
+                    double total = total1;
+                    double dtotal = dtotal1;
+                    // line 251: s = s * t[k % t.Length] + total;
+                    double t1 = t[k % t.Length];
+                    double dt1 = dt[k % t.Length];
+                    double t2 = s * t1;
+                    double dt2 = t1 * ds + s * dt1;
+                    double s_1 = t2 + total;
+                    double ds_1 = dt2 + dtotal;
+                    // line 248: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 212: return total;
-                double total = total1;
-                double dtotal = dtotal1;
-                // line 251: s = s * t[k % t.Length] + total;
-                double t1 = t[k % t.Length];
-                double dt1 = dt[k % t.Length];
-                double t2 = s * t1;
-                double dt2 = t1 * ds + s * dt1;
-                double s_1 = t2 + total;
-                double ds_1 = dt2 + dtotal;
-                // line 248: for (int k = 0; k < iterations; k++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -110,107 +107,101 @@ namespace Differentiable.Tests.Scenarios
                 // line 251: s = s * t[k % t.Length] + total;
                 double t1 = 0.0;
                 // line 248: for (int k = 0; k < iterations; k++) …
-                (s, t11, t1) = HelperWritesInLoopVjp_Loop248(x, iterations, tape, t, s, t11, t1);
+                (s, t11, t1) = Loop248(x, iterations, tape, t, s, t11, t1);
                 double result = s;
 
                 // reverse sweep
                 double ds = dResult;
                 // line 248, reversed: for (int k = 0; k < iterations; k++) …
-                HelperWritesInLoopVjp_Loop248Reverse(x, iterations, dx, tape, t, dt, s, t11, t1, ds);
+                Loop248Reverse(x, iterations, dx, tape, t, dt, s, t11, t1, ds);
                 return result;
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 248 of HelperWritesInLoop for <c>HelperWritesInLoopVjp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) HelperWritesInLoopVjp_Loop248(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, global::System.Span<double> t, double s, double t11, double t1)
-        {
-            // line 248: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 248 of HelperWritesInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop248(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, global::System.Span<double> t, double s, double t11, double t1)
             {
-
-                // inlined: SoftplusInto
-                // line 205: double total = 0;
-                double total1 = 0.0;
-                // line 206: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 248: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
-                    double t3 = x[i];
-                    tape.Doubles.Push(t11);
-                    t11 = global::System.Math.Exp(t3);
-                    double t21 = 1.0 + t11;
-                    double t31 = global::System.Math.Log(t21);
-                    t[i] = t31;
-                    // line 209: total += y[i];
-                    double t4 = t[i];
-                    double total_1 = total1 + t4;
+
+                    // inlined: SoftplusInto
+                    // line 205: double total = 0;
+                    double total1 = 0.0;
                     // line 206: for (int i = 0; i < x.Length; i++) …
-                    total1 = total_1;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                        double t3 = x[i];
+                        tape.Doubles.Push(t11);
+                        t11 = global::System.Math.Exp(t3);
+                        double t21 = 1.0 + t11;
+                        double t31 = global::System.Math.Log(t21);
+                        t[i] = t31;
+                        // line 209: total += y[i];
+                        double t4 = t[i];
+                        double total_1 = total1 + t4;
+                        // line 206: for (int i = 0; i < x.Length; i++) …
+                        total1 = total_1;
+                    }
+
+                    // line 212: return total;
+                    double total = total1;
+                    // line 251: s = s * t[k % t.Length] + total;
+                    tape.Doubles.Push(t1);
+                    t1 = t[k % t.Length];
+                    double t2 = s * t1;
+                    double s_1 = t2 + total;
+                    // line 248: for (int k = 0; k < iterations; k++) …
+                    tape.Doubles.Push(s);
+                    s = s_1;
                 }
 
-                // line 212: return total;
-                double total = total1;
-                // line 251: s = s * t[k % t.Length] + total;
-                tape.Doubles.Push(t1);
-                t1 = t[k % t.Length];
-                double t2 = s * t1;
-                double s_1 = t2 + total;
-                // line 248: for (int k = 0; k < iterations; k++) …
-                tape.Doubles.Push(s);
-                s = s_1;
+                return (s, t11, t1);
             }
 
-            return (s, t11, t1);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 248 of HelperWritesInLoop for <c>HelperWritesInLoopVjp</c>, backwards: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void HelperWritesInLoopVjp_Loop248Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double s, double t11, double t1, double ds)
-        {
-            // line 248, reversed: for (int k = 0; k < iterations; k++) …
-            for (int k = iterations - 1; k >= 0; k--)
+            // Runs the loop nest at line 248 of HelperWritesInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop248Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double s, double t11, double t1, double ds)
             {
-                // line 248: for (int k = 0; k < iterations; k++) …
-                double ds_1 = ds;
-                ds = 0.0;
-                s = tape.Doubles.Pop();
-                // line 251: s = s * t[k % t.Length] + total;
-                double dt2 = ds_1;
-                double dtotal = ds_1;
-                ds += t1 * dt2;
-                double dt1 = s * dt2;
-                dt[k % t.Length] += dt1;
-                t1 = tape.Doubles.Pop();
-                // line 212: return total;
-                double dtotal1 = dtotal;
-                // line 206, reversed: for (int i = 0; i < x.Length; i++) …
-                for (int i = x.Length - 1; i >= 0; i--)
+                // line 248, reversed: for (int k = 0; k < iterations; k++) …
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 209: total += y[i];
-                    double dt4 = dtotal1;
-                    dt[i] += dt4;
-                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
-                    double dt31 = dt[i];
-                    dt[i] = 0.0;
-                    double t21 = 1.0 + t11;
-                    double dt21 = dt31 / t21;
-                    double dt11 = dt21;
-                    double dt3 = t11 * dt11;
-                    t11 = tape.Doubles.Pop();
-                    dx[i] += dt3;
+                    // line 248: for (int k = 0; k < iterations; k++) …
+                    double ds_1 = ds;
+                    ds = 0.0;
+                    s = tape.Doubles.Pop();
+                    // line 251: s = s * t[k % t.Length] + total;
+                    double dt2 = ds_1;
+                    double dtotal = ds_1;
+                    ds += t1 * dt2;
+                    double dt1 = s * dt2;
+                    dt[k % t.Length] += dt1;
+                    t1 = tape.Doubles.Pop();
+                    // line 212: return total;
+                    double dtotal1 = dtotal;
+                    // line 206, reversed: for (int i = 0; i < x.Length; i++) …
+                    for (int i = x.Length - 1; i >= 0; i--)
+                    {
+                        // line 209: total += y[i];
+                        double dt4 = dtotal1;
+                        dt[i] += dt4;
+                        // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                        double dt31 = dt[i];
+                        dt[i] = 0.0;
+                        double t21 = 1.0 + t11;
+                        double dt21 = dt31 / t21;
+                        double dt11 = dt21;
+                        double dt3 = t11 * dt11;
+                        t11 = tape.Doubles.Pop();
+                        dx[i] += dt3;
+                    }
                 }
             }
         }

@@ -19,49 +19,46 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 275: for (int i = 0; i < rows.Length; i++) …
-            (s, ds) = JaggedJvp_Loop275(rows, x, drows, dx, s, ds);
+            (s, ds) = Loop275(rows, x, drows, dx, s, ds);
             // line 287: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 275 of Jagged for <c>JaggedJvp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) JaggedJvp_Loop275(double[][] rows, double x, double[][] drows, double dx, double s, double ds)
-        {
-            // line 275: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
+            // Runs the loop nest at line 275 of Jagged: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop275(double[][] rows, double x, double[][] drows, double dx, double s, double ds)
             {
-                // line 278: double p = 1;
-                double p = 1.0;
-                double dp = 0.0;
-                // line 279: for (int j = 0; j < row.Length; j++) …
-                for (int j = 0; j < rows[i].Length; j++)
+                // line 275: for (int i = 0; i < rows.Length; i++) …
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    // line 281: p *= row[j] + x;
-                    double t = rows[i][j];
-                    double dt = drows[i][j];
-                    double t1 = t + x;
-                    double dt1 = dt + dx;
-                    double p_1 = p * t1;
-                    double dp_1 = t1 * dp + p * dt1;
+                    // line 278: double p = 1;
+                    double p = 1.0;
+                    double dp = 0.0;
                     // line 279: for (int j = 0; j < row.Length; j++) …
-                    p = p_1;
-                    dp = dp_1;
+                    for (int j = 0; j < rows[i].Length; j++)
+                    {
+                        // line 281: p *= row[j] + x;
+                        double t = rows[i][j];
+                        double dt = drows[i][j];
+                        double t1 = t + x;
+                        double dt1 = dt + dx;
+                        double p_1 = p * t1;
+                        double dp_1 = t1 * dp + p * dt1;
+                        // line 279: for (int j = 0; j < row.Length; j++) …
+                        p = p_1;
+                        dp = dp_1;
+                    }
+
+                    // line 284: s += p;
+                    double s_1 = s + p;
+                    double ds_1 = ds + dp;
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 284: s += p;
-                double s_1 = s + p;
-                double ds_1 = ds + dp;
-                // line 275: for (int i = 0; i < rows.Length; i++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -81,7 +78,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 274: double s = 0;
                 double s = 0.0;
                 // line 275: for (int i = 0; i < rows.Length; i++) …
-                (dx, ds, s) = JaggedVjp_Loop275(rows, x, dResult, drows, dx, tape, ds, s);
+                (dx, ds, s) = Loop275(rows, x, dResult, drows, dx, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -91,65 +88,62 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 275 of Jagged for <c>JaggedVjp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) JaggedVjp_Loop275(double[][] rows, double x, double dResult, double[][] drows, double dx, global::Differentiable.Tape tape, double ds, double s)
-        {
-            // line 275: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
+            // Runs the loop nest at line 275 of Jagged: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop275(double[][] rows, double x, double dResult, double[][] drows, double dx, global::Differentiable.Tape tape, double ds, double s)
             {
-                // line 278: double p = 1;
-                double p = 1.0;
-                // line 279: for (int j = 0; j < row.Length; j++) …
-                for (int j = 0; j < rows[i].Length; j++)
+                // line 275: for (int i = 0; i < rows.Length; i++) …
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    // line 281: p *= row[j] + x;
-                    double t = rows[i][j];
-                    double t1 = t + x;
-                    double p_1 = p * t1;
+                    // line 278: double p = 1;
+                    double p = 1.0;
                     // line 279: for (int j = 0; j < row.Length; j++) …
-                    tape.Doubles.Push(p);
-                    p = p_1;
+                    for (int j = 0; j < rows[i].Length; j++)
+                    {
+                        // line 281: p *= row[j] + x;
+                        double t = rows[i][j];
+                        double t1 = t + x;
+                        double p_1 = p * t1;
+                        // line 279: for (int j = 0; j < row.Length; j++) …
+                        tape.Doubles.Push(p);
+                        p = p_1;
+                    }
+
+                    // line 284: s += p;
+                    double s_1 = s + p;
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    s = s_1;
+
+                    // reverse of this iteration
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    ds = dResult;
+                    // line 284: s += p;
+                    double dp = ds;
+                    // line 279, reversed: for (int j = 0; j < row.Length; j++) …
+                    for (int j = rows[i].Length - 1; j >= 0; j--)
+                    {
+                        // line 279: for (int j = 0; j < row.Length; j++) …
+                        double dp_1 = dp;
+                        dp = 0.0;
+                        p = tape.Doubles.Pop();
+                        // line 281: p *= row[j] + x;
+                        double t = rows[i][j];
+                        double t1 = t + x;
+                        dp += t1 * dp_1;
+                        double dt1 = p * dp_1;
+                        double dt = dt1;
+                        dx += dt1;
+                        drows[i][j] += dt;
+                    }
+
+                    // line 275: for (int i = 0; i < rows.Length; i++) …
+                    ds = 0.0;
                 }
 
-                // line 284: s += p;
-                double s_1 = s + p;
-                // line 275: for (int i = 0; i < rows.Length; i++) …
-                s = s_1;
-
-                // reverse of this iteration
-                // line 275: for (int i = 0; i < rows.Length; i++) …
-                ds = dResult;
-                // line 284: s += p;
-                double dp = ds;
-                // line 279, reversed: for (int j = 0; j < row.Length; j++) …
-                for (int j = rows[i].Length - 1; j >= 0; j--)
-                {
-                    // line 279: for (int j = 0; j < row.Length; j++) …
-                    double dp_1 = dp;
-                    dp = 0.0;
-                    p = tape.Doubles.Pop();
-                    // line 281: p *= row[j] + x;
-                    double t = rows[i][j];
-                    double t1 = t + x;
-                    dp += t1 * dp_1;
-                    double dt1 = p * dp_1;
-                    double dt = dt1;
-                    dx += dt1;
-                    drows[i][j] += dt;
-                }
-
-                // line 275: for (int i = 0; i < rows.Length; i++) …
-                ds = 0.0;
+                return (dx, ds, s);
             }
-
-            return (dx, ds, s);
         }
 
         /// <summary>

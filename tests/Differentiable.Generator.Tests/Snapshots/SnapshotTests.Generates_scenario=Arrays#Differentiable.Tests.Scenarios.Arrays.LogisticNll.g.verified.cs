@@ -21,73 +21,70 @@ namespace Differentiable.Tests.Scenarios
             double nll = 0.0;
             double dnll = 0.0;
             // line 517: for (int r = 0; r < labels.Length; r++) …
-            (nll, dnll) = LogisticNllJvp_Loop517(weights, bias, features, labels, dweights, dbias, d, nll, dnll);
+            (nll, dnll) = Loop517(weights, bias, features, labels, dweights, dbias, d, nll, dnll);
             // line 529: return nll;
             return (nll, dnll);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 517 of LogisticNll for <c>LogisticNllJvp</c>: <c>for (int r = 0; r &lt; labels.Length; r++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) LogisticNllJvp_Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, global::System.ReadOnlySpan<double> dweights, double dbias, int d, double nll, double dnll)
-        {
-            // line 517: for (int r = 0; r < labels.Length; r++) …
-            for (int r = 0; r < labels.Length; r++)
+            // Runs the loop nest at line 517 of LogisticNll: for (int r = 0; r < labels.Length; r++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, global::System.ReadOnlySpan<double> dweights, double dbias, int d, double nll, double dnll)
             {
-                // line 519: double z = bias;
-                double z = bias;
-                double dz = dbias;
-                // line 520: for (int j = 0; j < d; j++) …
-                for (int j = 0; j < d; j++)
+                // line 517: for (int r = 0; r < labels.Length; r++) …
+                for (int r = 0; r < labels.Length; r++)
                 {
-                    // line 522: z += weights[j] * features[r * d + j];
-                    double t = weights[j];
-                    double dt = dweights[j];
-                    double t1 = features[r * d + j];
-                    double t2 = t * t1;
-                    double dt2 = t1 * dt;
-                    double z_1 = z + t2;
-                    double dz_1 = dz + dt2;
+                    // line 519: double z = bias;
+                    double z = bias;
+                    double dz = dbias;
                     // line 520: for (int j = 0; j < d; j++) …
-                    z = z_1;
-                    dz = dz_1;
+                    for (int j = 0; j < d; j++)
+                    {
+                        // line 522: z += weights[j] * features[r * d + j];
+                        double t = weights[j];
+                        double dt = dweights[j];
+                        double t1 = features[r * d + j];
+                        double t2 = t * t1;
+                        double dt2 = t1 * dt;
+                        double z_1 = z + t2;
+                        double dz_1 = dz + dt2;
+                        // line 520: for (int j = 0; j < d; j++) …
+                        z = z_1;
+                        dz = dz_1;
+                    }
+
+                    // line 525: double p = 1 / (1 + Math.Exp(-z));
+                    double t3 = -z;
+                    double dt3 = -dz;
+                    double t4 = global::System.Math.Exp(t3);
+                    double dt4 = t4 * dt3;
+                    double t5 = 1.0 + t4;
+                    double dt5 = dt4;
+                    double p = 1.0 / t5;
+                    double dp = -(p / t5 * dt5);
+                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
+                    double t6 = labels[r];
+                    double t7 = global::System.Math.Log(p);
+                    double dt7 = dp / p;
+                    double t8 = t6 * t7;
+                    double dt8 = t6 * dt7;
+                    double t10 = 1.0 - t6;
+                    double t11 = 1.0 - p;
+                    double dt11 = -dp;
+                    double t12 = global::System.Math.Log(t11);
+                    double dt12 = dt11 / t11;
+                    double t13 = t10 * t12;
+                    double dt13 = t10 * dt12;
+                    double t14 = t8 + t13;
+                    double dt14 = dt8 + dt13;
+                    double nll_1 = nll - t14;
+                    double dnll_1 = dnll - dt14;
+                    // line 517: for (int r = 0; r < labels.Length; r++) …
+                    nll = nll_1;
+                    dnll = dnll_1;
                 }
 
-                // line 525: double p = 1 / (1 + Math.Exp(-z));
-                double t3 = -z;
-                double dt3 = -dz;
-                double t4 = global::System.Math.Exp(t3);
-                double dt4 = t4 * dt3;
-                double t5 = 1.0 + t4;
-                double dt5 = dt4;
-                double p = 1.0 / t5;
-                double dp = -(p / t5 * dt5);
-                // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                double t6 = labels[r];
-                double t7 = global::System.Math.Log(p);
-                double dt7 = dp / p;
-                double t8 = t6 * t7;
-                double dt8 = t6 * dt7;
-                double t10 = 1.0 - t6;
-                double t11 = 1.0 - p;
-                double dt11 = -dp;
-                double t12 = global::System.Math.Log(t11);
-                double dt12 = dt11 / t11;
-                double t13 = t10 * t12;
-                double dt13 = t10 * dt12;
-                double t14 = t8 + t13;
-                double dt14 = dt8 + dt13;
-                double nll_1 = nll - t14;
-                double dnll_1 = dnll - dt14;
-                // line 517: for (int r = 0; r < labels.Length; r++) …
-                nll = nll_1;
-                dnll = dnll_1;
+                return (nll, dnll);
             }
-
-            return (nll, dnll);
         }
 
         /// <summary>
@@ -108,90 +105,87 @@ namespace Differentiable.Tests.Scenarios
             // line 516: double nll = 0;
             double nll = 0.0;
             // line 517: for (int r = 0; r < labels.Length; r++) …
-            (dbias, dnll, nll) = LogisticNllVjp_Loop517(weights, bias, features, labels, dResult, dweights, dbias, dnll, d, nll);
+            (dbias, dnll, nll) = Loop517(weights, bias, features, labels, dResult, dweights, dbias, dnll, d, nll);
 
             // reverse sweep
             dnll += dResult;
             return nll;
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 517 of LogisticNll for <c>LogisticNllVjp</c>: <c>for (int r = 0; r &lt; labels.Length; r++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) LogisticNllVjp_Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, double dResult, global::System.Span<double> dweights, double dbias, double dnll, int d, double nll)
-        {
-            // line 517: for (int r = 0; r < labels.Length; r++) …
-            for (int r = 0; r < labels.Length; r++)
+            // Runs the loop nest at line 517 of LogisticNll: for (int r = 0; r < labels.Length; r++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop517(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, double dResult, global::System.Span<double> dweights, double dbias, double dnll, int d, double nll)
             {
-                // line 519: double z = bias;
-                double z = bias;
-                // line 520: for (int j = 0; j < d; j++) …
-                for (int j = 0; j < d; j++)
+                // line 517: for (int r = 0; r < labels.Length; r++) …
+                for (int r = 0; r < labels.Length; r++)
                 {
-                    // line 522: z += weights[j] * features[r * d + j];
-                    double t = weights[j];
-                    double t1 = features[r * d + j];
-                    double t2 = t * t1;
-                    double z_1 = z + t2;
+                    // line 519: double z = bias;
+                    double z = bias;
                     // line 520: for (int j = 0; j < d; j++) …
-                    z = z_1;
+                    for (int j = 0; j < d; j++)
+                    {
+                        // line 522: z += weights[j] * features[r * d + j];
+                        double t = weights[j];
+                        double t1 = features[r * d + j];
+                        double t2 = t * t1;
+                        double z_1 = z + t2;
+                        // line 520: for (int j = 0; j < d; j++) …
+                        z = z_1;
+                    }
+
+                    // line 525: double p = 1 / (1 + Math.Exp(-z));
+                    double t3 = -z;
+                    double t4 = global::System.Math.Exp(t3);
+                    double t5 = 1.0 + t4;
+                    double p = 1.0 / t5;
+                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
+                    double t6 = labels[r];
+                    double t7 = global::System.Math.Log(p);
+                    double t8 = t6 * t7;
+                    double t10 = 1.0 - t6;
+                    double t11 = 1.0 - p;
+                    double t12 = global::System.Math.Log(t11);
+                    double t13 = t10 * t12;
+                    double t14 = t8 + t13;
+                    double nll_1 = nll - t14;
+                    // line 517: for (int r = 0; r < labels.Length; r++) …
+                    nll = nll_1;
+
+                    // reverse of this iteration
+                    // line 517: for (int r = 0; r < labels.Length; r++) …
+                    dnll = dResult;
+                    // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
+                    double dt14 = -dnll;
+                    double dt8 = dt14;
+                    double dt13 = dt14;
+                    double dt12 = t10 * dt13;
+                    double dt11 = dt12 / t11;
+                    double dp = -dt11;
+                    double dt7 = t6 * dt8;
+                    dp += dt7 / p;
+                    // line 525: double p = 1 / (1 + Math.Exp(-z));
+                    double dt5 = -(p / t5 * dp);
+                    double dt4 = dt5;
+                    double dt3 = t4 * dt4;
+                    double dz = -dt3;
+                    // line 520, reversed: for (int j = 0; j < d; j++) …
+                    for (int j = d - 1; j >= 0; j--)
+                    {
+                        // line 522: z += weights[j] * features[r * d + j];
+                        double dt2 = dz;
+                        double t1 = features[r * d + j];
+                        double dt = t1 * dt2;
+                        dweights[j] += dt;
+                    }
+
+                    // line 519: double z = bias;
+                    dbias += dz;
+                    // line 517: for (int r = 0; r < labels.Length; r++) …
+                    dnll = 0.0;
                 }
 
-                // line 525: double p = 1 / (1 + Math.Exp(-z));
-                double t3 = -z;
-                double t4 = global::System.Math.Exp(t3);
-                double t5 = 1.0 + t4;
-                double p = 1.0 / t5;
-                // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                double t6 = labels[r];
-                double t7 = global::System.Math.Log(p);
-                double t8 = t6 * t7;
-                double t10 = 1.0 - t6;
-                double t11 = 1.0 - p;
-                double t12 = global::System.Math.Log(t11);
-                double t13 = t10 * t12;
-                double t14 = t8 + t13;
-                double nll_1 = nll - t14;
-                // line 517: for (int r = 0; r < labels.Length; r++) …
-                nll = nll_1;
-
-                // reverse of this iteration
-                // line 517: for (int r = 0; r < labels.Length; r++) …
-                dnll = dResult;
-                // line 526: nll -= labels[r] * Math.Log(p) + (1 - labels[r]) * Math.Log(1 - p);
-                double dt14 = -dnll;
-                double dt8 = dt14;
-                double dt13 = dt14;
-                double dt12 = t10 * dt13;
-                double dt11 = dt12 / t11;
-                double dp = -dt11;
-                double dt7 = t6 * dt8;
-                dp += dt7 / p;
-                // line 525: double p = 1 / (1 + Math.Exp(-z));
-                double dt5 = -(p / t5 * dp);
-                double dt4 = dt5;
-                double dt3 = t4 * dt4;
-                double dz = -dt3;
-                // line 520, reversed: for (int j = 0; j < d; j++) …
-                for (int j = d - 1; j >= 0; j--)
-                {
-                    // line 522: z += weights[j] * features[r * d + j];
-                    double dt2 = dz;
-                    double t1 = features[r * d + j];
-                    double dt = t1 * dt2;
-                    dweights[j] += dt;
-                }
-
-                // line 519: double z = bias;
-                dbias += dz;
-                // line 517: for (int r = 0; r < labels.Length; r++) …
-                dnll = 0.0;
+                return (dbias, dnll, nll);
             }
-
-            return (dbias, dnll, nll);
         }
 
         /// <summary>

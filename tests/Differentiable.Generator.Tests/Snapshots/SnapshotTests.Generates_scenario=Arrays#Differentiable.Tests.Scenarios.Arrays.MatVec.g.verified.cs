@@ -29,43 +29,40 @@ namespace Differentiable.Tests.Scenarios
             // line 498: int n = v.Length;
             int n = v.Length;
             // line 499: for (int i = 0; i < result.Length; i++) …
-            MatVecJvp_Loop499(m, v, result, dm, dv, dresult, n);
-        }
+            Loop499(m, v, result, dm, dv, dresult, n);
 
-        /// <summary>
-        /// Runs the loop nest at line 499 of MatVec for <c>MatVecJvp</c>: <c>for (int i = 0; i &lt; result.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void MatVecJvp_Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.ReadOnlySpan<double> dm, global::System.ReadOnlySpan<double> dv, global::System.Span<double> dresult, int n)
-        {
-            // line 499: for (int i = 0; i < result.Length; i++) …
-            for (int i = 0; i < result.Length; i++)
+            // Runs the loop nest at line 499 of MatVec: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.ReadOnlySpan<double> dm, global::System.ReadOnlySpan<double> dv, global::System.Span<double> dresult, int n)
             {
-                // line 501: double s = 0;
-                double s = 0.0;
-                double ds = 0.0;
-                // line 502: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 499: for (int i = 0; i < result.Length; i++) …
+                for (int i = 0; i < result.Length; i++)
                 {
-                    // line 504: s += m[i * n + j] * v[j];
-                    double t = m[i * n + j];
-                    double dt = dm[i * n + j];
-                    double t1 = v[j];
-                    double dt1 = dv[j];
-                    double t2 = t * t1;
-                    double dt2 = t1 * dt + t * dt1;
-                    double s_1 = s + t2;
-                    double ds_1 = ds + dt2;
+                    // line 501: double s = 0;
+                    double s = 0.0;
+                    double ds = 0.0;
                     // line 502: for (int j = 0; j < n; j++) …
-                    s = s_1;
-                    ds = ds_1;
-                }
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        double t = m[i * n + j];
+                        double dt = dm[i * n + j];
+                        double t1 = v[j];
+                        double dt1 = dv[j];
+                        double t2 = t * t1;
+                        double dt2 = t1 * dt + t * dt1;
+                        double s_1 = s + t2;
+                        double ds_1 = ds + dt2;
+                        // line 502: for (int j = 0; j < n; j++) …
+                        s = s_1;
+                        ds = ds_1;
+                    }
 
-                // line 507: result[i] = s;
-                result[i] = s;
-                dresult[i] = ds;
+                    // line 507: result[i] = s;
+                    result[i] = s;
+                    dresult[i] = ds;
+                }
             }
         }
 
@@ -96,68 +93,62 @@ namespace Differentiable.Tests.Scenarios
             // line 498: int n = v.Length;
             int n = v.Length;
             // line 499: for (int i = 0; i < result.Length; i++) …
-            MatVecVjp_Loop499(m, v, result, n);
+            Loop499(m, v, result, n);
 
             // reverse sweep
             // line 499, reversed: for (int i = 0; i < result.Length; i++) …
-            MatVecVjp_Loop499Reverse(m, v, result, dm, dv, dresult, n);
-        }
+            Loop499Reverse(m, v, result, dm, dv, dresult, n);
 
-        /// <summary>
-        /// Runs the loop nest at line 499 of MatVec for <c>MatVecVjp</c>: <c>for (int i = 0; i &lt; result.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void MatVecVjp_Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, int n)
-        {
-            // line 499: for (int i = 0; i < result.Length; i++) …
-            for (int i = 0; i < result.Length; i++)
+            // Runs the loop nest at line 499 of MatVec: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, int n)
             {
-                // line 501: double s = 0;
-                double s = 0.0;
-                // line 502: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 499: for (int i = 0; i < result.Length; i++) …
+                for (int i = 0; i < result.Length; i++)
                 {
-                    // line 504: s += m[i * n + j] * v[j];
-                    double t = m[i * n + j];
-                    double t1 = v[j];
-                    double t2 = t * t1;
-                    double s_1 = s + t2;
+                    // line 501: double s = 0;
+                    double s = 0.0;
                     // line 502: for (int j = 0; j < n; j++) …
-                    s = s_1;
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        double t = m[i * n + j];
+                        double t1 = v[j];
+                        double t2 = t * t1;
+                        double s_1 = s + t2;
+                        // line 502: for (int j = 0; j < n; j++) …
+                        s = s_1;
+                    }
+
+                    // line 507: result[i] = s;
+                    result[i] = s;
                 }
-
-                // line 507: result[i] = s;
-                result[i] = s;
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 499 of MatVec for <c>MatVecVjp</c>, backwards: <c>for (int i = 0; i &lt; result.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void MatVecVjp_Loop499Reverse(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<double> dm, global::System.Span<double> dv, global::System.Span<double> dresult, int n)
-        {
-            // line 499, reversed: for (int i = 0; i < result.Length; i++) …
-            for (int i = result.Length - 1; i >= 0; i--)
+            // Runs the loop nest at line 499 of MatVec, backwards: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499Reverse(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<double> dm, global::System.Span<double> dv, global::System.Span<double> dresult, int n)
             {
-                // line 507: result[i] = s;
-                double ds = dresult[i];
-                dresult[i] = 0.0;
-                // line 502, reversed: for (int j = 0; j < n; j++) …
-                for (int j = n - 1; j >= 0; j--)
+                // line 499, reversed: for (int i = 0; i < result.Length; i++) …
+                for (int i = result.Length - 1; i >= 0; i--)
                 {
-                    // line 504: s += m[i * n + j] * v[j];
-                    double dt2 = ds;
-                    double t1 = v[j];
-                    double t = m[i * n + j];
-                    double dt = t1 * dt2;
-                    double dt1 = t * dt2;
-                    dv[j] += dt1;
-                    dm[i * n + j] += dt;
+                    // line 507: result[i] = s;
+                    double ds = dresult[i];
+                    dresult[i] = 0.0;
+                    // line 502, reversed: for (int j = 0; j < n; j++) …
+                    for (int j = n - 1; j >= 0; j--)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        double dt2 = ds;
+                        double t1 = v[j];
+                        double t = m[i * n + j];
+                        double dt = t1 * dt2;
+                        double dt1 = t * dt2;
+                        dv[j] += dt1;
+                        dm[i * n + j] += dt;
+                    }
                 }
             }
         }

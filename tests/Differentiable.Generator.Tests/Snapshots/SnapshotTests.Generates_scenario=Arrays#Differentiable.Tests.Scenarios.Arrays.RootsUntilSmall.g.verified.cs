@@ -19,49 +19,46 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 168: for (int i = 0; i < a.Length; i++) …
-            (s, ds) = RootsUntilSmallJvp_Loop168(a, da, s, ds);
+            (s, ds) = Loop168(a, da, s, ds);
             // line 179: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 168 of RootsUntilSmall for <c>RootsUntilSmallJvp</c>: <c>for (int i = 0; i &lt; a.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) RootsUntilSmallJvp_Loop168(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> da, double s, double ds)
-        {
-            // line 168: for (int i = 0; i < a.Length; i++) …
-            for (int i = 0; i < a.Length; i++)
+            // Runs the loop nest at line 168 of RootsUntilSmall: for (int i = 0; i < a.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop168(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> da, double s, double ds)
             {
-                // line 170: double v = a[i];
-                double v = a[i];
-                double dv = da[i];
-                // line 171: while (v > 2) …
-                while (v > 2.0)
+                // line 168: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
                 {
-                    // line 173: v = Math.Sqrt(v) + 0.1;
-                    double t = global::System.Math.Sqrt(v);
-                    double dt = 0.5 / t * dv;
-                    double v_1 = t + 0.1;
-                    double dv_1 = dt;
+                    // line 170: double v = a[i];
+                    double v = a[i];
+                    double dv = da[i];
                     // line 171: while (v > 2) …
-                    v = v_1;
-                    dv = dv_1;
+                    while (v > 2.0)
+                    {
+                        // line 173: v = Math.Sqrt(v) + 0.1;
+                        double t = global::System.Math.Sqrt(v);
+                        double dt = 0.5 / t * dv;
+                        double v_1 = t + 0.1;
+                        double dv_1 = dt;
+                        // line 171: while (v > 2) …
+                        v = v_1;
+                        dv = dv_1;
+                    }
+
+                    // line 176: s += v * v;
+                    double t1 = v * v;
+                    double dt1 = v * dv + v * dv;
+                    double s_1 = s + t1;
+                    double ds_1 = ds + dt1;
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 176: s += v * v;
-                double t1 = v * v;
-                double dt1 = v * dv + v * dv;
-                double s_1 = s + t1;
-                double ds_1 = ds + dt1;
-                // line 168: for (int i = 0; i < a.Length; i++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -81,7 +78,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 167: double s = 0;
                 double s = 0.0;
                 // line 168: for (int i = 0; i < a.Length; i++) …
-                (ds, s) = RootsUntilSmallVjp_Loop168(a, dResult, da, tape, ds, s);
+                (ds, s) = Loop168(a, dResult, da, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -91,85 +88,82 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 168 of RootsUntilSmall for <c>RootsUntilSmallVjp</c>: <c>for (int i = 0; i &lt; a.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) RootsUntilSmallVjp_Loop168(global::System.ReadOnlySpan<double> a, double dResult, global::System.Span<double> da, global::Differentiable.Tape tape, double ds, double s)
-        {
-            // line 168: for (int i = 0; i < a.Length; i++) …
-            for (int i = 0; i < a.Length; i++)
+            // Runs the loop nest at line 168 of RootsUntilSmall: for (int i = 0; i < a.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop168(global::System.ReadOnlySpan<double> a, double dResult, global::System.Span<double> da, global::Differentiable.Tape tape, double ds, double s)
             {
-                // line 170: double v = a[i];
-                double v = a[i];
-                // line 171: while (v > 2) …
-                int iterations = 0;
-                bool branch = false;
-                // line 173: v = Math.Sqrt(v) + 0.1;
-                double t = 0.0;
-                // line 171: while (v > 2) …
-                while (true)
+                // line 168: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
                 {
-                    iterations += 1;
-                    tape.Bools.Push(branch);
-                    branch = v > 2.0;
-                    if (branch)
+                    // line 170: double v = a[i];
+                    double v = a[i];
+                    // line 171: while (v > 2) …
+                    int iterations = 0;
+                    bool branch = false;
+                    // line 173: v = Math.Sqrt(v) + 0.1;
+                    double t = 0.0;
+                    // line 171: while (v > 2) …
+                    while (true)
                     {
-                        // line 173: v = Math.Sqrt(v) + 0.1;
-                        tape.Doubles.Push(t);
-                        t = global::System.Math.Sqrt(v);
-                        double v_1 = t + 0.1;
+                        iterations += 1;
+                        tape.Bools.Push(branch);
+                        branch = v > 2.0;
+                        if (branch)
+                        {
+                            // line 173: v = Math.Sqrt(v) + 0.1;
+                            tape.Doubles.Push(t);
+                            t = global::System.Math.Sqrt(v);
+                            double v_1 = t + 0.1;
+                            // line 171: while (v > 2) …
+                            v = v_1;
+                        }
+                        else
+                        {
+                            break;
+                        }
+                    }
+
+                    // line 176: s += v * v;
+                    double t1 = v * v;
+                    double s_1 = s + t1;
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    s = s_1;
+
+                    // reverse of this iteration
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    ds = dResult;
+                    // line 176: s += v * v;
+                    double dt1 = ds;
+                    double dv = v * dt1;
+                    dv += v * dt1;
+                    // line 171, reversed: while (v > 2) …
+                    for (int iteration = iterations; iteration > 0; iteration--)
+                    {
                         // line 171: while (v > 2) …
-                        v = v_1;
+                        if (branch)
+                        {
+                            double dv_1 = dv;
+                            dv = 0.0;
+                            // line 173: v = Math.Sqrt(v) + 0.1;
+                            double dt = dv_1;
+                            dv += 0.5 / t * dt;
+                            t = tape.Doubles.Pop();
+                        }
+
+                        // line 171: while (v > 2) …
+                        branch = tape.Bools.Pop();
                     }
-                    else
-                    {
-                        break;
-                    }
+
+                    // line 170: double v = a[i];
+                    da[i] += dv;
+                    // line 168: for (int i = 0; i < a.Length; i++) …
+                    ds = 0.0;
                 }
 
-                // line 176: s += v * v;
-                double t1 = v * v;
-                double s_1 = s + t1;
-                // line 168: for (int i = 0; i < a.Length; i++) …
-                s = s_1;
-
-                // reverse of this iteration
-                // line 168: for (int i = 0; i < a.Length; i++) …
-                ds = dResult;
-                // line 176: s += v * v;
-                double dt1 = ds;
-                double dv = v * dt1;
-                dv += v * dt1;
-                // line 171, reversed: while (v > 2) …
-                for (int iteration = iterations; iteration > 0; iteration--)
-                {
-                    // line 171: while (v > 2) …
-                    if (branch)
-                    {
-                        double dv_1 = dv;
-                        dv = 0.0;
-                        // line 173: v = Math.Sqrt(v) + 0.1;
-                        double dt = dv_1;
-                        dv += 0.5 / t * dt;
-                        t = tape.Doubles.Pop();
-                    }
-
-                    // line 171: while (v > 2) …
-                    branch = tape.Bools.Pop();
-                }
-
-                // line 170: double v = a[i];
-                da[i] += dv;
-                // line 168: for (int i = 0; i < a.Length; i++) …
-                ds = 0.0;
+                return (ds, s);
             }
-
-            return (ds, s);
         }
 
         /// <summary>

@@ -20,58 +20,55 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 75: for (int i = 0; i < rows.Length; i++) …
-            (s, ds) = RowsDotJvp_Loop75(rows, w, drows, dw, s, ds);
+            (s, ds) = Loop75(rows, w, drows, dw, s, ds);
             // line 80: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 75 of RowsDot for <c>RowsDotJvp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) RowsDotJvp_Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double[][] drows, global::System.ReadOnlySpan<double> dw, double s, double ds)
-        {
-            // line 75: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
+            // Runs the loop nest at line 75 of RowsDot: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double[][] drows, global::System.ReadOnlySpan<double> dw, double s, double ds)
             {
-
-                // inlined: Dot
-                // line 40: double s = 0;
-                double s1 = 0.0;
-                double ds1 = 0.0;
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = 0; i1 < rows[i].Length; i1++)
+                // line 75: for (int i = 0; i < rows.Length; i++) …
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    // line 43: s += a[i] * b[i];
-                    double t2 = rows[i][i1];
-                    double dt2 = drows[i][i1];
-                    double t11 = w[i1];
-                    double dt11 = dw[i1];
-                    double t21 = t2 * t11;
-                    double dt21 = t11 * dt2 + t2 * dt11;
-                    double s_11 = s1 + t21;
-                    double ds_11 = ds1 + dt21;
+
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
+                    double ds1 = 0.0;
                     // line 41: for (int i = 0; i < a.Length; i++) …
-                    s1 = s_11;
-                    ds1 = ds_11;
+                    for (int i1 = 0; i1 < rows[i].Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double t2 = rows[i][i1];
+                        double dt2 = drows[i][i1];
+                        double t11 = w[i1];
+                        double dt11 = dw[i1];
+                        double t21 = t2 * t11;
+                        double dt21 = t11 * dt2 + t2 * dt11;
+                        double s_11 = s1 + t21;
+                        double ds_11 = ds1 + dt21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                        ds1 = ds_11;
+                    }
+
+                    // line 46: return s;
+                    double t = s1;
+                    double dt = ds1;
+                    // line 77: s += Math.Tanh(Dot(rows[i], w));
+                    double t1 = global::System.Math.Tanh(t);
+                    double dt1 = (1.0 - t1 * t1) * dt;
+                    double s_1 = s + t1;
+                    double ds_1 = ds + dt1;
+                    // line 75: for (int i = 0; i < rows.Length; i++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 46: return s;
-                double t = s1;
-                double dt = ds1;
-                // line 77: s += Math.Tanh(Dot(rows[i], w));
-                double t1 = global::System.Math.Tanh(t);
-                double dt1 = (1.0 - t1 * t1) * dt;
-                double s_1 = s + t1;
-                double ds_1 = ds + dt1;
-                // line 75: for (int i = 0; i < rows.Length; i++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -88,74 +85,71 @@ namespace Differentiable.Tests.Scenarios
             // line 74: double s = 0;
             double s = 0.0;
             // line 75: for (int i = 0; i < rows.Length; i++) …
-            (ds, s) = RowsDotVjp_Loop75(rows, w, dResult, drows, dw, ds, s);
+            (ds, s) = Loop75(rows, w, dResult, drows, dw, ds, s);
 
             // reverse sweep
             ds += dResult;
             return s;
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 75 of RowsDot for <c>RowsDotVjp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) RowsDotVjp_Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double dResult, double[][] drows, global::System.Span<double> dw, double ds, double s)
-        {
-            // line 75: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
+            // Runs the loop nest at line 75 of RowsDot: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop75(double[][] rows, global::System.ReadOnlySpan<double> w, double dResult, double[][] drows, global::System.Span<double> dw, double ds, double s)
             {
-
-                // inlined: Dot
-                // line 40: double s = 0;
-                double s1 = 0.0;
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = 0; i1 < rows[i].Length; i1++)
+                // line 75: for (int i = 0; i < rows.Length; i++) …
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    // line 43: s += a[i] * b[i];
-                    double t2 = rows[i][i1];
-                    double t11 = w[i1];
-                    double t21 = t2 * t11;
-                    double s_11 = s1 + t21;
+
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
                     // line 41: for (int i = 0; i < a.Length; i++) …
-                    s1 = s_11;
+                    for (int i1 = 0; i1 < rows[i].Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double t2 = rows[i][i1];
+                        double t11 = w[i1];
+                        double t21 = t2 * t11;
+                        double s_11 = s1 + t21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                    }
+
+                    // line 46: return s;
+                    double t = s1;
+                    // line 77: s += Math.Tanh(Dot(rows[i], w));
+                    double t1 = global::System.Math.Tanh(t);
+                    double s_1 = s + t1;
+                    // line 75: for (int i = 0; i < rows.Length; i++) …
+                    s = s_1;
+
+                    // reverse of this iteration
+                    // line 75: for (int i = 0; i < rows.Length; i++) …
+                    ds = dResult;
+                    // line 77: s += Math.Tanh(Dot(rows[i], w));
+                    double dt1 = ds;
+                    double dt = (1.0 - t1 * t1) * dt1;
+                    // line 46: return s;
+                    double ds1 = dt;
+                    // line 41, reversed: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double dt21 = ds1;
+                        double t11 = w[i1];
+                        double t2 = rows[i][i1];
+                        double dt2 = t11 * dt21;
+                        double dt11 = t2 * dt21;
+                        dw[i1] += dt11;
+                        drows[i][i1] += dt2;
+                    }
+
+                    // line 75: for (int i = 0; i < rows.Length; i++) …
+                    ds = 0.0;
                 }
 
-                // line 46: return s;
-                double t = s1;
-                // line 77: s += Math.Tanh(Dot(rows[i], w));
-                double t1 = global::System.Math.Tanh(t);
-                double s_1 = s + t1;
-                // line 75: for (int i = 0; i < rows.Length; i++) …
-                s = s_1;
-
-                // reverse of this iteration
-                // line 75: for (int i = 0; i < rows.Length; i++) …
-                ds = dResult;
-                // line 77: s += Math.Tanh(Dot(rows[i], w));
-                double dt1 = ds;
-                double dt = (1.0 - t1 * t1) * dt1;
-                // line 46: return s;
-                double ds1 = dt;
-                // line 41, reversed: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = rows[i].Length - 1; i1 >= 0; i1--)
-                {
-                    // line 43: s += a[i] * b[i];
-                    double dt21 = ds1;
-                    double t11 = w[i1];
-                    double t2 = rows[i][i1];
-                    double dt2 = t11 * dt21;
-                    double dt11 = t2 * dt21;
-                    dw[i1] += dt11;
-                    drows[i][i1] += dt2;
-                }
-
-                // line 75: for (int i = 0; i < rows.Length; i++) …
-                ds = 0.0;
+                return (ds, s);
             }
-
-            return (ds, s);
         }
 
         /// <summary>

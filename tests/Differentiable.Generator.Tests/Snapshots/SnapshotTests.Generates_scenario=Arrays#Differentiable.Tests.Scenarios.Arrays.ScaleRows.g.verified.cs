@@ -19,40 +19,37 @@ namespace Differentiable.Tests.Scenarios
             double factor = 1.0;
             double dfactor = 0.0;
             // line 338: for (int i = 0; i < rows.Length; i++) …
-            ScaleRowsJvp_Loop338(rows, x, drows, dx, factor, dfactor);
-        }
+            Loop338(rows, x, drows, dx, factor, dfactor);
 
-        /// <summary>
-        /// Runs the loop nest at line 338 of ScaleRows for <c>ScaleRowsJvp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void ScaleRowsJvp_Loop338(double[][] rows, double x, double[][] drows, double dx, double factor, double dfactor)
-        {
-            // line 338: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
+            // Runs the loop nest at line 338 of ScaleRows: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop338(double[][] rows, double x, double[][] drows, double dx, double factor, double dfactor)
             {
-                // line 340: factor *= x;
-                double factor_1 = factor * x;
-                double dfactor_1 = x * dfactor + factor * dx;
-                // line 341: for (int j = 0; j < rows[i].Length; j++) …
-                for (int j = 0; j < rows[i].Length; j++)
-                {
-                    // line 343: rows[i][j] *= factor + rows[i][j];
-                    double t = rows[i][j];
-                    double dt = drows[i][j];
-                    double t2 = factor_1 + t;
-                    double dt2 = dfactor_1 + dt;
-                    double t3 = t * t2;
-                    double dt3 = t2 * dt + t * dt2;
-                    rows[i][j] = t3;
-                    drows[i][j] = dt3;
-                }
-
                 // line 338: for (int i = 0; i < rows.Length; i++) …
-                factor = factor_1;
-                dfactor = dfactor_1;
+                for (int i = 0; i < rows.Length; i++)
+                {
+                    // line 340: factor *= x;
+                    double factor_1 = factor * x;
+                    double dfactor_1 = x * dfactor + factor * dx;
+                    // line 341: for (int j = 0; j < rows[i].Length; j++) …
+                    for (int j = 0; j < rows[i].Length; j++)
+                    {
+                        // line 343: rows[i][j] *= factor + rows[i][j];
+                        double t = rows[i][j];
+                        double dt = drows[i][j];
+                        double t2 = factor_1 + t;
+                        double dt2 = dfactor_1 + dt;
+                        double t3 = t * t2;
+                        double dt3 = t2 * dt + t * dt2;
+                        rows[i][j] = t3;
+                        drows[i][j] = dt3;
+                    }
+
+                    // line 338: for (int i = 0; i < rows.Length; i++) …
+                    factor = factor_1;
+                    dfactor = dfactor_1;
+                }
             }
         }
 
@@ -73,90 +70,84 @@ namespace Differentiable.Tests.Scenarios
                 // line 343: rows[i][j] *= factor + rows[i][j];
                 double t = 0.0;
                 // line 338: for (int i = 0; i < rows.Length; i++) …
-                (factor, t) = ScaleRowsVjp_Loop338(rows, x, tape, factor, t);
+                (factor, t) = Loop338(rows, x, tape, factor, t);
 
                 // reverse sweep
                 dx = 0.0;
                 double dfactor = 0.0;
                 // line 338, reversed: for (int i = 0; i < rows.Length; i++) …
-                dx = ScaleRowsVjp_Loop338Reverse(rows, x, drows, dx, tape, factor, t, dfactor);
+                dx = Loop338Reverse(rows, x, drows, dx, tape, factor, t, dfactor);
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 338 of ScaleRows for <c>ScaleRowsVjp</c>: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) ScaleRowsVjp_Loop338(double[][] rows, double x, global::Differentiable.Tape tape, double factor, double t)
-        {
-            // line 338: for (int i = 0; i < rows.Length; i++) …
-            for (int i = 0; i < rows.Length; i++)
-            {
-                // line 340: factor *= x;
-                double factor_1 = factor * x;
-                // line 341: for (int j = 0; j < rows[i].Length; j++) …
-                for (int j = 0; j < rows[i].Length; j++)
-                {
-                    // line 343: rows[i][j] *= factor + rows[i][j];
-                    tape.Doubles.Push(t);
-                    t = rows[i][j];
-                    double t2 = factor_1 + t;
-                    double t3 = t * t2;
-                    rows[i][j] = t3;
-                }
-
-                // line 338: for (int i = 0; i < rows.Length; i++) …
-                tape.Doubles.Push(factor);
-                factor = factor_1;
-            }
-
-            return (factor, t);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 338 of ScaleRows for <c>ScaleRowsVjp</c>, backwards: <c>for (int i = 0; i &lt; rows.Length; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double ScaleRowsVjp_Loop338Reverse(double[][] rows, double x, double[][] drows, double dx, global::Differentiable.Tape tape, double factor, double t, double dfactor)
-        {
-            // line 338, reversed: for (int i = 0; i < rows.Length; i++) …
-            for (int i = rows.Length - 1; i >= 0; i--)
+            // Runs the loop nest at line 338 of ScaleRows: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop338(double[][] rows, double x, global::Differentiable.Tape tape, double factor, double t)
             {
                 // line 338: for (int i = 0; i < rows.Length; i++) …
-                double dfactor_1 = dfactor;
-                dfactor = 0.0;
-                factor = tape.Doubles.Pop();
-                // line 340: factor *= x;
-                double factor_1 = factor * x;
-                // line 341, reversed: for (int j = 0; j < rows[i].Length; j++) …
-                for (int j = rows[i].Length - 1; j >= 0; j--)
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    // line 343: rows[i][j] *= factor + rows[i][j];
-                    double dt3 = drows[i][j];
-                    drows[i][j] = 0.0;
-                    double t2 = factor_1 + t;
-                    double dt = t2 * dt3;
-                    double dt2 = t * dt3;
-                    dfactor_1 += dt2;
-                    dt += dt2;
-                    drows[i][j] += dt;
-                    t = tape.Doubles.Pop();
+                    // line 340: factor *= x;
+                    double factor_1 = factor * x;
+                    // line 341: for (int j = 0; j < rows[i].Length; j++) …
+                    for (int j = 0; j < rows[i].Length; j++)
+                    {
+                        // line 343: rows[i][j] *= factor + rows[i][j];
+                        tape.Doubles.Push(t);
+                        t = rows[i][j];
+                        double t2 = factor_1 + t;
+                        double t3 = t * t2;
+                        rows[i][j] = t3;
+                    }
+
+                    // line 338: for (int i = 0; i < rows.Length; i++) …
+                    tape.Doubles.Push(factor);
+                    factor = factor_1;
                 }
 
-                // line 340: factor *= x;
-                dfactor += x * dfactor_1;
-                dx += factor * dfactor_1;
+                return (factor, t);
             }
 
-            return dx;
+            // Runs the loop nest at line 338 of ScaleRows, backwards: for (int i = 0; i < rows.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop338Reverse(double[][] rows, double x, double[][] drows, double dx, global::Differentiable.Tape tape, double factor, double t, double dfactor)
+            {
+                // line 338, reversed: for (int i = 0; i < rows.Length; i++) …
+                for (int i = rows.Length - 1; i >= 0; i--)
+                {
+                    // line 338: for (int i = 0; i < rows.Length; i++) …
+                    double dfactor_1 = dfactor;
+                    dfactor = 0.0;
+                    factor = tape.Doubles.Pop();
+                    // line 340: factor *= x;
+                    double factor_1 = factor * x;
+                    // line 341, reversed: for (int j = 0; j < rows[i].Length; j++) …
+                    for (int j = rows[i].Length - 1; j >= 0; j--)
+                    {
+                        // line 343: rows[i][j] *= factor + rows[i][j];
+                        double dt3 = drows[i][j];
+                        drows[i][j] = 0.0;
+                        double t2 = factor_1 + t;
+                        double dt = t2 * dt3;
+                        double dt2 = t * dt3;
+                        dfactor_1 += dt2;
+                        dt += dt2;
+                        drows[i][j] += dt;
+                        t = tape.Doubles.Pop();
+                    }
+
+                    // line 340: factor *= x;
+                    dfactor += x * dfactor_1;
+                    dx += factor * dfactor_1;
+                }
+
+                return dx;
+            }
         }
     }
 }

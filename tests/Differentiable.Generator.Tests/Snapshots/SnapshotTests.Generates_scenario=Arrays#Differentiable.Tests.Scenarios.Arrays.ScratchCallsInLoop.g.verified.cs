@@ -23,74 +23,71 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 188: for (int k = 0; k < iterations; k++) …
-            (s, ds) = ScratchCallsInLoopJvp_Loop188(x, iterations, dx, t, dt, s, ds);
+            (s, ds) = Loop188(x, iterations, dx, t, dt, s, ds);
             // line 198: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 188 of ScratchCallsInLoop for <c>ScratchCallsInLoopJvp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) ScratchCallsInLoopJvp_Loop188(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, global::System.Span<double> t, global::System.Span<double> dt, double s, double ds)
-        {
-            // line 188: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 188 of ScratchCallsInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop188(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, global::System.Span<double> t, global::System.Span<double> dt, double s, double ds)
             {
-                // line 190: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
-                {
-                    // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double t1 = x[i];
-                    double dt1 = dx[i];
-                    double t2 = (double)(k + 1);
-                    double t3 = t1 * t2;
-                    double dt3 = t2 * dt1;
-                    double t4 = global::System.Math.Sin(t3);
-                    double dt4 = global::System.Math.Cos(t3) * dt3;
-                    double t5 = s * 0.1;
-                    double dt5 = 0.1 * ds;
-                    double t6 = t4 + t5;
-                    double dt6 = dt4 + dt5;
-                    t[i] = t6;
-                    dt[i] = dt6;
-                }
-
-                // inlined: Dot
-                // line 40: double s = 0;
-                double s1 = 0.0;
-                double ds1 = 0.0;
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = 0; i1 < t.Length; i1++)
-                {
-                    // line 43: s += a[i] * b[i];
-                    double t8 = t[i1];
-                    double dt8 = dt[i1];
-                    double t11 = x[i1];
-                    double dt11 = dx[i1];
-                    double t21 = t8 * t11;
-                    double dt21 = t11 * dt8 + t8 * dt11;
-                    double s_11 = s1 + t21;
-                    double ds_11 = ds1 + dt21;
-                    // line 41: for (int i = 0; i < a.Length; i++) …
-                    s1 = s_11;
-                    ds1 = ds_11;
-                }
-
-                // line 46: return s;
-                double t7 = s1;
-                double dt7 = ds1;
-                // line 195: s += Dot(t, x);
-                double s_1 = s + t7;
-                double ds_1 = ds + dt7;
                 // line 188: for (int k = 0; k < iterations; k++) …
-                s = s_1;
-                ds = ds_1;
-            }
+                for (int k = 0; k < iterations; k++)
+                {
+                    // line 190: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double t1 = x[i];
+                        double dt1 = dx[i];
+                        double t2 = (double)(k + 1);
+                        double t3 = t1 * t2;
+                        double dt3 = t2 * dt1;
+                        double t4 = global::System.Math.Sin(t3);
+                        double dt4 = global::System.Math.Cos(t3) * dt3;
+                        double t5 = s * 0.1;
+                        double dt5 = 0.1 * ds;
+                        double t6 = t4 + t5;
+                        double dt6 = dt4 + dt5;
+                        t[i] = t6;
+                        dt[i] = dt6;
+                    }
 
-            return (s, ds);
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
+                    double ds1 = 0.0;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = 0; i1 < t.Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double t8 = t[i1];
+                        double dt8 = dt[i1];
+                        double t11 = x[i1];
+                        double dt11 = dx[i1];
+                        double t21 = t8 * t11;
+                        double dt21 = t11 * dt8 + t8 * dt11;
+                        double s_11 = s1 + t21;
+                        double ds_11 = ds1 + dt21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                        ds1 = ds_11;
+                    }
+
+                    // line 46: return s;
+                    double t7 = s1;
+                    double dt7 = ds1;
+                    // line 195: s += Dot(t, x);
+                    double s_1 = s + t7;
+                    double ds_1 = ds + dt7;
+                    // line 188: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
+                    ds = ds_1;
+                }
+
+                return (s, ds);
+            }
         }
 
         /// <summary>
@@ -113,117 +110,111 @@ namespace Differentiable.Tests.Scenarios
                 // line 187: double s = 0;
                 double s = 0.0;
                 // line 188: for (int k = 0; k < iterations; k++) …
-                s = ScratchCallsInLoopVjp_Loop188(x, iterations, tape, t, s);
+                s = Loop188(x, iterations, tape, t, s);
 
                 // reverse sweep
                 double ds = dResult;
                 // line 188, reversed: for (int k = 0; k < iterations; k++) …
-                ScratchCallsInLoopVjp_Loop188Reverse(x, iterations, dx, tape, t, dt, ds);
+                Loop188Reverse(x, iterations, dx, tape, t, dt, ds);
                 return s;
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 188 of ScratchCallsInLoop for <c>ScratchCallsInLoopVjp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double ScratchCallsInLoopVjp_Loop188(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, global::System.Span<double> t, double s)
-        {
-            // line 188: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 188 of ScratchCallsInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop188(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, global::System.Span<double> t, double s)
             {
-                // line 190: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
-                {
-                    // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double t1 = x[i];
-                    double t2 = (double)(k + 1);
-                    double t3 = t1 * t2;
-                    double t4 = global::System.Math.Sin(t3);
-                    double t5 = s * 0.1;
-                    double t6 = t4 + t5;
-                    t[i] = t6;
-                }
-
-                // inlined: Dot
-                // line 40: double s = 0;
-                double s1 = 0.0;
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = 0; i1 < t.Length; i1++)
-                {
-                    // line 43: s += a[i] * b[i];
-                    double t8 = t[i1];
-                    double t11 = x[i1];
-                    double t21 = t8 * t11;
-                    double s_11 = s1 + t21;
-                    // line 41: for (int i = 0; i < a.Length; i++) …
-                    s1 = s_11;
-                }
-
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                tape.Doubles.PushSlice(t, 0, t.Length);
-                // line 46: return s;
-                double t7 = s1;
-                // line 195: s += Dot(t, x);
-                double s_1 = s + t7;
                 // line 188: for (int k = 0; k < iterations; k++) …
-                s = s_1;
+                for (int k = 0; k < iterations; k++)
+                {
+                    // line 190: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double t1 = x[i];
+                        double t2 = (double)(k + 1);
+                        double t3 = t1 * t2;
+                        double t4 = global::System.Math.Sin(t3);
+                        double t5 = s * 0.1;
+                        double t6 = t4 + t5;
+                        t[i] = t6;
+                    }
+
+                    // inlined: Dot
+                    // line 40: double s = 0;
+                    double s1 = 0.0;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = 0; i1 < t.Length; i1++)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double t8 = t[i1];
+                        double t11 = x[i1];
+                        double t21 = t8 * t11;
+                        double s_11 = s1 + t21;
+                        // line 41: for (int i = 0; i < a.Length; i++) …
+                        s1 = s_11;
+                    }
+
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    tape.Doubles.PushSlice(t, 0, t.Length);
+                    // line 46: return s;
+                    double t7 = s1;
+                    // line 195: s += Dot(t, x);
+                    double s_1 = s + t7;
+                    // line 188: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
+                }
+
+                return s;
             }
 
-            return s;
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 188 of ScratchCallsInLoop for <c>ScratchCallsInLoopVjp</c>, backwards: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void ScratchCallsInLoopVjp_Loop188Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double ds)
-        {
-            // line 188, reversed: for (int k = 0; k < iterations; k++) …
-            for (int k = iterations - 1; k >= 0; k--)
+            // Runs the loop nest at line 188 of ScratchCallsInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop188Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double ds)
             {
-                // line 195: s += Dot(t, x);
-                double dt7 = ds;
-                // line 46: return s;
-                double ds1 = dt7;
-                // line 41: for (int i = 0; i < a.Length; i++) …
-                tape.Doubles.PopSlice(t, 0, t.Length);
-                // line 41, reversed: for (int i = 0; i < a.Length; i++) …
-                for (int i1 = t.Length - 1; i1 >= 0; i1--)
+                // line 188, reversed: for (int k = 0; k < iterations; k++) …
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 43: s += a[i] * b[i];
-                    double dt21 = ds1;
-                    double t11 = x[i1];
-                    double t8 = t[i1];
-                    double dt8 = t11 * dt21;
-                    double dt11 = t8 * dt21;
-                    dx[i1] += dt11;
-                    dt[i1] += dt8;
-                }
+                    // line 195: s += Dot(t, x);
+                    double dt7 = ds;
+                    // line 46: return s;
+                    double ds1 = dt7;
+                    // line 41: for (int i = 0; i < a.Length; i++) …
+                    tape.Doubles.PopSlice(t, 0, t.Length);
+                    // line 41, reversed: for (int i = 0; i < a.Length; i++) …
+                    for (int i1 = t.Length - 1; i1 >= 0; i1--)
+                    {
+                        // line 43: s += a[i] * b[i];
+                        double dt21 = ds1;
+                        double t11 = x[i1];
+                        double t8 = t[i1];
+                        double dt8 = t11 * dt21;
+                        double dt11 = t8 * dt21;
+                        dx[i1] += dt11;
+                        dt[i1] += dt8;
+                    }
 
-                // line 190, reversed: for (int i = 0; i < x.Length; i++) …
-                for (int i = x.Length - 1; i >= 0; i--)
-                {
-                    // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double dt6 = dt[i];
-                    dt[i] = 0.0;
-                    double dt4 = dt6;
-                    double dt5 = dt6;
-                    ds += 0.1 * dt5;
-                    double t2 = (double)(k + 1);
-                    double t1 = x[i];
-                    double t3 = t1 * t2;
-                    double dt3 = global::System.Math.Cos(t3) * dt4;
-                    double dt1 = t2 * dt3;
-                    dx[i] += dt1;
+                    // line 190, reversed: for (int i = 0; i < x.Length; i++) …
+                    for (int i = x.Length - 1; i >= 0; i--)
+                    {
+                        // line 192: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double dt6 = dt[i];
+                        dt[i] = 0.0;
+                        double dt4 = dt6;
+                        double dt5 = dt6;
+                        ds += 0.1 * dt5;
+                        double t2 = (double)(k + 1);
+                        double t1 = x[i];
+                        double t3 = t1 * t2;
+                        double dt3 = global::System.Math.Cos(t3) * dt4;
+                        double dt1 = t2 * dt3;
+                        dx[i] += dt1;
+                    }
                 }
             }
         }

@@ -21,56 +21,53 @@ namespace Differentiable.Tests.Scenarios
             double loss = 0.0;
             double dloss = 0.0;
             // line 438: for (int r = 0; r < targets.Length; r++) …
-            (loss, dloss) = SquaredErrorJvp_Loop438(weights, data, targets, dweights, n, loss, dloss);
+            (loss, dloss) = Loop438(weights, data, targets, dweights, n, loss, dloss);
             // line 450: return loss;
             return (loss, dloss);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 438 of SquaredError for <c>SquaredErrorJvp</c>: <c>for (int r = 0; r &lt; targets.Length; r++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) SquaredErrorJvp_Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> dweights, int n, double loss, double dloss)
-        {
-            // line 438: for (int r = 0; r < targets.Length; r++) …
-            for (int r = 0; r < targets.Length; r++)
+            // Runs the loop nest at line 438 of SquaredError: for (int r = 0; r < targets.Length; r++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> dweights, int n, double loss, double dloss)
             {
-                // line 440: double prediction = 0;
-                double prediction = 0.0;
-                double dprediction = 0.0;
-                // line 441: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 438: for (int r = 0; r < targets.Length; r++) …
+                for (int r = 0; r < targets.Length; r++)
                 {
-                    // line 443: prediction += weights[j] * data[r * n + j];
-                    double t = weights[j];
-                    double dt = dweights[j];
-                    double t1 = data[r * n + j];
-                    double t2 = t * t1;
-                    double dt2 = t1 * dt;
-                    double prediction_1 = prediction + t2;
-                    double dprediction_1 = dprediction + dt2;
+                    // line 440: double prediction = 0;
+                    double prediction = 0.0;
+                    double dprediction = 0.0;
                     // line 441: for (int j = 0; j < n; j++) …
-                    prediction = prediction_1;
-                    dprediction = dprediction_1;
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 443: prediction += weights[j] * data[r * n + j];
+                        double t = weights[j];
+                        double dt = dweights[j];
+                        double t1 = data[r * n + j];
+                        double t2 = t * t1;
+                        double dt2 = t1 * dt;
+                        double prediction_1 = prediction + t2;
+                        double dprediction_1 = dprediction + dt2;
+                        // line 441: for (int j = 0; j < n; j++) …
+                        prediction = prediction_1;
+                        dprediction = dprediction_1;
+                    }
+
+                    // line 446: double error = prediction - targets[r];
+                    double t3 = targets[r];
+                    double error = prediction - t3;
+                    double derror = dprediction;
+                    // line 447: loss += error * error;
+                    double t4 = error * error;
+                    double dt4 = error * derror + error * derror;
+                    double loss_1 = loss + t4;
+                    double dloss_1 = dloss + dt4;
+                    // line 438: for (int r = 0; r < targets.Length; r++) …
+                    loss = loss_1;
+                    dloss = dloss_1;
                 }
 
-                // line 446: double error = prediction - targets[r];
-                double t3 = targets[r];
-                double error = prediction - t3;
-                double derror = dprediction;
-                // line 447: loss += error * error;
-                double t4 = error * error;
-                double dt4 = error * derror + error * derror;
-                double loss_1 = loss + t4;
-                double dloss_1 = dloss + dt4;
-                // line 438: for (int r = 0; r < targets.Length; r++) …
-                loss = loss_1;
-                dloss = dloss_1;
+                return (loss, dloss);
             }
-
-            return (loss, dloss);
         }
 
         /// <summary>
@@ -90,71 +87,68 @@ namespace Differentiable.Tests.Scenarios
             // line 437: double loss = 0;
             double loss = 0.0;
             // line 438: for (int r = 0; r < targets.Length; r++) …
-            (dloss, loss) = SquaredErrorVjp_Loop438(weights, data, targets, dResult, dweights, dloss, n, loss);
+            (dloss, loss) = Loop438(weights, data, targets, dResult, dweights, dloss, n, loss);
 
             // reverse sweep
             dloss += dResult;
             return loss;
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 438 of SquaredError for <c>SquaredErrorVjp</c>: <c>for (int r = 0; r &lt; targets.Length; r++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) SquaredErrorVjp_Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, double dResult, global::System.Span<double> dweights, double dloss, int n, double loss)
-        {
-            // line 438: for (int r = 0; r < targets.Length; r++) …
-            for (int r = 0; r < targets.Length; r++)
+            // Runs the loop nest at line 438 of SquaredError: for (int r = 0; r < targets.Length; r++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop438(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, double dResult, global::System.Span<double> dweights, double dloss, int n, double loss)
             {
-                // line 440: double prediction = 0;
-                double prediction = 0.0;
-                // line 441: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 438: for (int r = 0; r < targets.Length; r++) …
+                for (int r = 0; r < targets.Length; r++)
                 {
-                    // line 443: prediction += weights[j] * data[r * n + j];
-                    double t = weights[j];
-                    double t1 = data[r * n + j];
-                    double t2 = t * t1;
-                    double prediction_1 = prediction + t2;
+                    // line 440: double prediction = 0;
+                    double prediction = 0.0;
                     // line 441: for (int j = 0; j < n; j++) …
-                    prediction = prediction_1;
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 443: prediction += weights[j] * data[r * n + j];
+                        double t = weights[j];
+                        double t1 = data[r * n + j];
+                        double t2 = t * t1;
+                        double prediction_1 = prediction + t2;
+                        // line 441: for (int j = 0; j < n; j++) …
+                        prediction = prediction_1;
+                    }
+
+                    // line 446: double error = prediction - targets[r];
+                    double t3 = targets[r];
+                    double error = prediction - t3;
+                    // line 447: loss += error * error;
+                    double t4 = error * error;
+                    double loss_1 = loss + t4;
+                    // line 438: for (int r = 0; r < targets.Length; r++) …
+                    loss = loss_1;
+
+                    // reverse of this iteration
+                    // line 438: for (int r = 0; r < targets.Length; r++) …
+                    dloss = dResult;
+                    // line 447: loss += error * error;
+                    double dt4 = dloss;
+                    double derror = error * dt4;
+                    derror += error * dt4;
+                    // line 446: double error = prediction - targets[r];
+                    double dprediction = derror;
+                    // line 441, reversed: for (int j = 0; j < n; j++) …
+                    for (int j = n - 1; j >= 0; j--)
+                    {
+                        // line 443: prediction += weights[j] * data[r * n + j];
+                        double dt2 = dprediction;
+                        double t1 = data[r * n + j];
+                        double dt = t1 * dt2;
+                        dweights[j] += dt;
+                    }
+
+                    // line 438: for (int r = 0; r < targets.Length; r++) …
+                    dloss = 0.0;
                 }
 
-                // line 446: double error = prediction - targets[r];
-                double t3 = targets[r];
-                double error = prediction - t3;
-                // line 447: loss += error * error;
-                double t4 = error * error;
-                double loss_1 = loss + t4;
-                // line 438: for (int r = 0; r < targets.Length; r++) …
-                loss = loss_1;
-
-                // reverse of this iteration
-                // line 438: for (int r = 0; r < targets.Length; r++) …
-                dloss = dResult;
-                // line 447: loss += error * error;
-                double dt4 = dloss;
-                double derror = error * dt4;
-                derror += error * dt4;
-                // line 446: double error = prediction - targets[r];
-                double dprediction = derror;
-                // line 441, reversed: for (int j = 0; j < n; j++) …
-                for (int j = n - 1; j >= 0; j--)
-                {
-                    // line 443: prediction += weights[j] * data[r * n + j];
-                    double dt2 = dprediction;
-                    double t1 = data[r * n + j];
-                    double dt = t1 * dt2;
-                    dweights[j] += dt;
-                }
-
-                // line 438: for (int r = 0; r < targets.Length; r++) …
-                dloss = 0.0;
+                return (dloss, loss);
             }
-
-            return (dloss, loss);
         }
 
         /// <summary>

@@ -22,51 +22,48 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 49: for (int k = 0; k < iterations; k++) …
-            (s, ds) = ScratchDotsInLoopJvp_Loop49(x, iterations, dx, t, dt, s, ds);
+            (s, ds) = Loop49(x, iterations, dx, t, dt, s, ds);
             // line 59: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 49 of ScratchDotsInLoop for <c>ScratchDotsInLoopJvp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) ScratchDotsInLoopJvp_Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] t, double[] dt, double s, double ds)
-        {
-            // line 49: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 49 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] t, double[] dt, double s, double ds)
             {
-                // line 51: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 49: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double t1 = x[i];
-                    double dt1 = dx[i];
-                    double t2 = (double)(k + 1);
-                    double t3 = t1 * t2;
-                    double dt3 = t2 * dt1;
-                    double t4 = global::System.Math.Sin(t3);
-                    double dt4 = global::System.Math.Cos(t3) * dt3;
-                    double t5 = s * 0.1;
-                    double dt5 = 0.1 * ds;
-                    double t6 = t4 + t5;
-                    double dt6 = dt4 + dt5;
-                    t[i] = t6;
-                    dt[i] = dt6;
+                    // line 51: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double t1 = x[i];
+                        double dt1 = dx[i];
+                        double t2 = (double)(k + 1);
+                        double t3 = t1 * t2;
+                        double dt3 = t2 * dt1;
+                        double t4 = global::System.Math.Sin(t3);
+                        double dt4 = global::System.Math.Cos(t3) * dt3;
+                        double t5 = s * 0.1;
+                        double dt5 = 0.1 * ds;
+                        double t6 = t4 + t5;
+                        double dt6 = dt4 + dt5;
+                        t[i] = t6;
+                        dt[i] = dt6;
+                    }
+
+                    // line 56: s += Vectors.Dot(t, x);
+                    var (t7, dt7) = global::Differentiable.Tests.Library.Vectors.DotJvp(t, x, dt, dx);
+                    double s_1 = s + t7;
+                    double ds_1 = ds + dt7;
+                    // line 49: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 56: s += Vectors.Dot(t, x);
-                var (t7, dt7) = global::Differentiable.Tests.Library.Vectors.DotJvp(t, x, dt, dx);
-                double s_1 = s + t7;
-                double ds_1 = ds + dt7;
-                // line 49: for (int k = 0; k < iterations; k++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -88,85 +85,79 @@ namespace Differentiable.Tests.Scenarios
                 // line 48: double s = 0;
                 double s = 0.0;
                 // line 49: for (int k = 0; k < iterations; k++) …
-                s = ScratchDotsInLoopVjp_Loop49(x, iterations, tape, t, s);
+                s = Loop49(x, iterations, tape, t, s);
 
                 // reverse sweep
                 double ds = dResult;
                 // line 49, reversed: for (int k = 0; k < iterations; k++) …
-                ScratchDotsInLoopVjp_Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
+                Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
                 return s;
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 49 of ScratchDotsInLoop for <c>ScratchDotsInLoopVjp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double ScratchDotsInLoopVjp_Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] t, double s)
-        {
-            // line 49: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 49 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] t, double s)
             {
-                // line 51: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 49: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double t1 = x[i];
-                    double t2 = (double)(k + 1);
-                    double t3 = t1 * t2;
-                    double t4 = global::System.Math.Sin(t3);
-                    double t5 = s * 0.1;
-                    double t6 = t4 + t5;
-                    t[i] = t6;
+                    // line 51: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double t1 = x[i];
+                        double t2 = (double)(k + 1);
+                        double t3 = t1 * t2;
+                        double t4 = global::System.Math.Sin(t3);
+                        double t5 = s * 0.1;
+                        double t6 = t4 + t5;
+                        t[i] = t6;
+                    }
+
+                    // line 56: s += Vectors.Dot(t, x);
+                    tape.Doubles.PushRange(t);
+                    double t7 = global::Differentiable.Tests.Library.Vectors.Dot(t, x);
+                    double s_1 = s + t7;
+                    // line 49: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
                 }
 
-                // line 56: s += Vectors.Dot(t, x);
-                tape.Doubles.PushRange(t);
-                double t7 = global::Differentiable.Tests.Library.Vectors.Dot(t, x);
-                double s_1 = s + t7;
-                // line 49: for (int k = 0; k < iterations; k++) …
-                s = s_1;
+                return s;
             }
 
-            return s;
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 49 of ScratchDotsInLoop for <c>ScratchDotsInLoopVjp</c>, backwards: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void ScratchDotsInLoopVjp_Loop49Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
-        {
-            // line 49, reversed: for (int k = 0; k < iterations; k++) …
-            for (int k = iterations - 1; k >= 0; k--)
+            // Runs the loop nest at line 49 of ScratchDotsInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop49Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
             {
-                // line 56: s += Vectors.Dot(t, x);
-                double dt7 = ds;
-                tape.Doubles.PopRange(t);
-                global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt7, dt, dx);
-                // line 51, reversed: for (int i = 0; i < x.Length; i++) …
-                for (int i = x.Length - 1; i >= 0; i--)
+                // line 49, reversed: for (int k = 0; k < iterations; k++) …
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
-                    double dt6 = dt[i];
-                    dt[i] = 0.0;
-                    double dt4 = dt6;
-                    double dt5 = dt6;
-                    ds += 0.1 * dt5;
-                    double t2 = (double)(k + 1);
-                    double t1 = x[i];
-                    double t3 = t1 * t2;
-                    double dt3 = global::System.Math.Cos(t3) * dt4;
-                    double dt1 = t2 * dt3;
-                    dx[i] += dt1;
+                    // line 56: s += Vectors.Dot(t, x);
+                    double dt7 = ds;
+                    tape.Doubles.PopRange(t);
+                    global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt7, dt, dx);
+                    // line 51, reversed: for (int i = 0; i < x.Length; i++) …
+                    for (int i = x.Length - 1; i >= 0; i--)
+                    {
+                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        double dt6 = dt[i];
+                        dt[i] = 0.0;
+                        double dt4 = dt6;
+                        double dt5 = dt6;
+                        ds += 0.1 * dt5;
+                        double t2 = (double)(k + 1);
+                        double t1 = x[i];
+                        double t3 = t1 * t2;
+                        double dt3 = global::System.Math.Cos(t3) * dt4;
+                        double dt1 = t2 * dt3;
+                        dx[i] += dt1;
+                    }
                 }
             }
         }

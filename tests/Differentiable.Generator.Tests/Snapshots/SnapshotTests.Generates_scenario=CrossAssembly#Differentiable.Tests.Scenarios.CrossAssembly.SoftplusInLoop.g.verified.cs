@@ -25,51 +25,48 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 69: for (int k = 0; k < iterations; k++) …
-            (s, ds) = SoftplusInLoopJvp_Loop69(x, iterations, dx, u, du, y, dy, s, ds);
+            (s, ds) = Loop69(x, iterations, dx, u, du, y, dy, s, ds);
             // line 80: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 69 of SoftplusInLoop for <c>SoftplusInLoopJvp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) SoftplusInLoopJvp_Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
-        {
-            // line 69: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 69 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
-                // line 71: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 69: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
-                    double t = x[i];
-                    double dt = dx[i];
-                    double t1 = (double)(k + 1);
-                    double t2 = t * t1;
-                    double dt2 = t1 * dt;
-                    double t3 = s * 0.1;
-                    double dt3 = 0.1 * ds;
-                    double t4 = t2 + t3;
-                    double dt4 = dt2 + dt3;
-                    u[i] = t4;
-                    du[i] = dt4;
+                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        double t = x[i];
+                        double dt = dx[i];
+                        double t1 = (double)(k + 1);
+                        double t2 = t * t1;
+                        double dt2 = t1 * dt;
+                        double t3 = s * 0.1;
+                        double dt3 = 0.1 * ds;
+                        double t4 = t2 + t3;
+                        double dt4 = dt2 + dt3;
+                        u[i] = t4;
+                        du[i] = dt4;
+                    }
+
+                    // line 76: Vectors.Softplus(u, y);
+                    global::Differentiable.Tests.Library.Vectors.SoftplusJvp(u, y, du, dy);
+                    // line 77: s += Vectors.Dot(y, x);
+                    var (t5, dt5) = global::Differentiable.Tests.Library.Vectors.DotJvp(y, x, dy, dx);
+                    double s_1 = s + t5;
+                    double ds_1 = ds + dt5;
+                    // line 69: for (int k = 0; k < iterations; k++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 76: Vectors.Softplus(u, y);
-                global::Differentiable.Tests.Library.Vectors.SoftplusJvp(u, y, du, dy);
-                // line 77: s += Vectors.Dot(y, x);
-                var (t5, dt5) = global::Differentiable.Tests.Library.Vectors.DotJvp(y, x, dy, dx);
-                double s_1 = s + t5;
-                double ds_1 = ds + dt5;
-                // line 69: for (int k = 0; k < iterations; k++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -94,105 +91,99 @@ namespace Differentiable.Tests.Scenarios
                 // line 68: double s = 0;
                 double s = 0.0;
                 // line 69: for (int k = 0; k < iterations; k++) …
-                s = SoftplusInLoopVjp_Loop69(x, iterations, tape, u, y, s);
+                s = Loop69(x, iterations, tape, u, y, s);
                 double result = s;
 
                 // reverse sweep
                 double ds = dResult;
                 // line 69, reversed: for (int k = 0; k < iterations; k++) …
-                SoftplusInLoopVjp_Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
+                Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
                 return result;
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 69 of SoftplusInLoop for <c>SoftplusInLoopVjp</c>: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double SoftplusInLoopVjp_Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] u, double[] y, double s)
-        {
-            // line 69: for (int k = 0; k < iterations; k++) …
-            for (int k = 0; k < iterations; k++)
+            // Runs the loop nest at line 69 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] u, double[] y, double s)
             {
-                // line 71: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 69: for (int k = 0; k < iterations; k++) …
+                for (int k = 0; k < iterations; k++)
                 {
-                    // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
-                    double t = x[i];
-                    double t1 = (double)(k + 1);
-                    double t2 = t * t1;
-                    double t3 = s * 0.1;
-                    double t4 = t2 + t3;
-                    u[i] = t4;
+                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        double t = x[i];
+                        double t1 = (double)(k + 1);
+                        double t2 = t * t1;
+                        double t3 = s * 0.1;
+                        double t4 = t2 + t3;
+                        u[i] = t4;
+                    }
+
+                    // line 76: Vectors.Softplus(u, y);
+                    tape.Doubles.PushRange(u);
+                    tape.Doubles.PushRange(y);
+                    global::Differentiable.Tests.Library.Vectors.Softplus(u, y);
+                    // line 77: s += Vectors.Dot(y, x);
+                    tape.Doubles.PushRange(y);
+                    double t5 = global::Differentiable.Tests.Library.Vectors.Dot(y, x);
+                    double s_1 = s + t5;
+                    // line 69: for (int k = 0; k < iterations; k++) …
+                    tape.Doubles.Push(s);
+                    s = s_1;
                 }
 
-                // line 76: Vectors.Softplus(u, y);
-                tape.Doubles.PushRange(u);
-                tape.Doubles.PushRange(y);
-                global::Differentiable.Tests.Library.Vectors.Softplus(u, y);
-                // line 77: s += Vectors.Dot(y, x);
-                tape.Doubles.PushRange(y);
-                double t5 = global::Differentiable.Tests.Library.Vectors.Dot(y, x);
-                double s_1 = s + t5;
-                // line 69: for (int k = 0; k < iterations; k++) …
-                tape.Doubles.Push(s);
-                s = s_1;
+                return s;
             }
 
-            return s;
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 69 of SoftplusInLoop for <c>SoftplusInLoopVjp</c>, backwards: <c>for (int k = 0; k &lt; iterations; k++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SoftplusInLoopVjp_Loop69Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
-        {
-            // line 69, reversed: for (int k = 0; k < iterations; k++) …
-            for (int k = iterations - 1; k >= 0; k--)
+            // Runs the loop nest at line 69 of SoftplusInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop69Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
-                // line 69: for (int k = 0; k < iterations; k++) …
-                s = tape.Doubles.Pop();
-                // line 71: for (int i = 0; i < x.Length; i++) …
-                for (int i = 0; i < x.Length; i++)
+                // line 69, reversed: for (int k = 0; k < iterations; k++) …
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
-                    double t = x[i];
-                    double t1 = (double)(k + 1);
-                    double t2 = t * t1;
-                    double t3 = s * 0.1;
-                    double t4 = t2 + t3;
-                    u[i] = t4;
-                }
+                    // line 69: for (int k = 0; k < iterations; k++) …
+                    s = tape.Doubles.Pop();
+                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        double t = x[i];
+                        double t1 = (double)(k + 1);
+                        double t2 = t * t1;
+                        double t3 = s * 0.1;
+                        double t4 = t2 + t3;
+                        u[i] = t4;
+                    }
 
-                // line 77: s += Vectors.Dot(y, x);
-                double dt5 = ds;
-                tape.Doubles.PopRange(y);
-                global::Differentiable.Tests.Library.Vectors.DotVjp(y, x, dt5, dy, dx);
-                // line 76: Vectors.Softplus(u, y);
-                tape.Doubles.PopRange(y);
-                tape.Doubles.PopRange(u);
-                global::Differentiable.Tests.Library.Vectors.SoftplusVjp(u, y, du, dy);
-                // line 71, reversed: for (int i = 0; i < x.Length; i++) …
-                for (int i = x.Length - 1; i >= 0; i--)
-                {
-                    // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
-                    double dt4 = du[i];
-                    du[i] = 0.0;
-                    double dt2 = dt4;
-                    double dt3 = dt4;
-                    ds += 0.1 * dt3;
-                    double t1 = (double)(k + 1);
-                    double dt = t1 * dt2;
-                    dx[i] += dt;
+                    // line 77: s += Vectors.Dot(y, x);
+                    double dt5 = ds;
+                    tape.Doubles.PopRange(y);
+                    global::Differentiable.Tests.Library.Vectors.DotVjp(y, x, dt5, dy, dx);
+                    // line 76: Vectors.Softplus(u, y);
+                    tape.Doubles.PopRange(y);
+                    tape.Doubles.PopRange(u);
+                    global::Differentiable.Tests.Library.Vectors.SoftplusVjp(u, y, du, dy);
+                    // line 71, reversed: for (int i = 0; i < x.Length; i++) …
+                    for (int i = x.Length - 1; i >= 0; i--)
+                    {
+                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        double dt4 = du[i];
+                        du[i] = 0.0;
+                        double dt2 = dt4;
+                        double dt3 = dt4;
+                        ds += 0.1 * dt3;
+                        double t1 = (double)(k + 1);
+                        double dt = t1 * dt2;
+                        dx[i] += dt;
+                    }
                 }
             }
         }

@@ -21,67 +21,61 @@ namespace Differentiable.Tests.Scenarios
             double total = 0.0;
             double dtotal = 0.0;
             // line 173: for (int a = 0; a < n; a++) …
-            (total, dtotal) = CarriedThroughNestsJvp_Loop173(x, n, dx, c, dc, total, dtotal);
+            (total, dtotal) = Loop173(x, n, dx, c, dc, total, dtotal);
             // line 185: return total;
             return (total, dtotal);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 173 of CarriedThroughNests for <c>CarriedThroughNestsJvp</c>: <c>for (int a = 0; a &lt; n; a++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) CarriedThroughNestsJvp_Loop173(double x, int n, double dx, double c, double dc, double total, double dtotal)
-        {
-            // line 173: for (int a = 0; a < n; a++) …
-            for (int a = 0; a < n; a++)
+            // Runs the loop nest at line 173 of CarriedThroughNests: for (int a = 0; a < n; a++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop173(double x, int n, double dx, double c, double dc, double total, double dtotal)
+            {
+                // line 173: for (int a = 0; a < n; a++) …
+                for (int a = 0; a < n; a++)
+                {
+                    // line 175: for (int b = 0; b <= a; b++) …
+                    (c, dc, total, dtotal) = Loop175(x, dx, c, dc, total, dtotal, a);
+                }
+
+                return (total, dtotal);
+            }
+
+            // Runs the loop nest at line 175 of CarriedThroughNests: for (int b = 0; b <= a; b++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double, double) Loop175(double x, double dx, double c, double dc, double total, double dtotal, int a)
             {
                 // line 175: for (int b = 0; b <= a; b++) …
-                (c, dc, total, dtotal) = CarriedThroughNestsJvp_Loop175(x, dx, c, dc, total, dtotal, a);
-            }
-
-            return (total, dtotal);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 175 of CarriedThroughNests for <c>CarriedThroughNestsJvp</c>: <c>for (int b = 0; b &lt;= a; b++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double, double) CarriedThroughNestsJvp_Loop175(double x, double dx, double c, double dc, double total, double dtotal, int a)
-        {
-            // line 175: for (int b = 0; b <= a; b++) …
-            for (int b = 0; b <= a; b++)
-            {
-                // line 177: for (int e = 0; e < 2; e++) …
-                for (int e = 0; e < 2; e++)
+                for (int b = 0; b <= a; b++)
                 {
-                    // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
-                    double t = 0.5 * c;
-                    double dt = 0.5 * dc;
-                    double t1 = (double)(e + 1);
-                    double t2 = x * t1;
-                    double dt2 = t1 * dx;
-                    double t3 = global::System.Math.Sin(t2);
-                    double dt3 = global::System.Math.Cos(t2) * dt2;
-                    double c_1 = t + t3;
-                    double dc_1 = dt + dt3;
-                    // line 180: total += c * c;
-                    double t4 = c_1 * c_1;
-                    double dt4 = c_1 * dc_1 + c_1 * dc_1;
-                    double total_1 = total + t4;
-                    double dtotal_1 = dtotal + dt4;
                     // line 177: for (int e = 0; e < 2; e++) …
-                    c = c_1;
-                    dc = dc_1;
-                    total = total_1;
-                    dtotal = dtotal_1;
+                    for (int e = 0; e < 2; e++)
+                    {
+                        // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
+                        double t = 0.5 * c;
+                        double dt = 0.5 * dc;
+                        double t1 = (double)(e + 1);
+                        double t2 = x * t1;
+                        double dt2 = t1 * dx;
+                        double t3 = global::System.Math.Sin(t2);
+                        double dt3 = global::System.Math.Cos(t2) * dt2;
+                        double c_1 = t + t3;
+                        double dc_1 = dt + dt3;
+                        // line 180: total += c * c;
+                        double t4 = c_1 * c_1;
+                        double dt4 = c_1 * dc_1 + c_1 * dc_1;
+                        double total_1 = total + t4;
+                        double dtotal_1 = dtotal + dt4;
+                        // line 177: for (int e = 0; e < 2; e++) …
+                        c = c_1;
+                        dc = dc_1;
+                        total = total_1;
+                        dtotal = dtotal_1;
+                    }
                 }
-            }
 
-            return (c, dc, total, dtotal);
+                return (c, dc, total, dtotal);
+            }
         }
 
         /// <summary>
@@ -102,14 +96,14 @@ namespace Differentiable.Tests.Scenarios
                 // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
                 double t3 = 0.0;
                 // line 173: for (int a = 0; a < n; a++) …
-                (c, total, t3) = CarriedThroughNestsVjp_Loop173(x, n, tape, c, total, t3);
+                (c, total, t3) = Loop173(x, n, tape, c, total, t3);
 
                 // reverse sweep
                 dx = 0.0;
                 double dtotal = dResult;
                 double dc = 0.0;
                 // line 173, reversed: for (int a = 0; a < n; a++) …
-                (dx, dc) = CarriedThroughNestsVjp_Loop173Reverse(x, n, dx, tape, c, t3, dtotal, dc);
+                (dx, dc) = Loop173Reverse(x, n, dx, tape, c, t3, dtotal, dc);
                 // line 171: double c = x;
                 dx += dc;
                 return total;
@@ -118,117 +112,105 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 173 of CarriedThroughNests for <c>CarriedThroughNestsVjp</c>: <c>for (int a = 0; a &lt; n; a++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) CarriedThroughNestsVjp_Loop173(double x, int n, global::Differentiable.Tape tape, double c, double total, double t3)
-        {
-            // line 173: for (int a = 0; a < n; a++) …
-            for (int a = 0; a < n; a++)
+            // Runs the loop nest at line 173 of CarriedThroughNests: for (int a = 0; a < n; a++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop173(double x, int n, global::Differentiable.Tape tape, double c, double total, double t3)
+            {
+                // line 173: for (int a = 0; a < n; a++) …
+                for (int a = 0; a < n; a++)
+                {
+                    // line 175: for (int b = 0; b <= a; b++) …
+                    (c, total, t3) = Loop175(x, tape, c, total, t3, a);
+                }
+
+                return (c, total, t3);
+            }
+
+            // Runs the loop nest at line 175 of CarriedThroughNests: for (int b = 0; b <= a; b++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop175(double x, global::Differentiable.Tape tape, double c, double total, double t3, int a)
             {
                 // line 175: for (int b = 0; b <= a; b++) …
-                (c, total, t3) = CarriedThroughNestsVjp_Loop175(x, tape, c, total, t3, a);
-            }
-
-            return (c, total, t3);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 175 of CarriedThroughNests for <c>CarriedThroughNestsVjp</c>: <c>for (int b = 0; b &lt;= a; b++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) CarriedThroughNestsVjp_Loop175(double x, global::Differentiable.Tape tape, double c, double total, double t3, int a)
-        {
-            // line 175: for (int b = 0; b <= a; b++) …
-            for (int b = 0; b <= a; b++)
-            {
-                // line 177: for (int e = 0; e < 2; e++) …
-                for (int e = 0; e < 2; e++)
+                for (int b = 0; b <= a; b++)
                 {
-                    // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
-                    double t = 0.5 * c;
-                    double t1 = (double)(e + 1);
-                    double t2 = x * t1;
-                    tape.Doubles.Push(t3);
-                    t3 = global::System.Math.Sin(t2);
-                    double c_1 = t + t3;
-                    // line 180: total += c * c;
-                    double t4 = c_1 * c_1;
-                    double total_1 = total + t4;
                     // line 177: for (int e = 0; e < 2; e++) …
-                    tape.Doubles.Push(c);
-                    c = c_1;
-                    total = total_1;
+                    for (int e = 0; e < 2; e++)
+                    {
+                        // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
+                        double t = 0.5 * c;
+                        double t1 = (double)(e + 1);
+                        double t2 = x * t1;
+                        tape.Doubles.Push(t3);
+                        t3 = global::System.Math.Sin(t2);
+                        double c_1 = t + t3;
+                        // line 180: total += c * c;
+                        double t4 = c_1 * c_1;
+                        double total_1 = total + t4;
+                        // line 177: for (int e = 0; e < 2; e++) …
+                        tape.Doubles.Push(c);
+                        c = c_1;
+                        total = total_1;
+                    }
                 }
+
+                return (c, total, t3);
             }
 
-            return (c, total, t3);
-        }
+            // Runs the loop nest at line 173 of CarriedThroughNests, backwards: for (int a = 0; a < n; a++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop173Reverse(double x, int n, double dx, global::Differentiable.Tape tape, double c, double t3, double dtotal, double dc)
+            {
+                // line 173, reversed: for (int a = 0; a < n; a++) …
+                for (int a = n - 1; a >= 0; a--)
+                {
+                    // line 175, reversed: for (int b = 0; b <= a; b++) …
+                    (dx, c, t3, dc) = Loop175Reverse(x, dx, tape, c, t3, a, dtotal, dc);
+                }
 
-        /// <summary>
-        /// Runs the loop nest at line 173 of CarriedThroughNests for <c>CarriedThroughNestsVjp</c>, backwards: <c>for (int a = 0; a &lt; n; a++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) CarriedThroughNestsVjp_Loop173Reverse(double x, int n, double dx, global::Differentiable.Tape tape, double c, double t3, double dtotal, double dc)
-        {
-            // line 173, reversed: for (int a = 0; a < n; a++) …
-            for (int a = n - 1; a >= 0; a--)
+                return (dx, dc);
+            }
+
+            // Runs the loop nest at line 175 of CarriedThroughNests, backwards: for (int b = 0; b <= a; b++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double, double) Loop175Reverse(double x, double dx, global::Differentiable.Tape tape, double c, double t3, int a, double dtotal, double dc)
             {
                 // line 175, reversed: for (int b = 0; b <= a; b++) …
-                (dx, c, t3, dc) = CarriedThroughNestsVjp_Loop175Reverse(x, dx, tape, c, t3, a, dtotal, dc);
-            }
-
-            return (dx, dc);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 175 of CarriedThroughNests for <c>CarriedThroughNestsVjp</c>, backwards: <c>for (int b = 0; b &lt;= a; b++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double, double) CarriedThroughNestsVjp_Loop175Reverse(double x, double dx, global::Differentiable.Tape tape, double c, double t3, int a, double dtotal, double dc)
-        {
-            // line 175, reversed: for (int b = 0; b <= a; b++) …
-            for (int b = a; b >= 0; b--)
-            {
-                // line 177, reversed: for (int e = 0; e < 2; e++) …
-                for (int e = 1; e >= 0; e--)
+                for (int b = a; b >= 0; b--)
                 {
-                    // line 177: for (int e = 0; e < 2; e++) …
-                    double dc_1 = dc;
-                    dc = 0.0;
-                    c = tape.Doubles.Pop();
-                    // line 180: total += c * c;
-                    double dt4 = dtotal;
-                    // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
-                    double t = 0.5 * c;
-                    double c_1 = t + t3;
-                    // line 180: total += c * c;
-                    dc_1 += c_1 * dt4;
-                    dc_1 += c_1 * dt4;
-                    // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
-                    double dt = dc_1;
-                    double dt3 = dc_1;
-                    double t1 = (double)(e + 1);
-                    double t2 = x * t1;
-                    double dt2 = global::System.Math.Cos(t2) * dt3;
-                    t3 = tape.Doubles.Pop();
-                    dx += t1 * dt2;
-                    dc += 0.5 * dt;
+                    // line 177, reversed: for (int e = 0; e < 2; e++) …
+                    for (int e = 1; e >= 0; e--)
+                    {
+                        // line 177: for (int e = 0; e < 2; e++) …
+                        double dc_1 = dc;
+                        dc = 0.0;
+                        c = tape.Doubles.Pop();
+                        // line 180: total += c * c;
+                        double dt4 = dtotal;
+                        // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
+                        double t = 0.5 * c;
+                        double c_1 = t + t3;
+                        // line 180: total += c * c;
+                        dc_1 += c_1 * dt4;
+                        dc_1 += c_1 * dt4;
+                        // line 179: c = 0.5 * c + Math.Sin(x * (e + 1));
+                        double dt = dc_1;
+                        double dt3 = dc_1;
+                        double t1 = (double)(e + 1);
+                        double t2 = x * t1;
+                        double dt2 = global::System.Math.Cos(t2) * dt3;
+                        t3 = tape.Doubles.Pop();
+                        dx += t1 * dt2;
+                        dc += 0.5 * dt;
+                    }
                 }
-            }
 
-            return (dx, c, t3, dc);
+                return (dx, c, t3, dc);
+            }
         }
 
         /// <summary>

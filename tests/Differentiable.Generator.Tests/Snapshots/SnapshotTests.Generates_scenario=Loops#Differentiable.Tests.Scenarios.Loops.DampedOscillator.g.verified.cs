@@ -14,16 +14,16 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DampedOscillator", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) DampedOscillatorJvp(double stiffness, double damping, double x0, double v0, int steps, double dt, double dstiffness, double ddamping, double dx0, double dv0, double ddt)
         {
-            // line 304: double x = x0;
+            // line 332: double x = x0;
             double x = x0;
             double dx = dx0;
-            // line 305: double v = v0;
+            // line 333: double v = v0;
             double v = v0;
             double dv = dv0;
-            // line 306: for (int i = 0; i < steps; i++) …
+            // line 334: for (int i = 0; i < steps; i++) …
             for (int i = 0; i < steps; i++)
             {
-                // line 308: double a = -stiffness * x - damping * v;
+                // line 336: double a = -stiffness * x - damping * v;
                 double t = -stiffness;
                 double dt1 = -dstiffness;
                 double t1 = t * x;
@@ -32,24 +32,24 @@ namespace Differentiable.Tests.Scenarios
                 double dt2 = v * ddamping + damping * dv;
                 double a = t1 - t2;
                 double da = dt11 - dt2;
-                // line 309: x = x + dt * v;
+                // line 337: x = x + dt * v;
                 double t3 = dt * v;
                 double dt3 = v * ddt + dt * dv;
                 double x_1 = x + t3;
                 double dx_1 = dx + dt3;
-                // line 310: v = v + dt * a;
+                // line 338: v = v + dt * a;
                 double t4 = dt * a;
                 double dt4 = a * ddt + dt * da;
                 double v_1 = v + t4;
                 double dv_1 = dv + dt4;
-                // line 306: for (int i = 0; i < steps; i++) …
+                // line 334: for (int i = 0; i < steps; i++) …
                 x = x_1;
                 dx = dx_1;
                 v = v_1;
                 dv = dv_1;
             }
 
-            // line 313: return x;
+            // line 341: return x;
             return (x, dx);
         }
 
@@ -64,32 +64,32 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 304: double x = x0;
+                // line 332: double x = x0;
                 double x = x0;
-                // line 305: double v = v0;
+                // line 333: double v = v0;
                 double v = v0;
-                // line 306: for (int i = 0; i < steps; i++) …
+                // line 334: for (int i = 0; i < steps; i++) …
                 for (int i = 0; i < steps; i++)
                 {
-                    // line 308: double a = -stiffness * x - damping * v;
+                    // line 336: double a = -stiffness * x - damping * v;
                     double t = -stiffness;
                     double t1 = t * x;
                     double t2 = damping * v;
                     double a = t1 - t2;
-                    // line 309: x = x + dt * v;
+                    // line 337: x = x + dt * v;
                     double t3 = dt * v;
                     double x_1 = x + t3;
-                    // line 310: v = v + dt * a;
+                    // line 338: v = v + dt * a;
                     double t4 = dt * a;
                     double v_1 = v + t4;
-                    // line 306: for (int i = 0; i < steps; i++) …
+                    // line 334: for (int i = 0; i < steps; i++) …
                     tape.Doubles.Push(x);
                     x = x_1;
                     tape.Doubles.Push(v);
                     v = v_1;
                 }
 
-                // line 306: for (int i = 0; i < steps; i++) …
+                // line 334: for (int i = 0; i < steps; i++) …
                 double result = x;
 
                 // reverse sweep
@@ -98,27 +98,27 @@ namespace Differentiable.Tests.Scenarios
                 ddt = 0.0;
                 double dx = dResult;
                 double dv = 0.0;
-                // line 306, reversed: for (int i = 0; i < steps; i++) …
+                // line 334, reversed: for (int i = 0; i < steps; i++) …
                 for (int i = steps - 1; i >= 0; i--)
                 {
-                    // line 306: for (int i = 0; i < steps; i++) …
+                    // line 334: for (int i = 0; i < steps; i++) …
                     v = tape.Doubles.Pop();
                     x = tape.Doubles.Pop();
-                    // line 310: v = v + dt * a;
+                    // line 338: v = v + dt * a;
                     double dt4 = dv;
-                    // line 308: double a = -stiffness * x - damping * v;
+                    // line 336: double a = -stiffness * x - damping * v;
                     double t2 = damping * v;
                     double t = -stiffness;
                     double t1 = t * x;
                     double a = t1 - t2;
-                    // line 310: v = v + dt * a;
+                    // line 338: v = v + dt * a;
                     ddt += a * dt4;
                     double da = dt * dt4;
-                    // line 309: x = x + dt * v;
+                    // line 337: x = x + dt * v;
                     double dt3 = dx;
                     ddt += v * dt3;
                     dv += dt * dt3;
-                    // line 308: double a = -stiffness * x - damping * v;
+                    // line 336: double a = -stiffness * x - damping * v;
                     double dt1 = da;
                     double dt2 = -da;
                     ddamping += v * dt2;
@@ -128,9 +128,9 @@ namespace Differentiable.Tests.Scenarios
                     dstiffness -= dt5;
                 }
 
-                // line 305: double v = v0;
+                // line 333: double v = v0;
                 dv0 = dv;
-                // line 304: double x = x0;
+                // line 332: double x = x0;
                 dx0 = dx;
                 return result;
             }

@@ -14,24 +14,24 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DoWhile", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) DoWhileJvp(double x, double y, double dx, double dy)
         {
-            // line 348: double a = x;
+            // line 376: double a = x;
             double a = x;
             double da = dx;
-            // line 349: int k = 0;
+            // line 377: int k = 0;
             int k = 0;
-            // line 350: do …
+            // line 378: do …
             while (true)
             {
-                // line 352: a = a * y + Math.Cos(a);
+                // line 380: a = a * y + Math.Cos(a);
                 double t = a * y;
                 double dt = y * da + a * dy;
                 double t1 = global::System.Math.Cos(a);
                 double dt1 = -(global::System.Math.Sin(a) * da);
                 double a_1 = t + t1;
                 double da_1 = dt + dt1;
-                // line 353: k++;
+                // line 381: k++;
                 int k_1 = k + 1;
-                // line 350: do …
+                // line 378: do …
                 a = a_1;
                 da = da_1;
                 k = k_1;
@@ -41,7 +41,7 @@ namespace Differentiable.Tests.Scenarios
                 }
             }
 
-            // line 357: return a;
+            // line 385: return a;
             return (a, da);
         }
 
@@ -56,22 +56,22 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 348: double a = x;
+                // line 376: double a = x;
                 double a = x;
-                // line 349: int k = 0;
+                // line 377: int k = 0;
                 int k = 0;
-                // line 350: do …
+                // line 378: do …
                 int iterations = 0;
                 while (true)
                 {
                     iterations += 1;
-                    // line 352: a = a * y + Math.Cos(a);
+                    // line 380: a = a * y + Math.Cos(a);
                     double t = a * y;
                     double t1 = global::System.Math.Cos(a);
                     double a_1 = t + t1;
-                    // line 353: k++;
+                    // line 381: k++;
                     int k_1 = k + 1;
-                    // line 350: do …
+                    // line 378: do …
                     tape.Doubles.Push(a);
                     a = a_1;
                     k = k_1;
@@ -82,20 +82,20 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 350: do …
+                // line 378: do …
                 double result = a;
 
                 // reverse sweep
                 dy = 0.0;
                 double da = dResult;
-                // line 350, reversed: do …
+                // line 378, reversed: do …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
-                    // line 350: do …
+                    // line 378: do …
                     double da_1 = da;
                     da = 0.0;
                     a = tape.Doubles.Pop();
-                    // line 352: a = a * y + Math.Cos(a);
+                    // line 380: a = a * y + Math.Cos(a);
                     double dt = da_1;
                     double dt1 = da_1;
                     da -= global::System.Math.Sin(a) * dt1;
@@ -103,7 +103,7 @@ namespace Differentiable.Tests.Scenarios
                     dy += a * dt;
                 }
 
-                // line 348: double a = x;
+                // line 376: double a = x;
                 dx = da;
                 return result;
             }

@@ -15,27 +15,27 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) ForEachArrayJvp(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
-            // line 211: double s = 0;
+            // line 239: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 212: foreach (double v in a) …
+            // line 240: foreach (double v in a) …
             for (int index = 0; index < a.Length; index++)
             {
                 double v = a[index];
                 double dv = da[index];
-                // line 214: s = s * x + v * v;
+                // line 242: s = s * x + v * v;
                 double t = s * x;
                 double dt = x * ds + s * dx;
                 double t1 = v * v;
                 double dt1 = v * dv + v * dv;
                 double s_1 = t + t1;
                 double ds_1 = dt + dt1;
-                // line 212: foreach (double v in a) …
+                // line 240: foreach (double v in a) …
                 s = s_1;
                 ds = ds_1;
             }
 
-            // line 217: return s;
+            // line 245: return s;
             return (s, ds);
         }
 
@@ -52,45 +52,45 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 211: double s = 0;
+                // line 239: double s = 0;
                 double s = 0.0;
-                // line 212: foreach (double v in a) …
+                // line 240: foreach (double v in a) …
                 for (int index = 0; index < a.Length; index++)
                 {
                     double v = a[index];
-                    // line 214: s = s * x + v * v;
+                    // line 242: s = s * x + v * v;
                     double t = s * x;
                     double t1 = v * v;
                     double s_1 = t + t1;
-                    // line 212: foreach (double v in a) …
+                    // line 240: foreach (double v in a) …
                     tape.Doubles.Push(s);
                     s = s_1;
                 }
 
-                // line 212: foreach (double v in a) …
+                // line 240: foreach (double v in a) …
                 double result = s;
 
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 212, reversed: foreach (double v in a) …
+                // line 240, reversed: foreach (double v in a) …
                 for (int index = a.Length - 1; index >= 0; index--)
                 {
-                    // line 212: foreach (double v in a) …
+                    // line 240: foreach (double v in a) …
                     double ds_1 = ds;
                     ds = 0.0;
                     s = tape.Doubles.Pop();
-                    // line 214: s = s * x + v * v;
+                    // line 242: s = s * x + v * v;
                     double dt = ds_1;
                     double dt1 = ds_1;
-                    // line 212: foreach (double v in a) …
+                    // line 240: foreach (double v in a) …
                     double v = a[index];
-                    // line 214: s = s * x + v * v;
+                    // line 242: s = s * x + v * v;
                     double dv = v * dt1;
                     dv += v * dt1;
                     ds += x * dt;
                     dx += s * dt;
-                    // line 212: foreach (double v in a) …
+                    // line 240: foreach (double v in a) …
                     da[index] += dv;
                 }
 

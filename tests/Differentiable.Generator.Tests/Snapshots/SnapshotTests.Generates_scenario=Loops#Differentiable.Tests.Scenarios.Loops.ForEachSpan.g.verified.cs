@@ -15,31 +15,31 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) ForEachSpanJvp(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
-            // line 224: double s = 0;
+            // line 252: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 225: foreach (double v in a) …
+            // line 253: foreach (double v in a) …
             for (int index = 0; index < a.Length; index++)
             {
                 double v = a[index];
                 double dv = da[index];
-                // line 227: v < 0
+                // line 255: v < 0
                 if (!(v < 0.0))
                 {
-                    // line 232: s += Math.Exp(v * x);
+                    // line 260: s += Math.Exp(v * x);
                     double t = v * x;
                     double dt = x * dv + v * dx;
                     double t1 = global::System.Math.Exp(t);
                     double dt1 = t1 * dt;
                     double s_1 = s + t1;
                     double ds_1 = ds + dt1;
-                    // line 225: foreach (double v in a) …
+                    // line 253: foreach (double v in a) …
                     s = s_1;
                     ds = ds_1;
                 }
             }
 
-            // line 235: return s;
+            // line 263: return s;
             return (s, ds);
         }
 
@@ -56,24 +56,24 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 224: double s = 0;
+                // line 252: double s = 0;
                 double s = 0.0;
-                // line 232: s += Math.Exp(v * x);
+                // line 260: s += Math.Exp(v * x);
                 double t1 = 0.0;
-                // line 225: foreach (double v in a) …
+                // line 253: foreach (double v in a) …
                 for (int index = 0; index < a.Length; index++)
                 {
                     double v = a[index];
-                    // line 227: v < 0
+                    // line 255: v < 0
                     bool branch = v < 0.0;
                     if (!branch)
                     {
-                        // line 232: s += Math.Exp(v * x);
+                        // line 260: s += Math.Exp(v * x);
                         double t = v * x;
                         tape.Doubles.Push(t1);
                         t1 = global::System.Math.Exp(t);
                         double s_1 = s + t1;
-                        // line 225: foreach (double v in a) …
+                        // line 253: foreach (double v in a) …
                         s = s_1;
                     }
                 }
@@ -81,17 +81,17 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 225, reversed: foreach (double v in a) …
+                // line 253, reversed: foreach (double v in a) …
                 for (int index = a.Length - 1; index >= 0; index--)
                 {
-                    // line 225: foreach (double v in a) …
+                    // line 253: foreach (double v in a) …
                     double v = a[index];
-                    // line 227: v < 0
+                    // line 255: v < 0
                     bool branch = v < 0.0;
                     double dv = 0.0;
                     if (!branch)
                     {
-                        // line 232: s += Math.Exp(v * x);
+                        // line 260: s += Math.Exp(v * x);
                         double dt1 = ds;
                         double dt = t1 * dt1;
                         t1 = tape.Doubles.Pop();
@@ -99,7 +99,7 @@ namespace Differentiable.Tests.Scenarios
                         dx += v * dt;
                     }
 
-                    // line 225: foreach (double v in a) …
+                    // line 253: foreach (double v in a) …
                     da[index] += dv;
                 }
 

@@ -14,27 +14,27 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("GeneralFor", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) GeneralForJvp(double x, int n, double dx)
         {
-            // line 276: double s = x;
+            // line 304: double s = x;
             double s = x;
             double ds = dx;
-            // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+            // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
             int i = 0;
             while (i < n && s < 1000000.0)
             {
-                // line 279: s = s * s + i;
+                // line 307: s = s * s + i;
                 double t = s * s;
                 double dt = s * ds + s * ds;
                 double t1 = (double)i;
                 double s_1 = t + t1;
                 double ds_1 = dt;
-                // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+                // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
                 int i_1 = i + 2;
                 s = s_1;
                 ds = ds_1;
                 i = i_1;
             }
 
-            // line 282: return Math.Log(s);
+            // line 310: return Math.Log(s);
             double result = global::System.Math.Log(s);
             double dresult = ds / s;
             return (result, dresult);
@@ -51,9 +51,9 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 276: double s = x;
+                // line 304: double s = x;
                 double s = x;
-                // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+                // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
                 int i = 0;
                 int iterations = 0;
                 bool branch = false;
@@ -64,11 +64,11 @@ namespace Differentiable.Tests.Scenarios
                     branch = i < n && s < 1000000.0;
                     if (branch)
                     {
-                        // line 279: s = s * s + i;
+                        // line 307: s = s * s + i;
                         double t = s * s;
                         double t1 = (double)i;
                         double s_1 = t + t1;
-                        // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+                        // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
                         int i_1 = i + 2;
                         tape.Doubles.Push(s);
                         s = s_1;
@@ -80,33 +80,33 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 282: return Math.Log(s);
+                // line 310: return Math.Log(s);
                 double result = global::System.Math.Log(s);
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 282: return Math.Log(s);
+                // line 310: return Math.Log(s);
                 double ds = dresult / s;
-                // line 277, reversed: for (int i = 0; i < n && s < 1e6; i += 2) …
+                // line 305, reversed: for (int i = 0; i < n && s < 1e6; i += 2) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
-                    // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+                    // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
                     if (branch)
                     {
                         double ds_1 = ds;
                         ds = 0.0;
                         s = tape.Doubles.Pop();
-                        // line 279: s = s * s + i;
+                        // line 307: s = s * s + i;
                         double dt = ds_1;
                         ds += s * dt;
                         ds += s * dt;
                     }
 
-                    // line 277: for (int i = 0; i < n && s < 1e6; i += 2) …
+                    // line 305: for (int i = 0; i < n && s < 1e6; i += 2) …
                     branch = tape.Bools.Pop();
                 }
 
-                // line 276: double s = x;
+                // line 304: double s = x;
                 dx = ds;
                 return result;
             }

@@ -18,55 +18,52 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 150: for (int i = 0; i < n; i++) …
-            (s, ds) = NestedJvp_Loop150(x, y, n, dx, dy, s, ds);
+            (s, ds) = Loop150(x, y, n, dx, dy, s, ds);
             // line 161: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 150 of Nested for <c>NestedJvp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) NestedJvp_Loop150(double x, double y, int n, double dx, double dy, double s, double ds)
-        {
-            // line 150: for (int i = 0; i < n; i++) …
-            for (int i = 0; i < n; i++)
+            // Runs the loop nest at line 150 of Nested: for (int i = 0; i < n; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop150(double x, double y, int n, double dx, double dy, double s, double ds)
             {
-                // line 152: double row = x;
-                double row = x;
-                double drow = dx;
-                // line 153: for (int j = 0; j <= i; j++) …
-                for (int j = 0; j <= i; j++)
+                // line 150: for (int i = 0; i < n; i++) …
+                for (int i = 0; i < n; i++)
                 {
-                    // line 155: row = row * y + Math.Sin(s + j);
-                    double t = row * y;
-                    double dt = y * drow + row * dy;
-                    double t1 = (double)j;
-                    double t2 = s + t1;
-                    double dt2 = ds;
-                    double t3 = global::System.Math.Sin(t2);
-                    double dt3 = global::System.Math.Cos(t2) * dt2;
-                    double row_1 = t + t3;
-                    double drow_1 = dt + dt3;
+                    // line 152: double row = x;
+                    double row = x;
+                    double drow = dx;
                     // line 153: for (int j = 0; j <= i; j++) …
-                    row = row_1;
-                    drow = drow_1;
+                    for (int j = 0; j <= i; j++)
+                    {
+                        // line 155: row = row * y + Math.Sin(s + j);
+                        double t = row * y;
+                        double dt = y * drow + row * dy;
+                        double t1 = (double)j;
+                        double t2 = s + t1;
+                        double dt2 = ds;
+                        double t3 = global::System.Math.Sin(t2);
+                        double dt3 = global::System.Math.Cos(t2) * dt2;
+                        double row_1 = t + t3;
+                        double drow_1 = dt + dt3;
+                        // line 153: for (int j = 0; j <= i; j++) …
+                        row = row_1;
+                        drow = drow_1;
+                    }
+
+                    // line 158: s += row / (i + 1);
+                    double t4 = (double)(i + 1);
+                    double t5 = row / t4;
+                    double dt5 = drow / t4;
+                    double s_1 = s + t5;
+                    double ds_1 = ds + dt5;
+                    // line 150: for (int i = 0; i < n; i++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 158: s += row / (i + 1);
-                double t4 = (double)(i + 1);
-                double t5 = row / t4;
-                double dt5 = drow / t4;
-                double s_1 = s + t5;
-                double ds_1 = ds + dt5;
-                // line 150: for (int i = 0; i < n; i++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -85,7 +82,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 152: double row = x;
                 double row = 0.0;
                 // line 150: for (int i = 0; i < n; i++) …
-                (s, row) = NestedVjp_Loop150(x, y, n, tape, s, row);
+                (s, row) = Loop150(x, y, n, tape, s, row);
                 double result = s;
 
                 // reverse sweep
@@ -93,94 +90,88 @@ namespace Differentiable.Tests.Scenarios
                 dy = 0.0;
                 double ds = dResult;
                 // line 150, reversed: for (int i = 0; i < n; i++) …
-                (dx, dy) = NestedVjp_Loop150Reverse(y, n, dx, dy, tape, s, row, ds);
+                (dx, dy) = Loop150Reverse(y, n, dx, dy, tape, s, row, ds);
                 return result;
             }
             finally
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 150 of Nested for <c>NestedVjp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) NestedVjp_Loop150(double x, double y, int n, global::Differentiable.Tape tape, double s, double row)
-        {
-            // line 150: for (int i = 0; i < n; i++) …
-            for (int i = 0; i < n; i++)
-            {
-                // line 152: double row = x;
-                row = x;
-                // line 153: for (int j = 0; j <= i; j++) …
-                for (int j = 0; j <= i; j++)
-                {
-                    // line 155: row = row * y + Math.Sin(s + j);
-                    double t = row * y;
-                    double t1 = (double)j;
-                    double t2 = s + t1;
-                    double t3 = global::System.Math.Sin(t2);
-                    double row_1 = t + t3;
-                    // line 153: for (int j = 0; j <= i; j++) …
-                    tape.Doubles.Push(row);
-                    row = row_1;
-                }
-
-                // line 158: s += row / (i + 1);
-                double t4 = (double)(i + 1);
-                double t5 = row / t4;
-                double s_1 = s + t5;
-                // line 150: for (int i = 0; i < n; i++) …
-                tape.Doubles.Push(s);
-                s = s_1;
-            }
-
-            return (s, row);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 150 of Nested for <c>NestedVjp</c>, backwards: <c>for (int i = 0; i &lt; n; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) NestedVjp_Loop150Reverse(double y, int n, double dx, double dy, global::Differentiable.Tape tape, double s, double row, double ds)
-        {
-            // line 150, reversed: for (int i = 0; i < n; i++) …
-            for (int i = n - 1; i >= 0; i--)
+            // Runs the loop nest at line 150 of Nested: for (int i = 0; i < n; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop150(double x, double y, int n, global::Differentiable.Tape tape, double s, double row)
             {
                 // line 150: for (int i = 0; i < n; i++) …
-                s = tape.Doubles.Pop();
-                // line 158: s += row / (i + 1);
-                double dt5 = ds;
-                double t4 = (double)(i + 1);
-                double drow = dt5 / t4;
-                // line 153, reversed: for (int j = 0; j <= i; j++) …
-                for (int j = i; j >= 0; j--)
+                for (int i = 0; i < n; i++)
                 {
+                    // line 152: double row = x;
+                    row = x;
                     // line 153: for (int j = 0; j <= i; j++) …
-                    double drow_1 = drow;
-                    drow = 0.0;
-                    row = tape.Doubles.Pop();
-                    // line 155: row = row * y + Math.Sin(s + j);
-                    double dt = drow_1;
-                    double dt3 = drow_1;
-                    double t1 = (double)j;
-                    double t2 = s + t1;
-                    double dt2 = global::System.Math.Cos(t2) * dt3;
-                    ds += dt2;
-                    drow += y * dt;
-                    dy += row * dt;
+                    for (int j = 0; j <= i; j++)
+                    {
+                        // line 155: row = row * y + Math.Sin(s + j);
+                        double t = row * y;
+                        double t1 = (double)j;
+                        double t2 = s + t1;
+                        double t3 = global::System.Math.Sin(t2);
+                        double row_1 = t + t3;
+                        // line 153: for (int j = 0; j <= i; j++) …
+                        tape.Doubles.Push(row);
+                        row = row_1;
+                    }
+
+                    // line 158: s += row / (i + 1);
+                    double t4 = (double)(i + 1);
+                    double t5 = row / t4;
+                    double s_1 = s + t5;
+                    // line 150: for (int i = 0; i < n; i++) …
+                    tape.Doubles.Push(s);
+                    s = s_1;
                 }
 
-                // line 152: double row = x;
-                dx += drow;
+                return (s, row);
             }
 
-            return (dx, dy);
+            // Runs the loop nest at line 150 of Nested, backwards: for (int i = 0; i < n; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop150Reverse(double y, int n, double dx, double dy, global::Differentiable.Tape tape, double s, double row, double ds)
+            {
+                // line 150, reversed: for (int i = 0; i < n; i++) …
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    // line 150: for (int i = 0; i < n; i++) …
+                    s = tape.Doubles.Pop();
+                    // line 158: s += row / (i + 1);
+                    double dt5 = ds;
+                    double t4 = (double)(i + 1);
+                    double drow = dt5 / t4;
+                    // line 153, reversed: for (int j = 0; j <= i; j++) …
+                    for (int j = i; j >= 0; j--)
+                    {
+                        // line 153: for (int j = 0; j <= i; j++) …
+                        double drow_1 = drow;
+                        drow = 0.0;
+                        row = tape.Doubles.Pop();
+                        // line 155: row = row * y + Math.Sin(s + j);
+                        double dt = drow_1;
+                        double dt3 = drow_1;
+                        double t1 = (double)j;
+                        double t2 = s + t1;
+                        double dt2 = global::System.Math.Cos(t2) * dt3;
+                        ds += dt2;
+                        drow += y * dt;
+                        dy += row * dt;
+                    }
+
+                    // line 152: double row = x;
+                    dx += drow;
+                }
+
+                return (dx, dy);
+            }
         }
 
         /// <summary>

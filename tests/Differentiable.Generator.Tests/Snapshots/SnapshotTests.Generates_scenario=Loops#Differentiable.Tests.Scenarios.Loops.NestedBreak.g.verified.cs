@@ -18,36 +18,54 @@ namespace Differentiable.Tests.Scenarios
             double s = 0.0;
             double ds = 0.0;
             // line 126: for (int i = 0; i < n; i++) …
-            (s, ds) = NestedBreakJvp_Loop126(x, n, dx, s, ds);
+            (s, ds) = Loop126(x, n, dx, s, ds);
             // line 142: return s;
             return (s, ds);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 126 of NestedBreak for <c>NestedBreakJvp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) NestedBreakJvp_Loop126(double x, int n, double dx, double s, double ds)
-        {
-            // line 126: for (int i = 0; i < n; i++) …
-            for (int i = 0; i < n; i++)
+            // Runs the loop nest at line 126 of NestedBreak: for (int i = 0; i < n; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop126(double x, int n, double dx, double s, double ds)
             {
-                // line 128: double p = x;
-                double p = x;
-                double dp = dx;
-                // line 129: for (int j = 0; j < n; j++) …
-                int j = 0;
-                double p_1 = 0.0;
-                double dp_1 = 0.0;
-                int j_1 = 0;
-                while (true)
+                // line 126: for (int i = 0; i < n; i++) …
+                for (int i = 0; i < n; i++)
                 {
-                    if (j < n)
+                    // line 128: double p = x;
+                    double p = x;
+                    double dp = dx;
+                    // line 129: for (int j = 0; j < n; j++) …
+                    int j = 0;
+                    double p_1 = 0.0;
+                    double dp_1 = 0.0;
+                    int j_1 = 0;
+                    while (true)
                     {
-                        // line 131: p > 4 + i
-                        if (p > (double)(4 + i))
+                        if (j < n)
+                        {
+                            // line 131: p > 4 + i
+                            if (p > (double)(4 + i))
+                            {
+                                // line 129: for (int j = 0; j < n; j++) …
+                                p_1 = p;
+                                dp_1 = dp;
+                                j_1 = j;
+                                break;
+                            }
+                            else
+                            {
+                                // line 136: p = p * x + 1;
+                                double t = p * x;
+                                double dt = x * dp + p * dx;
+                                double p_2 = t + 1.0;
+                                double dp_2 = dt;
+                                // line 129: for (int j = 0; j < n; j++) …
+                                int j_2 = j + 1;
+                                p = p_2;
+                                dp = dp_2;
+                                j = j_2;
+                            }
+                        }
+                        else
                         {
                             // line 129: for (int j = 0; j < n; j++) …
                             p_1 = p;
@@ -55,39 +73,18 @@ namespace Differentiable.Tests.Scenarios
                             j_1 = j;
                             break;
                         }
-                        else
-                        {
-                            // line 136: p = p * x + 1;
-                            double t = p * x;
-                            double dt = x * dp + p * dx;
-                            double p_2 = t + 1.0;
-                            double dp_2 = dt;
-                            // line 129: for (int j = 0; j < n; j++) …
-                            int j_2 = j + 1;
-                            p = p_2;
-                            dp = dp_2;
-                            j = j_2;
-                        }
                     }
-                    else
-                    {
-                        // line 129: for (int j = 0; j < n; j++) …
-                        p_1 = p;
-                        dp_1 = dp;
-                        j_1 = j;
-                        break;
-                    }
+
+                    // line 139: s += p;
+                    double s_1 = s + p_1;
+                    double ds_1 = ds + dp_1;
+                    // line 126: for (int i = 0; i < n; i++) …
+                    s = s_1;
+                    ds = ds_1;
                 }
 
-                // line 139: s += p;
-                double s_1 = s + p_1;
-                double ds_1 = ds + dp_1;
-                // line 126: for (int i = 0; i < n; i++) …
-                s = s_1;
-                ds = ds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -106,7 +103,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 125: double s = 0;
                 double s = 0.0;
                 // line 126: for (int i = 0; i < n; i++) …
-                (dx, ds, s) = NestedBreakVjp_Loop126(x, n, dResult, dx, tape, ds, s);
+                (dx, ds, s) = Loop126(x, n, dResult, dx, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -116,124 +113,121 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 126 of NestedBreak for <c>NestedBreakVjp</c>: <c>for (int i = 0; i &lt; n; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double) NestedBreakVjp_Loop126(double x, int n, double dResult, double dx, global::Differentiable.Tape tape, double ds, double s)
-        {
-            // line 126: for (int i = 0; i < n; i++) …
-            for (int i = 0; i < n; i++)
+            // Runs the loop nest at line 126 of NestedBreak: for (int i = 0; i < n; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop126(double x, int n, double dResult, double dx, global::Differentiable.Tape tape, double ds, double s)
             {
-                // line 128: double p = x;
-                double p = x;
-                // line 129: for (int j = 0; j < n; j++) …
-                int j = 0;
-                double p_1 = 0.0;
-                int j_1 = 0;
-                int iterations = 0;
-                bool branch = false;
-                // line 131: p > 4 + i
-                bool branch1 = false;
-                // line 129: for (int j = 0; j < n; j++) …
-                while (true)
+                // line 126: for (int i = 0; i < n; i++) …
+                for (int i = 0; i < n; i++)
                 {
-                    iterations += 1;
-                    tape.Bools.Push(branch);
-                    branch = j < n;
-                    if (branch)
+                    // line 128: double p = x;
+                    double p = x;
+                    // line 129: for (int j = 0; j < n; j++) …
+                    int j = 0;
+                    double p_1 = 0.0;
+                    int j_1 = 0;
+                    int iterations = 0;
+                    bool branch = false;
+                    // line 131: p > 4 + i
+                    bool branch1 = false;
+                    // line 129: for (int j = 0; j < n; j++) …
+                    while (true)
                     {
-                        // line 131: p > 4 + i
-                        tape.Bools.Push(branch1);
-                        branch1 = p > (double)(4 + i);
-                        if (branch1)
+                        iterations += 1;
+                        tape.Bools.Push(branch);
+                        branch = j < n;
+                        if (branch)
+                        {
+                            // line 131: p > 4 + i
+                            tape.Bools.Push(branch1);
+                            branch1 = p > (double)(4 + i);
+                            if (branch1)
+                            {
+                                // line 129: for (int j = 0; j < n; j++) …
+                                p_1 = p;
+                                j_1 = j;
+                                break;
+                            }
+                            else
+                            {
+                                // line 136: p = p * x + 1;
+                                double t = p * x;
+                                double p_2 = t + 1.0;
+                                // line 129: for (int j = 0; j < n; j++) …
+                                int j_2 = j + 1;
+                                tape.Doubles.Push(p);
+                                p = p_2;
+                                j = j_2;
+                            }
+                        }
+                        else
                         {
                             // line 129: for (int j = 0; j < n; j++) …
                             p_1 = p;
                             j_1 = j;
                             break;
                         }
-                        else
-                        {
-                            // line 136: p = p * x + 1;
-                            double t = p * x;
-                            double p_2 = t + 1.0;
-                            // line 129: for (int j = 0; j < n; j++) …
-                            int j_2 = j + 1;
-                            tape.Doubles.Push(p);
-                            p = p_2;
-                            j = j_2;
-                        }
                     }
-                    else
+
+                    // line 139: s += p;
+                    double s_1 = s + p_1;
+                    // line 126: for (int i = 0; i < n; i++) …
+                    s = s_1;
+
+                    // reverse of this iteration
+                    // line 126: for (int i = 0; i < n; i++) …
+                    ds = dResult;
+                    // line 139: s += p;
+                    double dp_1 = ds;
+                    double dp = 0.0;
+                    // line 129, reversed: for (int j = 0; j < n; j++) …
+                    for (int iteration = iterations; iteration > 0; iteration--)
                     {
                         // line 129: for (int j = 0; j < n; j++) …
-                        p_1 = p;
-                        j_1 = j;
-                        break;
-                    }
-                }
+                        if (branch)
+                        {
+                            // line 131: p > 4 + i
+                            if (branch1)
+                            {
+                                // line 129: for (int j = 0; j < n; j++) …
+                                dp += dp_1;
+                                dp_1 = 0.0;
+                            }
+                            else
+                            {
+                                double dp_2 = dp;
+                                dp = 0.0;
+                                p = tape.Doubles.Pop();
+                                // line 136: p = p * x + 1;
+                                double dt = dp_2;
+                                dp += x * dt;
+                                dx += p * dt;
+                            }
 
-                // line 139: s += p;
-                double s_1 = s + p_1;
-                // line 126: for (int i = 0; i < n; i++) …
-                s = s_1;
-
-                // reverse of this iteration
-                // line 126: for (int i = 0; i < n; i++) …
-                ds = dResult;
-                // line 139: s += p;
-                double dp_1 = ds;
-                double dp = 0.0;
-                // line 129, reversed: for (int j = 0; j < n; j++) …
-                for (int iteration = iterations; iteration > 0; iteration--)
-                {
-                    // line 129: for (int j = 0; j < n; j++) …
-                    if (branch)
-                    {
-                        // line 131: p > 4 + i
-                        if (branch1)
+                            // line 131: p > 4 + i
+                            branch1 = tape.Bools.Pop();
+                        }
+                        else
                         {
                             // line 129: for (int j = 0; j < n; j++) …
                             dp += dp_1;
                             dp_1 = 0.0;
                         }
-                        else
-                        {
-                            double dp_2 = dp;
-                            dp = 0.0;
-                            p = tape.Doubles.Pop();
-                            // line 136: p = p * x + 1;
-                            double dt = dp_2;
-                            dp += x * dt;
-                            dx += p * dt;
-                        }
 
-                        // line 131: p > 4 + i
-                        branch1 = tape.Bools.Pop();
-                    }
-                    else
-                    {
                         // line 129: for (int j = 0; j < n; j++) …
-                        dp += dp_1;
-                        dp_1 = 0.0;
+                        branch = tape.Bools.Pop();
                     }
 
-                    // line 129: for (int j = 0; j < n; j++) …
-                    branch = tape.Bools.Pop();
+                    // line 128: double p = x;
+                    dx += dp;
+                    // line 126: for (int i = 0; i < n; i++) …
+                    ds = 0.0;
                 }
 
-                // line 128: double p = x;
-                dx += dp;
-                // line 126: for (int i = 0; i < n; i++) …
-                ds = 0.0;
+                return (dx, ds, s);
             }
-
-            return (dx, ds, s);
         }
 
         /// <summary>

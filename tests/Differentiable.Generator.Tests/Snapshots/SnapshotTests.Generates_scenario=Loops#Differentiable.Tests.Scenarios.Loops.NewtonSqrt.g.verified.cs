@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NewtonSqrt", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NewtonSqrtJvp(double a, double da)
         {
-            // line 289: double x = a > 1 ? a : 1;
+            // line 317: double x = a > 1 ? a : 1;
             double x = 0.0;
             double dx = 0.0;
             if (a > 1.0)
@@ -28,27 +28,27 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
             }
 
-            // line 290: int k = 0;
+            // line 318: int k = 0;
             int k = 0;
-            // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+            // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
             while (global::System.Math.Abs(x * x - a) > 1E-14 * a && k < 100)
             {
-                // line 293: x = 0.5 * (x + a / x);
+                // line 321: x = 0.5 * (x + a / x);
                 double t = a / x;
                 double dt = da / x - t / x * dx;
                 double t1 = x + t;
                 double dt1 = dx + dt;
                 double x_1 = 0.5 * t1;
                 double dx_1 = 0.5 * dt1;
-                // line 294: k++;
+                // line 322: k++;
                 int k_1 = k + 1;
-                // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                 x = x_1;
                 dx = dx_1;
                 k = k_1;
             }
 
-            // line 297: return x;
+            // line 325: return x;
             return (x, dx);
         }
 
@@ -63,7 +63,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 289: double x = a > 1 ? a : 1;
+                // line 317: double x = a > 1 ? a : 1;
                 double x = 0.0;
                 bool branch = a > 1.0;
                 if (branch)
@@ -75,14 +75,14 @@ namespace Differentiable.Tests.Scenarios
                     x = 1.0;
                 }
 
-                // line 290: int k = 0;
+                // line 318: int k = 0;
                 int k = 0;
-                // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                 int iterations = 0;
                 bool branch1 = false;
-                // line 293: x = 0.5 * (x + a / x);
+                // line 321: x = 0.5 * (x + a / x);
                 double t = 0.0;
-                // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                 while (true)
                 {
                     iterations += 1;
@@ -90,14 +90,14 @@ namespace Differentiable.Tests.Scenarios
                     branch1 = global::System.Math.Abs(x * x - a) > 1E-14 * a && k < 100;
                     if (branch1)
                     {
-                        // line 293: x = 0.5 * (x + a / x);
+                        // line 321: x = 0.5 * (x + a / x);
                         tape.Doubles.Push(t);
                         t = a / x;
                         double t1 = x + t;
                         double x_1 = 0.5 * t1;
-                        // line 294: k++;
+                        // line 322: k++;
                         int k_1 = k + 1;
-                        // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                        // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                         tape.Doubles.Push(x);
                         x = x_1;
                         k = k_1;
@@ -108,22 +108,22 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                 double result = x;
 
                 // reverse sweep
                 da = 0.0;
                 double dx = dResult;
-                // line 291, reversed: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                // line 319, reversed: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
-                    // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                    // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                     if (branch1)
                     {
                         double dx_1 = dx;
                         dx = 0.0;
                         x = tape.Doubles.Pop();
-                        // line 293: x = 0.5 * (x + a / x);
+                        // line 321: x = 0.5 * (x + a / x);
                         double dt1 = 0.5 * dx_1;
                         dx += dt1;
                         double dt = dt1;
@@ -132,11 +132,11 @@ namespace Differentiable.Tests.Scenarios
                         t = tape.Doubles.Pop();
                     }
 
-                    // line 291: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
+                    // line 319: while (Math.Abs(x * x - a) > 1e-14 * a && k < 100) …
                     branch1 = tape.Bools.Pop();
                 }
 
-                // line 289: double x = a > 1 ? a : 1;
+                // line 317: double x = a > 1 ? a : 1;
                 if (branch)
                 {
                     da += dx;

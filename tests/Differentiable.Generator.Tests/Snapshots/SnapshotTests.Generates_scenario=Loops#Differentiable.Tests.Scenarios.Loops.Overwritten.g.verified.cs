@@ -14,16 +14,16 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Overwritten", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) OverwrittenJvp(double x, int n, double dx)
         {
-            // line 242: double sum = 0;
+            // line 270: double sum = 0;
             double sum = 0.0;
             double dsum = 0.0;
-            // line 243: double t = 0;
+            // line 271: double t = 0;
             double t = 0.0;
             double dt = 0.0;
-            // line 244: for (int i = 0; i < n; i++) …
+            // line 272: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
-                // line 246: t = Math.Exp(x * i * 0.1);
+                // line 274: t = Math.Exp(x * i * 0.1);
                 double t1 = (double)i;
                 double t2 = x * t1;
                 double dt2 = t1 * dx;
@@ -31,24 +31,24 @@ namespace Differentiable.Tests.Scenarios
                 double dt3 = 0.1 * dt2;
                 double t_1 = global::System.Math.Exp(t3);
                 double dt_1 = t_1 * dt3;
-                // line 247: double u = t * t - x;
+                // line 275: double u = t * t - x;
                 double t4 = t_1 * t_1;
                 double dt4 = t_1 * dt_1 + t_1 * dt_1;
                 double u = t4 - x;
                 double du = dt4 - dx;
-                // line 248: sum += u * t;
+                // line 276: sum += u * t;
                 double t5 = u * t_1;
                 double dt5 = t_1 * du + u * dt_1;
                 double sum_1 = sum + t5;
                 double dsum_1 = dsum + dt5;
-                // line 244: for (int i = 0; i < n; i++) …
+                // line 272: for (int i = 0; i < n; i++) …
                 sum = sum_1;
                 dsum = dsum_1;
                 t = t_1;
                 dt = dt_1;
             }
 
-            // line 251: return sum + t;
+            // line 279: return sum + t;
             double result = sum + t;
             double dresult = dsum + dt;
             return (result, dresult);
@@ -65,61 +65,61 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 242: double sum = 0;
+                // line 270: double sum = 0;
                 double sum = 0.0;
-                // line 243: double t = 0;
+                // line 271: double t = 0;
                 double t = 0.0;
-                // line 246: t = Math.Exp(x * i * 0.1);
+                // line 274: t = Math.Exp(x * i * 0.1);
                 double t_1 = 0.0;
-                // line 244: for (int i = 0; i < n; i++) …
+                // line 272: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
-                    // line 246: t = Math.Exp(x * i * 0.1);
+                    // line 274: t = Math.Exp(x * i * 0.1);
                     double t1 = (double)i;
                     double t2 = x * t1;
                     double t3 = t2 * 0.1;
                     tape.Doubles.Push(t_1);
                     t_1 = global::System.Math.Exp(t3);
-                    // line 247: double u = t * t - x;
+                    // line 275: double u = t * t - x;
                     double t4 = t_1 * t_1;
                     double u = t4 - x;
-                    // line 248: sum += u * t;
+                    // line 276: sum += u * t;
                     double t5 = u * t_1;
                     double sum_1 = sum + t5;
-                    // line 244: for (int i = 0; i < n; i++) …
+                    // line 272: for (int i = 0; i < n; i++) …
                     sum = sum_1;
                     t = t_1;
                 }
 
-                // line 251: return sum + t;
+                // line 279: return sum + t;
                 double result = sum + t;
 
                 // reverse sweep
                 dx = 0.0;
                 double dresult = dResult;
-                // line 251: return sum + t;
+                // line 279: return sum + t;
                 double dsum = dresult;
                 double dt = dresult;
-                // line 244, reversed: for (int i = 0; i < n; i++) …
+                // line 272, reversed: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    // line 244: for (int i = 0; i < n; i++) …
+                    // line 272: for (int i = 0; i < n; i++) …
                     double dt_1 = dt;
                     dt = 0.0;
-                    // line 248: sum += u * t;
+                    // line 276: sum += u * t;
                     double dt5 = dsum;
-                    // line 247: double u = t * t - x;
+                    // line 275: double u = t * t - x;
                     double t4 = t_1 * t_1;
                     double u = t4 - x;
-                    // line 248: sum += u * t;
+                    // line 276: sum += u * t;
                     double du = t_1 * dt5;
                     dt_1 += u * dt5;
-                    // line 247: double u = t * t - x;
+                    // line 275: double u = t * t - x;
                     double dt4 = du;
                     dx -= du;
                     dt_1 += t_1 * dt4;
                     dt_1 += t_1 * dt4;
-                    // line 246: t = Math.Exp(x * i * 0.1);
+                    // line 274: t = Math.Exp(x * i * 0.1);
                     double dt3 = t_1 * dt_1;
                     t_1 = tape.Doubles.Pop();
                     double dt2 = 0.1 * dt3;

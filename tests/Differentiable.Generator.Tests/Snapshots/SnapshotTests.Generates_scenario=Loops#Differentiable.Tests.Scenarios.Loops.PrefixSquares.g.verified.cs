@@ -15,33 +15,33 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) PrefixSquaresJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 393: double s = 0;
+            // line 421: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 394: double f = 0;
+            // line 422: double f = 0;
             double f = 0.0;
             double df = 0.0;
-            // line 395: for (int i = 0; i < x.Length; i++) …
+            // line 423: for (int i = 0; i < x.Length; i++) …
             for (int i = 0; i < x.Length; i++)
             {
-                // line 397: s += x[i];
+                // line 425: s += x[i];
                 double t = x[i];
                 double dt = dx[i];
                 double s_1 = s + t;
                 double ds_1 = ds + dt;
-                // line 398: f += s * s;
+                // line 426: f += s * s;
                 double t1 = s_1 * s_1;
                 double dt1 = s_1 * ds_1 + s_1 * ds_1;
                 double f_1 = f + t1;
                 double df_1 = df + dt1;
-                // line 395: for (int i = 0; i < x.Length; i++) …
+                // line 423: for (int i = 0; i < x.Length; i++) …
                 s = s_1;
                 ds = ds_1;
                 f = f_1;
                 df = df_1;
             }
 
-            // line 401: return f;
+            // line 429: return f;
             return (f, df);
         }
 
@@ -58,20 +58,20 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 393: double s = 0;
+                // line 421: double s = 0;
                 double s = 0.0;
-                // line 394: double f = 0;
+                // line 422: double f = 0;
                 double f = 0.0;
-                // line 395: for (int i = 0; i < x.Length; i++) …
+                // line 423: for (int i = 0; i < x.Length; i++) …
                 for (int i = 0; i < x.Length; i++)
                 {
-                    // line 397: s += x[i];
+                    // line 425: s += x[i];
                     double t = x[i];
                     double s_1 = s + t;
-                    // line 398: f += s * s;
+                    // line 426: f += s * s;
                     double t1 = s_1 * s_1;
                     double f_1 = f + t1;
-                    // line 395: for (int i = 0; i < x.Length; i++) …
+                    // line 423: for (int i = 0; i < x.Length; i++) …
                     tape.Doubles.Push(s);
                     s = s_1;
                     f = f_1;
@@ -80,22 +80,22 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 double df = dResult;
                 double ds = 0.0;
-                // line 395, reversed: for (int i = 0; i < x.Length; i++) …
+                // line 423, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
-                    // line 395: for (int i = 0; i < x.Length; i++) …
+                    // line 423: for (int i = 0; i < x.Length; i++) …
                     double ds_1 = ds;
                     ds = 0.0;
                     s = tape.Doubles.Pop();
-                    // line 398: f += s * s;
+                    // line 426: f += s * s;
                     double dt1 = df;
-                    // line 397: s += x[i];
+                    // line 425: s += x[i];
                     double t = x[i];
                     double s_1 = s + t;
-                    // line 398: f += s * s;
+                    // line 426: f += s * s;
                     ds_1 += s_1 * dt1;
                     ds_1 += s_1 * dt1;
-                    // line 397: s += x[i];
+                    // line 425: s += x[i];
                     ds += ds_1;
                     double dt = ds_1;
                     dx[i] += dt;

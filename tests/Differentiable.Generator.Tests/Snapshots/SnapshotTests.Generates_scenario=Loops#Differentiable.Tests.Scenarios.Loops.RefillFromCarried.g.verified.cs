@@ -15,76 +15,73 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) RefillFromCarriedJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 408: int n = x.Length;
+            // line 436: int n = x.Length;
             int n = x.Length;
-            // line 409: double[] z = new double[n];
+            // line 437: double[] z = new double[n];
             double[] z = new double[n];
             double[] dz = new double[n];
-            // line 410: double c = x[0];
+            // line 438: double c = x[0];
             double c = x[0];
             double dc = dx[0];
-            // line 411: double f = 0;
+            // line 439: double f = 0;
             double f = 0.0;
             double df = 0.0;
-            // line 412: for (int i = 0; i < 3; i++) …
-            (f, df) = RefillFromCarriedJvp_Loop412(x, dx, n, z, dz, c, dc, f, df);
-            // line 427: return f;
+            // line 440: for (int i = 0; i < 3; i++) …
+            (f, df) = Loop440(x, dx, n, z, dz, c, dc, f, df);
+            // line 455: return f;
             return (f, df);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 412 of RefillFromCarried for <c>RefillFromCarriedJvp</c>: <c>for (int i = 0; i &lt; 3; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) RefillFromCarriedJvp_Loop412(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx, int n, double[] z, double[] dz, double c, double dc, double f, double df)
-        {
-            // line 412: for (int i = 0; i < 3; i++) …
-            for (int i = 0; i < 3; i++)
+            // Runs the loop nest at line 440 of RefillFromCarried: for (int i = 0; i < 3; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop440(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx, int n, double[] z, double[] dz, double c, double dc, double f, double df)
             {
-                // line 414: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 440: for (int i = 0; i < 3; i++) …
+                for (int i = 0; i < 3; i++)
                 {
-                    // line 416: z[j] = c * x[j];
-                    double t = x[j];
-                    double dt = dx[j];
-                    double t1 = c * t;
-                    double dt1 = t * dc + c * dt;
-                    z[j] = t1;
-                    dz[j] = dt1;
+                    // line 442: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 444: z[j] = c * x[j];
+                        double t = x[j];
+                        double dt = dx[j];
+                        double t1 = c * t;
+                        double dt1 = t * dc + c * dt;
+                        z[j] = t1;
+                        dz[j] = dt1;
+                    }
+
+                    // line 447: for (int j = 0; j < n; j++) …
+                    for (int j_1 = 0; j_1 < n; j_1++)
+                    {
+                        // line 449: c += z[j] * 0.1;
+                        double t2 = z[j_1];
+                        double dt2 = dz[j_1];
+                        double t3 = t2 * 0.1;
+                        double dt3 = 0.1 * dt2;
+                        double c_1 = c + t3;
+                        double dc_1 = dc + dt3;
+                        // line 447: for (int j = 0; j < n; j++) …
+                        c = c_1;
+                        dc = dc_1;
+                    }
+
+                    // line 452: f += z[0] * z[1];
+                    double t4 = z[0];
+                    double dt4 = dz[0];
+                    double t5 = z[1];
+                    double dt5 = dz[1];
+                    double t6 = t4 * t5;
+                    double dt6 = t5 * dt4 + t4 * dt5;
+                    double f_1 = f + t6;
+                    double df_1 = df + dt6;
+                    // line 440: for (int i = 0; i < 3; i++) …
+                    f = f_1;
+                    df = df_1;
                 }
 
-                // line 419: for (int j = 0; j < n; j++) …
-                for (int j_1 = 0; j_1 < n; j_1++)
-                {
-                    // line 421: c += z[j] * 0.1;
-                    double t2 = z[j_1];
-                    double dt2 = dz[j_1];
-                    double t3 = t2 * 0.1;
-                    double dt3 = 0.1 * dt2;
-                    double c_1 = c + t3;
-                    double dc_1 = dc + dt3;
-                    // line 419: for (int j = 0; j < n; j++) …
-                    c = c_1;
-                    dc = dc_1;
-                }
-
-                // line 424: f += z[0] * z[1];
-                double t4 = z[0];
-                double dt4 = dz[0];
-                double t5 = z[1];
-                double dt5 = dz[1];
-                double t6 = t4 * t5;
-                double dt6 = t5 * dt4 + t4 * dt5;
-                double f_1 = f + t6;
-                double df_1 = df + dt6;
-                // line 412: for (int i = 0; i < 3; i++) …
-                f = f_1;
-                df = df_1;
+                return (f, df);
             }
-
-            return (f, df);
         }
 
         /// <summary>
@@ -100,27 +97,27 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 408: int n = x.Length;
+                // line 436: int n = x.Length;
                 int n = x.Length;
-                // line 409: double[] z = new double[n];
+                // line 437: double[] z = new double[n];
                 double[] z = new double[n];
                 double[] dz = new double[n];
-                // line 410: double c = x[0];
+                // line 438: double c = x[0];
                 double c = x[0];
-                // line 411: double f = 0;
+                // line 439: double f = 0;
                 double f = 0.0;
-                // line 424: f += z[0] * z[1];
+                // line 452: f += z[0] * z[1];
                 double t4 = 0.0;
                 double t5 = 0.0;
-                // line 412: for (int i = 0; i < 3; i++) …
-                (c, f, t4, t5) = RefillFromCarriedVjp_Loop412(x, tape, n, z, c, f, t4, t5);
+                // line 440: for (int i = 0; i < 3; i++) …
+                (c, f, t4, t5) = Loop440(x, tape, n, z, c, f, t4, t5);
 
                 // reverse sweep
                 double df = dResult;
                 double dc = 0.0;
-                // line 412, reversed: for (int i = 0; i < 3; i++) …
-                dc = RefillFromCarriedVjp_Loop412Reverse(x, dx, tape, n, dz, c, t4, t5, df, dc);
-                // line 410: double c = x[0];
+                // line 440, reversed: for (int i = 0; i < 3; i++) …
+                dc = Loop440Reverse(x, dx, tape, n, dz, c, t4, t5, df, dc);
+                // line 438: double c = x[0];
                 dx[0] += dc;
                 return f;
             }
@@ -128,98 +125,92 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 412 of RefillFromCarried for <c>RefillFromCarriedVjp</c>: <c>for (int i = 0; i &lt; 3; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double, double, double) RefillFromCarriedVjp_Loop412(global::System.ReadOnlySpan<double> x, global::Differentiable.Tape tape, int n, double[] z, double c, double f, double t4, double t5)
-        {
-            // line 412: for (int i = 0; i < 3; i++) …
-            for (int i = 0; i < 3; i++)
+            // Runs the loop nest at line 440 of RefillFromCarried: for (int i = 0; i < 3; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double, double) Loop440(global::System.ReadOnlySpan<double> x, global::Differentiable.Tape tape, int n, double[] z, double c, double f, double t4, double t5)
             {
-                // line 414: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 440: for (int i = 0; i < 3; i++) …
+                for (int i = 0; i < 3; i++)
                 {
-                    // line 416: z[j] = c * x[j];
-                    double t = x[j];
-                    double t1 = c * t;
-                    z[j] = t1;
+                    // line 442: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 444: z[j] = c * x[j];
+                        double t = x[j];
+                        double t1 = c * t;
+                        z[j] = t1;
+                    }
+
+                    // line 447: for (int j = 0; j < n; j++) …
+                    for (int j_1 = 0; j_1 < n; j_1++)
+                    {
+                        // line 449: c += z[j] * 0.1;
+                        double t2 = z[j_1];
+                        double t3 = t2 * 0.1;
+                        double c_1 = c + t3;
+                        // line 447: for (int j = 0; j < n; j++) …
+                        tape.Doubles.Push(c);
+                        c = c_1;
+                    }
+
+                    // line 452: f += z[0] * z[1];
+                    tape.Doubles.Push(t4);
+                    t4 = z[0];
+                    tape.Doubles.Push(t5);
+                    t5 = z[1];
+                    double t6 = t4 * t5;
+                    double f_1 = f + t6;
+                    // line 440: for (int i = 0; i < 3; i++) …
+                    f = f_1;
                 }
 
-                // line 419: for (int j = 0; j < n; j++) …
-                for (int j_1 = 0; j_1 < n; j_1++)
-                {
-                    // line 421: c += z[j] * 0.1;
-                    double t2 = z[j_1];
-                    double t3 = t2 * 0.1;
-                    double c_1 = c + t3;
-                    // line 419: for (int j = 0; j < n; j++) …
-                    tape.Doubles.Push(c);
-                    c = c_1;
-                }
-
-                // line 424: f += z[0] * z[1];
-                tape.Doubles.Push(t4);
-                t4 = z[0];
-                tape.Doubles.Push(t5);
-                t5 = z[1];
-                double t6 = t4 * t5;
-                double f_1 = f + t6;
-                // line 412: for (int i = 0; i < 3; i++) …
-                f = f_1;
+                return (c, f, t4, t5);
             }
 
-            return (c, f, t4, t5);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 412 of RefillFromCarried for <c>RefillFromCarriedVjp</c>, backwards: <c>for (int i = 0; i &lt; 3; i++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double RefillFromCarriedVjp_Loop412Reverse(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx, global::Differentiable.Tape tape, int n, double[] dz, double c, double t4, double t5, double df, double dc)
-        {
-            // line 412, reversed: for (int i = 0; i < 3; i++) …
-            for (int i = 2; i >= 0; i--)
+            // Runs the loop nest at line 440 of RefillFromCarried, backwards: for (int i = 0; i < 3; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop440Reverse(global::System.ReadOnlySpan<double> x, global::System.Span<double> dx, global::Differentiable.Tape tape, int n, double[] dz, double c, double t4, double t5, double df, double dc)
             {
-                // line 424: f += z[0] * z[1];
-                double dt6 = df;
-                double dt4 = t5 * dt6;
-                double dt5 = t4 * dt6;
-                dz[1] += dt5;
-                t5 = tape.Doubles.Pop();
-                dz[0] += dt4;
-                t4 = tape.Doubles.Pop();
-                // line 419, reversed: for (int j = 0; j < n; j++) …
-                for (int j_1 = n - 1; j_1 >= 0; j_1--)
+                // line 440, reversed: for (int i = 0; i < 3; i++) …
+                for (int i = 2; i >= 0; i--)
                 {
-                    // line 419: for (int j = 0; j < n; j++) …
-                    c = tape.Doubles.Pop();
-                    // line 421: c += z[j] * 0.1;
-                    double dt3 = dc;
-                    double dt2 = 0.1 * dt3;
-                    dz[j_1] += dt2;
+                    // line 452: f += z[0] * z[1];
+                    double dt6 = df;
+                    double dt4 = t5 * dt6;
+                    double dt5 = t4 * dt6;
+                    dz[1] += dt5;
+                    t5 = tape.Doubles.Pop();
+                    dz[0] += dt4;
+                    t4 = tape.Doubles.Pop();
+                    // line 447, reversed: for (int j = 0; j < n; j++) …
+                    for (int j_1 = n - 1; j_1 >= 0; j_1--)
+                    {
+                        // line 447: for (int j = 0; j < n; j++) …
+                        c = tape.Doubles.Pop();
+                        // line 449: c += z[j] * 0.1;
+                        double dt3 = dc;
+                        double dt2 = 0.1 * dt3;
+                        dz[j_1] += dt2;
+                    }
+
+                    // line 442, reversed: for (int j = 0; j < n; j++) …
+                    for (int j = n - 1; j >= 0; j--)
+                    {
+                        // line 444: z[j] = c * x[j];
+                        double dt1 = dz[j];
+                        dz[j] = 0.0;
+                        double t = x[j];
+                        dc += t * dt1;
+                        double dt = c * dt1;
+                        dx[j] += dt;
+                    }
                 }
 
-                // line 414, reversed: for (int j = 0; j < n; j++) …
-                for (int j = n - 1; j >= 0; j--)
-                {
-                    // line 416: z[j] = c * x[j];
-                    double dt1 = dz[j];
-                    dz[j] = 0.0;
-                    double t = x[j];
-                    dc += t * dt1;
-                    double dt = c * dt1;
-                    dx[j] += dt;
-                }
+                return dc;
             }
-
-            return dc;
         }
 
         /// <summary>

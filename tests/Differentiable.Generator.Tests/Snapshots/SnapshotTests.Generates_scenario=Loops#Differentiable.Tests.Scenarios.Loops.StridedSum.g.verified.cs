@@ -15,30 +15,30 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) StridedSumJvp(double[] x, int n, global::System.ReadOnlySpan<double> dx)
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 378: double s = 0;
+            // line 406: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 379: int k = 0;
+            // line 407: int k = 0;
             int k = 0;
-            // line 380: for (int i = 0; i < n; i++) …
+            // line 408: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
-                // line 382: s += x[k] * x[k];
+                // line 410: s += x[k] * x[k];
                 double t = x[k];
                 double dt = dx[k];
                 double t2 = t * t;
                 double dt2 = t * dt + t * dt;
                 double s_1 = s + t2;
                 double ds_1 = ds + dt2;
-                // line 383: k += 2;
+                // line 411: k += 2;
                 int k_1 = k + 2;
-                // line 380: for (int i = 0; i < n; i++) …
+                // line 408: for (int i = 0; i < n; i++) …
                 s = s_1;
                 ds = ds_1;
                 k = k_1;
             }
 
-            // line 386: return s;
+            // line 414: return s;
             return (s, ds);
         }
 
@@ -51,32 +51,32 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
-            // line 378: double s = 0;
+            // line 406: double s = 0;
             double s = 0.0;
-            // line 379: int k = 0;
+            // line 407: int k = 0;
             int k = 0;
-            // line 380: for (int i = 0; i < n; i++) …
+            // line 408: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
-                // line 382: s += x[k] * x[k];
+                // line 410: s += x[k] * x[k];
                 double t = x[k];
                 double t2 = t * t;
                 double s_1 = s + t2;
-                // line 383: k += 2;
+                // line 411: k += 2;
                 int k_1 = k + 2;
-                // line 380: for (int i = 0; i < n; i++) …
+                // line 408: for (int i = 0; i < n; i++) …
                 s = s_1;
                 k = k_1;
             }
 
             // reverse sweep
             double ds = dResult;
-            // line 380, reversed: for (int i = 0; i < n; i++) …
+            // line 408, reversed: for (int i = 0; i < n; i++) …
             for (int i = n - 1; i >= 0; i--)
             {
-                // line 380: for (int i = 0; i < n; i++) …
+                // line 408: for (int i = 0; i < n; i++) …
                 k -= 2;
-                // line 382: s += x[k] * x[k];
+                // line 410: s += x[k] * x[k];
                 double dt2 = ds;
                 double t = x[k];
                 double dt = t * dt2;

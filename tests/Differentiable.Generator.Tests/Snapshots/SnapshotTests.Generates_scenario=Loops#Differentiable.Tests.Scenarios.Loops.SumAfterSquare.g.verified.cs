@@ -14,16 +14,16 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumAfterSquare", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SumAfterSquareJvp(double x, double y, int n, double dx, double dy)
         {
-            // line 364: double s = y;
+            // line 392: double s = y;
             double s = y;
             double ds = dy;
-            // line 365: double z = s * s;
+            // line 393: double z = s * s;
             double z = s * s;
             double dz = s * ds + s * ds;
-            // line 366: for (int i = 1; i <= n; i++) …
+            // line 394: for (int i = 1; i <= n; i++) …
             for (int i = 1; i <= n; i++)
             {
-                // line 368: s += Math.Sin(i * x) * y;
+                // line 396: s += Math.Sin(i * x) * y;
                 double t = (double)i;
                 double t1 = t * x;
                 double dt1 = t * dx;
@@ -33,12 +33,12 @@ namespace Differentiable.Tests.Scenarios
                 double dt3 = y * dt2 + t2 * dy;
                 double s_1 = s + t3;
                 double ds_1 = ds + dt3;
-                // line 366: for (int i = 1; i <= n; i++) …
+                // line 394: for (int i = 1; i <= n; i++) …
                 s = s_1;
                 ds = ds_1;
             }
 
-            // line 371: return s + z;
+            // line 399: return s + z;
             double result = s + z;
             double dresult = ds + dz;
             return (result, dresult);
@@ -55,43 +55,43 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 364: double s = y;
+                // line 392: double s = y;
                 double s = y;
-                // line 365: double z = s * s;
+                // line 393: double z = s * s;
                 double z = s * s;
-                // line 368: s += Math.Sin(i * x) * y;
+                // line 396: s += Math.Sin(i * x) * y;
                 double t2 = 0.0;
-                // line 366: for (int i = 1; i <= n; i++) …
+                // line 394: for (int i = 1; i <= n; i++) …
                 for (int i = 1; i <= n; i++)
                 {
-                    // line 368: s += Math.Sin(i * x) * y;
+                    // line 396: s += Math.Sin(i * x) * y;
                     double t = (double)i;
                     double t1 = t * x;
                     tape.Doubles.Push(t2);
                     t2 = global::System.Math.Sin(t1);
                     double t3 = t2 * y;
                     double s_1 = s + t3;
-                    // line 366: for (int i = 1; i <= n; i++) …
+                    // line 394: for (int i = 1; i <= n; i++) …
                     tape.Doubles.Push(s);
                     s = s_1;
                 }
 
-                // line 371: return s + z;
+                // line 399: return s + z;
                 double result = s + z;
 
                 // reverse sweep
                 dx = 0.0;
                 dy = 0.0;
                 double dresult = dResult;
-                // line 371: return s + z;
+                // line 399: return s + z;
                 double ds = dresult;
                 double dz = dresult;
-                // line 366, reversed: for (int i = 1; i <= n; i++) …
+                // line 394, reversed: for (int i = 1; i <= n; i++) …
                 for (int i = n; i >= 1; i--)
                 {
-                    // line 366: for (int i = 1; i <= n; i++) …
+                    // line 394: for (int i = 1; i <= n; i++) …
                     s = tape.Doubles.Pop();
-                    // line 368: s += Math.Sin(i * x) * y;
+                    // line 396: s += Math.Sin(i * x) * y;
                     double dt3 = ds;
                     double dt2 = y * dt3;
                     dy += t2 * dt3;
@@ -102,10 +102,10 @@ namespace Differentiable.Tests.Scenarios
                     dx += t * dt1;
                 }
 
-                // line 365: double z = s * s;
+                // line 393: double z = s * s;
                 ds += s * dz;
                 ds += s * dz;
-                // line 364: double s = y;
+                // line 392: double s = y;
                 dy += ds;
                 return result;
             }

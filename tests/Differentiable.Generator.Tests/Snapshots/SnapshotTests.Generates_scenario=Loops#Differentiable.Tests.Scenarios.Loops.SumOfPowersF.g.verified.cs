@@ -14,29 +14,29 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumOfPowersF", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) SumOfPowersFJvp(float x, int n, float dx)
         {
-            // line 320: float power = 1f;
+            // line 348: float power = 1f;
             float power = 1f;
             float dpower = 0f;
-            // line 321: float sum = 0f;
+            // line 349: float sum = 0f;
             float sum = 0f;
             float dsum = 0f;
-            // line 322: for (int i = 0; i < n; i++) …
+            // line 350: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
-                // line 324: power *= x;
+                // line 352: power *= x;
                 float power_1 = power * x;
                 float dpower_1 = x * dpower + power * dx;
-                // line 325: sum += power;
+                // line 353: sum += power;
                 float sum_1 = sum + power_1;
                 float dsum_1 = dsum + dpower_1;
-                // line 322: for (int i = 0; i < n; i++) …
+                // line 350: for (int i = 0; i < n; i++) …
                 power = power_1;
                 dpower = dpower_1;
                 sum = sum_1;
                 dsum = dsum_1;
             }
 
-            // line 328: return sum;
+            // line 356: return sum;
             return (sum, dsum);
         }
 
@@ -51,18 +51,18 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 320: float power = 1f;
+                // line 348: float power = 1f;
                 float power = 1f;
-                // line 321: float sum = 0f;
+                // line 349: float sum = 0f;
                 float sum = 0f;
-                // line 322: for (int i = 0; i < n; i++) …
+                // line 350: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
-                    // line 324: power *= x;
+                    // line 352: power *= x;
                     float power_1 = power * x;
-                    // line 325: sum += power;
+                    // line 353: sum += power;
                     float sum_1 = sum + power_1;
-                    // line 322: for (int i = 0; i < n; i++) …
+                    // line 350: for (int i = 0; i < n; i++) …
                     tape.Singles.Push(power);
                     power = power_1;
                     sum = sum_1;
@@ -72,16 +72,16 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0f;
                 float dsum = dResult;
                 float dpower = 0f;
-                // line 322, reversed: for (int i = 0; i < n; i++) …
+                // line 350, reversed: for (int i = 0; i < n; i++) …
                 for (int i = n - 1; i >= 0; i--)
                 {
-                    // line 322: for (int i = 0; i < n; i++) …
+                    // line 350: for (int i = 0; i < n; i++) …
                     float dpower_1 = dpower;
                     dpower = 0f;
                     power = tape.Singles.Pop();
-                    // line 325: sum += power;
+                    // line 353: sum += power;
                     dpower_1 += dsum;
-                    // line 324: power *= x;
+                    // line 352: power *= x;
                     dpower += x * dpower_1;
                     dx += power * dpower_1;
                 }

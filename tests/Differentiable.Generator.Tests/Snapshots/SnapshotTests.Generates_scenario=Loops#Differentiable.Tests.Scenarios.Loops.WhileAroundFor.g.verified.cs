@@ -14,52 +14,49 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("WhileAroundFor", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) WhileAroundForJvp(double x, int n, double dx)
         {
-            // line 192: double s = x;
+            // line 220: double s = x;
             double s = x;
             double ds = dx;
-            // line 193: int rounds = 0;
+            // line 221: int rounds = 0;
             int rounds = 0;
-            // line 194: while (s < 10 && rounds < 50) …
-            (s, ds) = WhileAroundForJvp_Loop194(n, s, ds, rounds);
-            // line 204: return s * x;
+            // line 222: while (s < 10 && rounds < 50) …
+            (s, ds) = Loop222(n, s, ds, rounds);
+            // line 232: return s * x;
             double result = s * x;
             double dresult = x * ds + s * dx;
             return (result, dresult);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 194 of WhileAroundFor for <c>WhileAroundForJvp</c>: <c>while (s &lt; 10 &amp;&amp; rounds &lt; 50) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, double) WhileAroundForJvp_Loop194(int n, double s, double ds, int rounds)
-        {
-            // line 194: while (s < 10 && rounds < 50) …
-            while (s < 10.0 && rounds < 50)
+            // Runs the loop nest at line 222 of WhileAroundFor: while (s < 10 && rounds < 50) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double) Loop222(int n, double s, double ds, int rounds)
             {
-                // line 196: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
+                // line 222: while (s < 10 && rounds < 50) …
+                while (s < 10.0 && rounds < 50)
                 {
-                    // line 198: s = s * 1.1 + 0.01 * j;
-                    double t = s * 1.1;
-                    double dt = 1.1 * ds;
-                    double t1 = (double)j;
-                    double t2 = 0.01 * t1;
-                    double s_1 = t + t2;
-                    double ds_1 = dt;
-                    // line 196: for (int j = 0; j < n; j++) …
-                    s = s_1;
-                    ds = ds_1;
+                    // line 224: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 226: s = s * 1.1 + 0.01 * j;
+                        double t = s * 1.1;
+                        double dt = 1.1 * ds;
+                        double t1 = (double)j;
+                        double t2 = 0.01 * t1;
+                        double s_1 = t + t2;
+                        double ds_1 = dt;
+                        // line 224: for (int j = 0; j < n; j++) …
+                        s = s_1;
+                        ds = ds_1;
+                    }
+
+                    // line 229: rounds++;
+                    int rounds_1 = rounds + 1;
+                    // line 222: while (s < 10 && rounds < 50) …
+                    rounds = rounds_1;
                 }
 
-                // line 201: rounds++;
-                int rounds_1 = rounds + 1;
-                // line 194: while (s < 10 && rounds < 50) …
-                rounds = rounds_1;
+                return (s, ds);
             }
-
-            return (s, ds);
         }
 
         /// <summary>
@@ -73,25 +70,25 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 192: double s = x;
+                // line 220: double s = x;
                 double s = x;
-                // line 193: int rounds = 0;
+                // line 221: int rounds = 0;
                 int rounds = 0;
-                // line 194: while (s < 10 && rounds < 50) …
+                // line 222: while (s < 10 && rounds < 50) …
                 int iterations = 0;
                 bool branch = false;
-                (s, iterations, branch) = WhileAroundForVjp_Loop194(n, tape, s, rounds, iterations, branch);
-                // line 204: return s * x;
+                (s, iterations, branch) = Loop222(n, tape, s, rounds, iterations, branch);
+                // line 232: return s * x;
                 double result = s * x;
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 204: return s * x;
+                // line 232: return s * x;
                 double ds = x * dresult;
                 dx = s * dresult;
-                // line 194, reversed: while (s < 10 && rounds < 50) …
-                ds = WhileAroundForVjp_Loop194Reverse(n, tape, iterations, branch, ds);
-                // line 192: double s = x;
+                // line 222, reversed: while (s < 10 && rounds < 50) …
+                ds = Loop222Reverse(n, tape, iterations, branch, ds);
+                // line 220: double s = x;
                 dx += ds;
                 return result;
             }
@@ -99,81 +96,75 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 194 of WhileAroundFor for <c>WhileAroundForVjp</c>: <c>while (s &lt; 10 &amp;&amp; rounds &lt; 50) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static (double, int, bool) WhileAroundForVjp_Loop194(int n, global::Differentiable.Tape tape, double s, int rounds, int iterations, bool branch)
-        {
-            // line 194: while (s < 10 && rounds < 50) …
-            while (true)
+            // Runs the loop nest at line 222 of WhileAroundFor: while (s < 10 && rounds < 50) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, int, bool) Loop222(int n, global::Differentiable.Tape tape, double s, int rounds, int iterations, bool branch)
             {
-                iterations += 1;
-                tape.Bools.Push(branch);
-                branch = s < 10.0 && rounds < 50;
-                if (branch)
+                // line 222: while (s < 10 && rounds < 50) …
+                while (true)
                 {
-                    // line 196: for (int j = 0; j < n; j++) …
-                    for (int j = 0; j < n; j++)
+                    iterations += 1;
+                    tape.Bools.Push(branch);
+                    branch = s < 10.0 && rounds < 50;
+                    if (branch)
                     {
-                        // line 198: s = s * 1.1 + 0.01 * j;
-                        double t = s * 1.1;
-                        double t1 = (double)j;
-                        double t2 = 0.01 * t1;
-                        double s_1 = t + t2;
-                        // line 196: for (int j = 0; j < n; j++) …
-                        s = s_1;
+                        // line 224: for (int j = 0; j < n; j++) …
+                        for (int j = 0; j < n; j++)
+                        {
+                            // line 226: s = s * 1.1 + 0.01 * j;
+                            double t = s * 1.1;
+                            double t1 = (double)j;
+                            double t2 = 0.01 * t1;
+                            double s_1 = t + t2;
+                            // line 224: for (int j = 0; j < n; j++) …
+                            s = s_1;
+                        }
+
+                        // line 229: rounds++;
+                        int rounds_1 = rounds + 1;
+                        // line 222: while (s < 10 && rounds < 50) …
+                        rounds = rounds_1;
                     }
-
-                    // line 201: rounds++;
-                    int rounds_1 = rounds + 1;
-                    // line 194: while (s < 10 && rounds < 50) …
-                    rounds = rounds_1;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            return (s, iterations, branch);
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 194 of WhileAroundFor for <c>WhileAroundForVjp</c>, backwards: <c>while (s &lt; 10 &amp;&amp; rounds &lt; 50) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double WhileAroundForVjp_Loop194Reverse(int n, global::Differentiable.Tape tape, int iterations, bool branch, double ds)
-        {
-            // line 194, reversed: while (s < 10 && rounds < 50) …
-            for (int iteration = iterations; iteration > 0; iteration--)
-            {
-                // line 194: while (s < 10 && rounds < 50) …
-                if (branch)
-                {
-                    // line 196, reversed: for (int j = 0; j < n; j++) …
-                    for (int j = n - 1; j >= 0; j--)
+                    else
                     {
-                        // line 196: for (int j = 0; j < n; j++) …
-                        double ds_1 = ds;
-                        ds = 0.0;
-                        // line 198: s = s * 1.1 + 0.01 * j;
-                        double dt = ds_1;
-                        ds += 1.1 * dt;
+                        break;
                     }
                 }
 
-                // line 194: while (s < 10 && rounds < 50) …
-                branch = tape.Bools.Pop();
+                return (s, iterations, branch);
             }
 
-            return ds;
+            // Runs the loop nest at line 222 of WhileAroundFor, backwards: while (s < 10 && rounds < 50) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop222Reverse(int n, global::Differentiable.Tape tape, int iterations, bool branch, double ds)
+            {
+                // line 222, reversed: while (s < 10 && rounds < 50) …
+                for (int iteration = iterations; iteration > 0; iteration--)
+                {
+                    // line 222: while (s < 10 && rounds < 50) …
+                    if (branch)
+                    {
+                        // line 224, reversed: for (int j = 0; j < n; j++) …
+                        for (int j = n - 1; j >= 0; j--)
+                        {
+                            // line 224: for (int j = 0; j < n; j++) …
+                            double ds_1 = ds;
+                            ds = 0.0;
+                            // line 226: s = s * 1.1 + 0.01 * j;
+                            double dt = ds_1;
+                            ds += 1.1 * dt;
+                        }
+                    }
+
+                    // line 222: while (s < 10 && rounds < 50) …
+                    branch = tape.Bools.Pop();
+                }
+
+                return ds;
+            }
         }
 
         /// <summary>

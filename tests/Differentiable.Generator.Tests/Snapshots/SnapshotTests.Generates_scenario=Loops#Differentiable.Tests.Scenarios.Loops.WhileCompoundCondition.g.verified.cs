@@ -14,33 +14,33 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("WhileCompoundCondition", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) WhileCompoundConditionJvp(double x, double y, double dx, double dy)
         {
-            // line 258: double a = x;
+            // line 286: double a = x;
             double a = x;
             double da = dx;
-            // line 259: double b = y;
+            // line 287: double b = y;
             double b = y;
             double db = dy;
-            // line 260: int k = 0;
+            // line 288: int k = 0;
             int k = 0;
-            // line 261: while (a < 100 && k < 50) …
+            // line 289: while (a < 100 && k < 50) …
             while (a < 100.0 && k < 50)
             {
-                // line 263: double next = a + b * 0.5 + 1;
+                // line 291: double next = a + b * 0.5 + 1;
                 double t = b * 0.5;
                 double dt = 0.5 * db;
                 double t1 = a + t;
                 double dt1 = da + dt;
                 double next = t1 + 1.0;
                 double dnext = dt1;
-                // line 264: b = a * 0.25;
+                // line 292: b = a * 0.25;
                 double b_1 = a * 0.25;
                 double db_1 = 0.25 * da;
-                // line 265: a = next;
+                // line 293: a = next;
                 double a_1 = next;
                 double da_1 = dnext;
-                // line 266: k++;
+                // line 294: k++;
                 int k_1 = k + 1;
-                // line 261: while (a < 100 && k < 50) …
+                // line 289: while (a < 100 && k < 50) …
                 a = a_1;
                 da = da_1;
                 b = b_1;
@@ -48,7 +48,7 @@ namespace Differentiable.Tests.Scenarios
                 k = k_1;
             }
 
-            // line 269: return a - b;
+            // line 297: return a - b;
             double result = a - b;
             double dresult = da - db;
             return (result, dresult);
@@ -65,13 +65,13 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 258: double a = x;
+                // line 286: double a = x;
                 double a = x;
-                // line 259: double b = y;
+                // line 287: double b = y;
                 double b = y;
-                // line 260: int k = 0;
+                // line 288: int k = 0;
                 int k = 0;
-                // line 261: while (a < 100 && k < 50) …
+                // line 289: while (a < 100 && k < 50) …
                 int iterations = 0;
                 bool branch = false;
                 while (true)
@@ -81,17 +81,17 @@ namespace Differentiable.Tests.Scenarios
                     branch = a < 100.0 && k < 50;
                     if (branch)
                     {
-                        // line 263: double next = a + b * 0.5 + 1;
+                        // line 291: double next = a + b * 0.5 + 1;
                         double t = b * 0.5;
                         double t1 = a + t;
                         double next = t1 + 1.0;
-                        // line 264: b = a * 0.25;
+                        // line 292: b = a * 0.25;
                         double b_1 = a * 0.25;
-                        // line 265: a = next;
+                        // line 293: a = next;
                         double a_1 = next;
-                        // line 266: k++;
+                        // line 294: k++;
                         int k_1 = k + 1;
-                        // line 261: while (a < 100 && k < 50) …
+                        // line 289: while (a < 100 && k < 50) …
                         a = a_1;
                         b = b_1;
                         k = k_1;
@@ -102,42 +102,42 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 269: return a - b;
+                // line 297: return a - b;
                 double result = a - b;
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 269: return a - b;
+                // line 297: return a - b;
                 double da = dresult;
                 double db = -dresult;
-                // line 261, reversed: while (a < 100 && k < 50) …
+                // line 289, reversed: while (a < 100 && k < 50) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
-                    // line 261: while (a < 100 && k < 50) …
+                    // line 289: while (a < 100 && k < 50) …
                     if (branch)
                     {
                         double db_1 = db;
                         db = 0.0;
                         double da_1 = da;
                         da = 0.0;
-                        // line 265: a = next;
+                        // line 293: a = next;
                         double dnext = da_1;
-                        // line 264: b = a * 0.25;
+                        // line 292: b = a * 0.25;
                         da += 0.25 * db_1;
-                        // line 263: double next = a + b * 0.5 + 1;
+                        // line 291: double next = a + b * 0.5 + 1;
                         double dt1 = dnext;
                         da += dt1;
                         double dt = dt1;
                         db += 0.5 * dt;
                     }
 
-                    // line 261: while (a < 100 && k < 50) …
+                    // line 289: while (a < 100 && k < 50) …
                     branch = tape.Bools.Pop();
                 }
 
-                // line 259: double b = y;
+                // line 287: double b = y;
                 dy = db;
-                // line 258: double a = x;
+                // line 286: double a = x;
                 dx = da;
                 return result;
             }

@@ -14,13 +14,13 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("WhileHalvingF", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) WhileHalvingFJvp(float x, float y, float dx, float dy)
         {
-            // line 335: float h = x;
+            // line 363: float h = x;
             float h = x;
             float dh = dx;
-            // line 336: while (h > 1f) …
+            // line 364: while (h > 1f) …
             while (h > 1f)
             {
-                // line 338: h = h / 2f + MathF.Sin(y) * 0.01f;
+                // line 366: h = h / 2f + MathF.Sin(y) * 0.01f;
                 float t = h / 2f;
                 float dt = dh / 2f;
                 float t1 = global::System.MathF.Sin(y);
@@ -29,12 +29,12 @@ namespace Differentiable.Tests.Scenarios
                 float dt2 = 0.01f * dt1;
                 float h_1 = t + t2;
                 float dh_1 = dt + dt2;
-                // line 336: while (h > 1f) …
+                // line 364: while (h > 1f) …
                 h = h_1;
                 dh = dh_1;
             }
 
-            // line 341: return h * y;
+            // line 369: return h * y;
             float result = h * y;
             float dresult = y * dh + h * dy;
             return (result, dresult);
@@ -51,9 +51,9 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 335: float h = x;
+                // line 363: float h = x;
                 float h = x;
-                // line 336: while (h > 1f) …
+                // line 364: while (h > 1f) …
                 int iterations = 0;
                 bool branch = false;
                 while (true)
@@ -63,12 +63,12 @@ namespace Differentiable.Tests.Scenarios
                     branch = h > 1f;
                     if (branch)
                     {
-                        // line 338: h = h / 2f + MathF.Sin(y) * 0.01f;
+                        // line 366: h = h / 2f + MathF.Sin(y) * 0.01f;
                         float t = h / 2f;
                         float t1 = global::System.MathF.Sin(y);
                         float t2 = t1 * 0.01f;
                         float h_1 = t + t2;
-                        // line 336: while (h > 1f) …
+                        // line 364: while (h > 1f) …
                         h = h_1;
                     }
                     else
@@ -77,23 +77,23 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 341: return h * y;
+                // line 369: return h * y;
                 float result = h * y;
 
                 // reverse sweep
                 float dresult = dResult;
-                // line 341: return h * y;
+                // line 369: return h * y;
                 float dh = y * dresult;
                 dy = h * dresult;
-                // line 336, reversed: while (h > 1f) …
+                // line 364, reversed: while (h > 1f) …
                 for (int iteration = iterations; iteration > 0; iteration--)
                 {
-                    // line 336: while (h > 1f) …
+                    // line 364: while (h > 1f) …
                     if (branch)
                     {
                         float dh_1 = dh;
                         dh = 0f;
-                        // line 338: h = h / 2f + MathF.Sin(y) * 0.01f;
+                        // line 366: h = h / 2f + MathF.Sin(y) * 0.01f;
                         float dt = dh_1;
                         float dt2 = dh_1;
                         float dt1 = 0.01f * dt2;
@@ -101,11 +101,11 @@ namespace Differentiable.Tests.Scenarios
                         dh += dt / 2f;
                     }
 
-                    // line 336: while (h > 1f) …
+                    // line 364: while (h > 1f) …
                     branch = tape.Bools.Pop();
                 }
 
-                // line 335: float h = x;
+                // line 363: float h = x;
                 dx = dh;
                 return result;
             }

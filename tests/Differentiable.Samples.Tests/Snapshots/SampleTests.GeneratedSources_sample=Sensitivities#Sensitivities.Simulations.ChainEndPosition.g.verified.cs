@@ -30,93 +30,90 @@ namespace Sensitivities
             x[n - 1] = 1.0;
             dx[n - 1] = 0.0;
             // line 61: for (int step = 0; step < steps; step++) …
-            ChainEndPositionJvp_Loop61(stiffness, c, steps, dt, dstiffness, dc, n, x, dx, v, dv, force, dforce);
+            Loop61(stiffness, c, steps, dt, dstiffness, dc, n, x, dx, v, dv, force, dforce);
             // line 86: return x[n - 1];
             double result = x[n - 1];
             double dresult = dx[n - 1];
             return (result, dresult);
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 61 of ChainEndPosition for <c>ChainEndPositionJvp</c>: <c>for (int step = 0; step &lt; steps; step++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void ChainEndPositionJvp_Loop61(double[] stiffness, double c, int steps, double dt, global::System.ReadOnlySpan<double> dstiffness, double dc, int n, double[] x, double[] dx, double[] v, double[] dv, double[] force, double[] dforce)
-        {
-            // line 61: for (int step = 0; step < steps; step++) …
-            for (int step = 0; step < steps; step++)
+            // Runs the loop nest at line 61 of ChainEndPosition: for (int step = 0; step < steps; step++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop61(double[] stiffness, double c, int steps, double dt, global::System.ReadOnlySpan<double> dstiffness, double dc, int n, double[] x, double[] dx, double[] v, double[] dv, double[] force, double[] dforce)
             {
-                // line 63: for (int i = 0; i < n; i++) …
-                for (int i = 0; i < n; i++)
+                // line 61: for (int step = 0; step < steps; step++) …
+                for (int step = 0; step < steps; step++)
                 {
-                    // line 65: force[i] = -c * v[i];
-                    double t = -c;
-                    double dt1 = -dc;
-                    double t1 = v[i];
-                    double dt11 = dv[i];
-                    double t2 = t * t1;
-                    double dt2 = t1 * dt1 + t * dt11;
-                    force[i] = t2;
-                    dforce[i] = dt2;
-                }
-
-                // line 68: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
-                {
-                    // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
-                    double stretch = 0.0;
-                    double dstretch = 0.0;
-                    if (j == 0)
+                    // line 63: for (int i = 0; i < n; i++) …
+                    for (int i = 0; i < n; i++)
                     {
-                        stretch = x[0];
-                        dstretch = 0.0;
-                    }
-                    else
-                    {
-                        double t3 = x[j];
-                        double dt3 = dx[j];
-                        double t4 = x[j - 1];
-                        double dt4 = dx[j - 1];
-                        stretch = t3 - t4;
-                        dstretch = dt3 - dt4;
+                        // line 65: force[i] = -c * v[i];
+                        double t = -c;
+                        double dt1 = -dc;
+                        double t1 = v[i];
+                        double dt11 = dv[i];
+                        double t2 = t * t1;
+                        double dt2 = t1 * dt1 + t * dt11;
+                        force[i] = t2;
+                        dforce[i] = dt2;
                     }
 
-                    // line 71: double tension = stiffness[j] * stretch;
-                    double t5 = stiffness[j];
-                    double dt5 = dstiffness[j];
-                    double tension = t5 * stretch;
-                    double dtension = stretch * dt5 + t5 * dstretch;
-                    // line 72: force[j] -= tension;
-                    force[j] -= tension;
-                    dforce[j] -= dtension;
-                    // line 73: j > 0
-                    if (j > 0)
+                    // line 68: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
                     {
-                        // line 75: force[j - 1] += tension;
-                        force[j - 1] += tension;
-                        dforce[j - 1] += dtension;
-                    }
-                }
+                        // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
+                        double stretch = 0.0;
+                        double dstretch = 0.0;
+                        if (j == 0)
+                        {
+                            stretch = x[0];
+                            dstretch = 0.0;
+                        }
+                        else
+                        {
+                            double t3 = x[j];
+                            double dt3 = dx[j];
+                            double t4 = x[j - 1];
+                            double dt4 = dx[j - 1];
+                            stretch = t3 - t4;
+                            dstretch = dt3 - dt4;
+                        }
 
-                // line 79: for (int i = 0; i < n; i++) …
-                for (int i_1 = 0; i_1 < n; i_1++)
-                {
-                    // line 81: x[i] += dt * v[i];
-                    double t6 = v[i_1];
-                    double dt6 = dv[i_1];
-                    double t7 = dt * t6;
-                    double dt7 = dt * dt6;
-                    x[i_1] += t7;
-                    dx[i_1] += dt7;
-                    // line 82: v[i] += dt * force[i];
-                    double t8 = force[i_1];
-                    double dt8 = dforce[i_1];
-                    double t9 = dt * t8;
-                    double dt9 = dt * dt8;
-                    v[i_1] += t9;
-                    dv[i_1] += dt9;
+                        // line 71: double tension = stiffness[j] * stretch;
+                        double t5 = stiffness[j];
+                        double dt5 = dstiffness[j];
+                        double tension = t5 * stretch;
+                        double dtension = stretch * dt5 + t5 * dstretch;
+                        // line 72: force[j] -= tension;
+                        force[j] -= tension;
+                        dforce[j] -= dtension;
+                        // line 73: j > 0
+                        if (j > 0)
+                        {
+                            // line 75: force[j - 1] += tension;
+                            force[j - 1] += tension;
+                            dforce[j - 1] += dtension;
+                        }
+                    }
+
+                    // line 79: for (int i = 0; i < n; i++) …
+                    for (int i_1 = 0; i_1 < n; i_1++)
+                    {
+                        // line 81: x[i] += dt * v[i];
+                        double t6 = v[i_1];
+                        double dt6 = dv[i_1];
+                        double t7 = dt * t6;
+                        double dt7 = dt * dt6;
+                        x[i_1] += t7;
+                        dx[i_1] += dt7;
+                        // line 82: v[i] += dt * force[i];
+                        double t8 = force[i_1];
+                        double dt8 = dforce[i_1];
+                        double t9 = dt * t8;
+                        double dt9 = dt * dt8;
+                        v[i_1] += t9;
+                        dv[i_1] += dt9;
+                    }
                 }
             }
         }
@@ -150,7 +147,7 @@ namespace Sensitivities
                 // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
                 double stretch = 0.0;
                 // line 61: for (int step = 0; step < steps; step++) …
-                stretch = ChainEndPositionVjp_Loop61(stiffness, c, steps, dt, tape, n, x, v, force, stretch);
+                stretch = Loop61(stiffness, c, steps, dt, tape, n, x, v, force, stretch);
                 // line 86: return x[n - 1];
                 double result = x[n - 1];
 
@@ -160,7 +157,7 @@ namespace Sensitivities
                 // line 86: return x[n - 1];
                 dx[n - 1] += dresult;
                 // line 61, reversed: for (int step = 0; step < steps; step++) …
-                dc = ChainEndPositionVjp_Loop61Reverse(stiffness, c, steps, dt, dstiffness, dc, tape, n, dx, v, dv, dforce, stretch);
+                dc = Loop61Reverse(stiffness, c, steps, dt, dstiffness, dc, tape, n, dx, v, dv, dforce, stretch);
                 // line 60: x[n - 1] = 1;
                 dx[n - 1] = 0.0;
                 return result;
@@ -169,160 +166,154 @@ namespace Sensitivities
             {
                 tape.Restore(mark);
             }
-        }
 
-        /// <summary>
-        /// Runs the loop nest at line 61 of ChainEndPosition for <c>ChainEndPositionVjp</c>: <c>for (int step = 0; step &lt; steps; step++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double ChainEndPositionVjp_Loop61(double[] stiffness, double c, int steps, double dt, global::Differentiable.Tape tape, int n, double[] x, double[] v, double[] force, double stretch)
-        {
-            // line 61: for (int step = 0; step < steps; step++) …
-            for (int step = 0; step < steps; step++)
+            // Runs the loop nest at line 61 of ChainEndPosition: for (int step = 0; step < steps; step++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop61(double[] stiffness, double c, int steps, double dt, global::Differentiable.Tape tape, int n, double[] x, double[] v, double[] force, double stretch)
             {
-                // line 63: for (int i = 0; i < n; i++) …
-                for (int i = 0; i < n; i++)
+                // line 61: for (int step = 0; step < steps; step++) …
+                for (int step = 0; step < steps; step++)
                 {
-                    // line 65: force[i] = -c * v[i];
-                    double t = -c;
-                    double t1 = v[i];
-                    double t2 = t * t1;
-                    force[i] = t2;
-                }
-
-                // line 63: for (int i = 0; i < n; i++) …
-                tape.Doubles.PushSlice(v, 0, n);
-                // line 68: for (int j = 0; j < n; j++) …
-                for (int j = 0; j < n; j++)
-                {
-                    // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
-                    bool branch = j == 0;
-                    if (branch)
+                    // line 63: for (int i = 0; i < n; i++) …
+                    for (int i = 0; i < n; i++)
                     {
-                        tape.Doubles.Push(stretch);
-                        stretch = x[0];
-                    }
-                    else
-                    {
-                        double t3 = x[j];
-                        double t4 = x[j - 1];
-                        tape.Doubles.Push(stretch);
-                        stretch = t3 - t4;
+                        // line 65: force[i] = -c * v[i];
+                        double t = -c;
+                        double t1 = v[i];
+                        double t2 = t * t1;
+                        force[i] = t2;
                     }
 
-                    // line 71: double tension = stiffness[j] * stretch;
-                    double t5 = stiffness[j];
-                    double tension = t5 * stretch;
-                    // line 72: force[j] -= tension;
-                    force[j] -= tension;
-                    // line 73: j > 0
-                    bool branch1 = j > 0;
-                    if (branch1)
+                    // line 63: for (int i = 0; i < n; i++) …
+                    tape.Doubles.PushSlice(v, 0, n);
+                    // line 68: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
                     {
-                        // line 75: force[j - 1] += tension;
-                        force[j - 1] += tension;
+                        // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
+                        bool branch = j == 0;
+                        if (branch)
+                        {
+                            tape.Doubles.Push(stretch);
+                            stretch = x[0];
+                        }
+                        else
+                        {
+                            double t3 = x[j];
+                            double t4 = x[j - 1];
+                            tape.Doubles.Push(stretch);
+                            stretch = t3 - t4;
+                        }
+
+                        // line 71: double tension = stiffness[j] * stretch;
+                        double t5 = stiffness[j];
+                        double tension = t5 * stretch;
+                        // line 72: force[j] -= tension;
+                        force[j] -= tension;
+                        // line 73: j > 0
+                        bool branch1 = j > 0;
+                        if (branch1)
+                        {
+                            // line 75: force[j - 1] += tension;
+                            force[j - 1] += tension;
+                        }
+                    }
+
+                    // line 79: for (int i = 0; i < n; i++) …
+                    for (int i_1 = 0; i_1 < n; i_1++)
+                    {
+                        // line 81: x[i] += dt * v[i];
+                        double t6 = v[i_1];
+                        double t7 = dt * t6;
+                        x[i_1] += t7;
+                        // line 82: v[i] += dt * force[i];
+                        double t8 = force[i_1];
+                        double t9 = dt * t8;
+                        v[i_1] += t9;
                     }
                 }
 
-                // line 79: for (int i = 0; i < n; i++) …
-                for (int i_1 = 0; i_1 < n; i_1++)
-                {
-                    // line 81: x[i] += dt * v[i];
-                    double t6 = v[i_1];
-                    double t7 = dt * t6;
-                    x[i_1] += t7;
-                    // line 82: v[i] += dt * force[i];
-                    double t8 = force[i_1];
-                    double t9 = dt * t8;
-                    v[i_1] += t9;
-                }
+                return stretch;
             }
 
-            return stretch;
-        }
-
-        /// <summary>
-        /// Runs the loop nest at line 61 of ChainEndPosition for <c>ChainEndPositionVjp</c>, backwards: <c>for (int step = 0; step &lt; steps; step++) …</c>.
-        /// In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static double ChainEndPositionVjp_Loop61Reverse(double[] stiffness, double c, int steps, double dt, global::System.Span<double> dstiffness, double dc, global::Differentiable.Tape tape, int n, double[] dx, double[] v, double[] dv, double[] dforce, double stretch)
-        {
-            // line 61, reversed: for (int step = 0; step < steps; step++) …
-            for (int step = steps - 1; step >= 0; step--)
+            // Runs the loop nest at line 61 of ChainEndPosition, backwards: for (int step = 0; step < steps; step++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static double Loop61Reverse(double[] stiffness, double c, int steps, double dt, global::System.Span<double> dstiffness, double dc, global::Differentiable.Tape tape, int n, double[] dx, double[] v, double[] dv, double[] dforce, double stretch)
             {
-                // line 79, reversed: for (int i = 0; i < n; i++) …
-                for (int i_1 = n - 1; i_1 >= 0; i_1--)
+                // line 61, reversed: for (int step = 0; step < steps; step++) …
+                for (int step = steps - 1; step >= 0; step--)
                 {
-                    // line 82: v[i] += dt * force[i];
-                    double dt9 = dv[i_1];
-                    double dt8 = dt * dt9;
-                    dforce[i_1] += dt8;
-                    // line 81: x[i] += dt * v[i];
-                    double dt7 = dx[i_1];
-                    double dt6 = dt * dt7;
-                    dv[i_1] += dt6;
-                }
-
-                // line 68, reversed: for (int j = 0; j < n; j++) …
-                for (int j = n - 1; j >= 0; j--)
-                {
-                    // line 73: j > 0
-                    bool branch1 = j > 0;
-                    double dtension = 0.0;
-                    if (branch1)
+                    // line 79, reversed: for (int i = 0; i < n; i++) …
+                    for (int i_1 = n - 1; i_1 >= 0; i_1--)
                     {
-                        // line 75: force[j - 1] += tension;
-                        dtension += dforce[j - 1];
+                        // line 82: v[i] += dt * force[i];
+                        double dt9 = dv[i_1];
+                        double dt8 = dt * dt9;
+                        dforce[i_1] += dt8;
+                        // line 81: x[i] += dt * v[i];
+                        double dt7 = dx[i_1];
+                        double dt6 = dt * dt7;
+                        dv[i_1] += dt6;
                     }
 
-                    // line 72: force[j] -= tension;
-                    dtension -= dforce[j];
-                    // line 71: double tension = stiffness[j] * stretch;
-                    double t5 = stiffness[j];
-                    double dt5 = stretch * dtension;
-                    double dstretch = t5 * dtension;
-                    dstiffness[j] += dt5;
-                    // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
-                    bool branch = j == 0;
-                    if (branch)
+                    // line 68, reversed: for (int j = 0; j < n; j++) …
+                    for (int j = n - 1; j >= 0; j--)
                     {
-                        dx[0] += dstretch;
-                        dstretch = 0.0;
-                        stretch = tape.Doubles.Pop();
+                        // line 73: j > 0
+                        bool branch1 = j > 0;
+                        double dtension = 0.0;
+                        if (branch1)
+                        {
+                            // line 75: force[j - 1] += tension;
+                            dtension += dforce[j - 1];
+                        }
+
+                        // line 72: force[j] -= tension;
+                        dtension -= dforce[j];
+                        // line 71: double tension = stiffness[j] * stretch;
+                        double t5 = stiffness[j];
+                        double dt5 = stretch * dtension;
+                        double dstretch = t5 * dtension;
+                        dstiffness[j] += dt5;
+                        // line 70: double stretch = j == 0 ? x[0] : x[j] - x[j - 1];
+                        bool branch = j == 0;
+                        if (branch)
+                        {
+                            dx[0] += dstretch;
+                            dstretch = 0.0;
+                            stretch = tape.Doubles.Pop();
+                        }
+                        else
+                        {
+                            double dt3 = dstretch;
+                            double dt4 = -dstretch;
+                            dstretch = 0.0;
+                            stretch = tape.Doubles.Pop();
+                            dx[j - 1] += dt4;
+                            dx[j] += dt3;
+                        }
                     }
-                    else
+
+                    // line 63: for (int i = 0; i < n; i++) …
+                    tape.Doubles.PopSlice(v, 0, n);
+                    // line 63, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
                     {
-                        double dt3 = dstretch;
-                        double dt4 = -dstretch;
-                        dstretch = 0.0;
-                        stretch = tape.Doubles.Pop();
-                        dx[j - 1] += dt4;
-                        dx[j] += dt3;
+                        // line 65: force[i] = -c * v[i];
+                        double dt2 = dforce[i];
+                        dforce[i] = 0.0;
+                        double t1 = v[i];
+                        double t = -c;
+                        double dt1 = t1 * dt2;
+                        double dt11 = t * dt2;
+                        dv[i] += dt11;
+                        dc -= dt1;
                     }
                 }
 
-                // line 63: for (int i = 0; i < n; i++) …
-                tape.Doubles.PopSlice(v, 0, n);
-                // line 63, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
-                {
-                    // line 65: force[i] = -c * v[i];
-                    double dt2 = dforce[i];
-                    dforce[i] = 0.0;
-                    double t1 = v[i];
-                    double t = -c;
-                    double dt1 = t1 * dt2;
-                    double dt11 = t * dt2;
-                    dv[i] += dt11;
-                    dc -= dt1;
-                }
+                return dc;
             }
-
-            return dc;
         }
 
         /// <summary>

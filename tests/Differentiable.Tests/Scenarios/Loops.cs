@@ -185,6 +185,34 @@ public static partial class Loops
         return total;
     }
 
+    /// <summary>
+    /// <c>while (true)</c> left by a break, with a value assigned before the break and read after the loop: no test is
+    /// generated for the constant condition (an else branch after it would be unreachable code, warning CS0162).
+    /// </summary>
+    [Differentiable]
+    public static double WhileTrueBreak(double x, int n)
+    {
+        double s = x;
+        double last = 0;
+        int k = 0;
+        while (true)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                s = s * 1.05 + 0.01 * x;
+            }
+
+            last = s * x;
+            k++;
+            if (s > 3 || k > 20)
+            {
+                break;
+            }
+        }
+
+        return last + s;
+    }
+
     /// <summary>A general loop around a counted one: how many rounds run depends on the values.</summary>
     [Differentiable]
     public static double WhileAroundFor(double x, int n)
@@ -425,5 +453,88 @@ public static partial class Loops
         }
 
         return f;
+    }
+}
+
+/// <summary>
+/// Two overloads that inline the same callee, whose loop nest keeps the callee's line: each overload's derivatives get
+/// helpers of the same name, which must not clash (they are local functions of each derivative).
+/// </summary>
+public static partial class NestOverloads
+{
+    [Differentiable]
+    public static double Powers(ReadOnlySpan<double> a, double x)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double p = a[i];
+            for (int j = 0; j < 2; j++)
+            {
+                p = p * x + 0.1;
+            }
+
+            s += p;
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double Combine(double[] a, double x) => Powers(a, x) + x;
+
+    [Differentiable]
+    public static double Combine(double[] a, double x, double y) => Powers(a, x) * y;
+}
+
+/// <summary>A loop nest that reads a readonly field, in a class: its helper is an instance local function.</summary>
+public partial class DecayingSum
+{
+    private readonly double rate;
+
+    public DecayingSum(double rate) => this.rate = rate;
+
+    [Differentiable]
+    public double Total(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double term = x;
+            for (int j = 0; j <= i; j++)
+            {
+                term *= rate * x;
+            }
+
+            s += term;
+        }
+
+        return s;
+    }
+}
+
+/// <summary>The same in a struct, where a local function cannot use this: the nest that reads the field stays in place.</summary>
+public partial struct DecayingSumStruct
+{
+    private readonly double rate;
+
+    public DecayingSumStruct(double rate) => this.rate = rate;
+
+    [Differentiable]
+    public double Total(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double term = x;
+            for (int j = 0; j <= i; j++)
+            {
+                term *= rate * x;
+            }
+
+            s += term;
+        }
+
+        return s;
     }
 }
