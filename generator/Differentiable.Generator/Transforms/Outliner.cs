@@ -7,10 +7,11 @@ namespace Differentiable.Generator.Transforms;
 
 /// <summary>
 /// Gives each loop nest of a generated function a method of its own, IR → IR, after the derivative transforms: a loop
-/// that contains a loop becomes a call to a helper that runs it, a local function of the generated method. A derivative's sweeps hold many more live
-/// values than the primal (every shadow, the tape, the values kept for the reverse sweep); in one large method the JIT
-/// runs out of registers and keeps loop counters, sums and span bases in memory, reloading them in the hottest loops. In
-/// a helper, a nest competes only with what it uses itself. Recursively, a nest inside a helper gets its own helper too.
+/// that contains a loop becomes a call to a helper, a local function of the generated method, that runs it. A
+/// derivative's sweeps hold many more live values than the primal (every shadow, the tape, the values kept for the
+/// reverse sweep); in one large method the JIT runs out of registers and keeps loop counters, sums and span bases in
+/// memory, reloading them in the hottest loops. In a helper, a nest competes only with what it uses itself. Recursively,
+/// a nest inside a helper gets its own helper too.
 /// </summary>
 /// <remarks>
 /// A helper takes every variable from outside the nest that the nest uses, by value (spans and arrays are references to
