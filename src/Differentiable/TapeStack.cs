@@ -63,12 +63,7 @@ public sealed class TapeStack<T>
         if ((uint)count < (uint)items.Length)
         {
             items[count] = value;
-            count++;
-            _count = count;
-            if (count > _peak)
-            {
-                _peak = count;
-            }
+            Raise(count + 1);
         }
         else
         {
@@ -125,12 +120,7 @@ public sealed class TapeStack<T>
         }
 
         values.CopyTo(_items.AsSpan(count));
-        count += values.Length;
-        _count = count;
-        if (count > _peak)
-        {
-            _peak = count;
-        }
+        Raise(count + values.Length);
     }
 
     /// <summary>
@@ -178,12 +168,7 @@ public sealed class TapeStack<T>
                 target[i] = source[i];
             }
 
-            height += source.Length;
-            _count = height;
-            if (height > _peak)
-            {
-                _peak = height;
-            }
+            Raise(height + source.Length);
         }
         else
         {
@@ -256,11 +241,17 @@ public sealed class TapeStack<T>
         int count = _count;
         Grow(count + 1L);
         _items[count] = value;
-        count++;
-        _count = count;
-        if (count > _peak)
+        Raise(count + 1);
+    }
+
+    /// <summary>Sets the height after a push, and the peak when the height passes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Raise(int height)
+    {
+        _count = height;
+        if (height > _peak)
         {
-            _peak = count;
+            _peak = height;
         }
     }
 

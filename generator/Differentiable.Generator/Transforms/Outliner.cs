@@ -39,7 +39,7 @@ internal static class Outliner
     }
 
     /// <summary>True for a loop with a loop inside it.</summary>
-    public static bool IsNest(Stmt statement) =>
+    private static bool IsNest(Stmt statement) =>
         statement is For or Loop && IrWalk.Blocks(statement).SelectMany(IrWalk.Statements).Any(s => s is For or Loop);
 
     private sealed class Cutter
@@ -122,7 +122,7 @@ internal static class Outliner
         {
             var declared = new HashSet<Variable>(Declared([nest]));
             var inputs = IrWalk.Variables(nest).Where(v => !declared.Contains(v)).Distinct().OrderBy(v => order[v]).ToList();
-            var assigned = new HashSet<Variable>(IrWalk.Statements(new Block(EquatableArray.Of(nest))).OfType<Assign>().SelectMany(a => IrWalk.Targets(a.Target)));
+            var assigned = new HashSet<Variable>(Statements([nest]).OfType<Assign>().SelectMany(a => IrWalk.Targets(a.Target)));
             var readAfter = ReadAfter(later, loops);
             var outputs = inputs.Where(v => assigned.Contains(v) && readAfter.Contains(v)).ToList();
 
@@ -141,9 +141,8 @@ internal static class Outliner
                 tail.Add(new Return(result, null));
             }
 
-            // The nest's own inner nests are cut out of the helper in turn.
+            // The nest's own inner nests are cut out of the helper in turn; the helper goes before them in the list.
             int slot = Helpers.Count;
-            Helpers.Add(null!); // keeps a helper before the helpers it calls
             Stmt loop = nest switch
             {
                 For f => f with { Body = Rewrite(f.Body, [tail], [nest]) },
@@ -152,7 +151,7 @@ internal static class Outliner
             };
             var parameters = inputs.Select(v => new Parameter(v, ParameterKind.Value, false)).ToEquatableArray();
             var body = new Block(new[] { loop }.Concat(tail).ToEquatableArray());
-            Helpers[slot] = new Helper(new IrFunction(name, parameters, returnType, body), nest.Origin, isStatic || !UsesThis(nest));
+            Helpers.Insert(slot, new Helper(new IrFunction(name, parameters, returnType, body), nest.Origin, isStatic || !UsesThis(nest)));
 
             var callee = new MethodCallee(name, null, name, null, inputs.Select(v => new ParameterInfo(v.Name, v.Type, false)).ToEquatableArray(), null, null);
             var call = new Call(callee, inputs.Select(v => (Expr)new Ref(v)).ToEquatableArray(), returnType);
@@ -204,39 +203,22 @@ internal static class Outliner
     /// nor owner, which may be an instance method of the type.
     /// </summary>
     private static bool UsesThis(Stmt nest) =>
-        IrWalk.Statements(new Block(EquatableArray.Of(nest))).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Subexpressions)
+        Statements([nest]).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Subexpressions)
             .Any(e => e is This or Call { Callee: MethodCallee { Receiver: null, Owner: null } });
 
-    /// <summary>The variables statements declare, themselves or inside: definitions, loop indices, <c>out var</c>s.</summary>
-    private static IEnumerable<Variable> Declared(IEnumerable<Stmt> statements)
-    {
-        foreach (Stmt s in IrWalk.Statements(new Block(statements.ToEquatableArray())))
-        {
-            switch (s)
-            {
-                case Let let:
-                    foreach (Variable v in IrWalk.Targets(let.Target))
-                    {
-                        yield return v;
-                    }
-
-                    break;
-                case Declare declare:
-                    yield return declare.Variable;
-                    break;
-                case For loop:
-                    yield return loop.Index;
-                    break;
-            }
-
-            foreach (OutArgument output in IrWalk.Expressions(s).SelectMany(IrWalk.Subexpressions).OfType<OutArgument>())
-            {
-                yield return output.Variable;
-            }
-        }
-    }
+    /// <summary>
+    /// The variables statements declare, themselves or inside: what they define other than by assignment (definitions,
+    /// loop indices), and <c>out var</c>s.
+    /// </summary>
+    private static IEnumerable<Variable> Declared(IEnumerable<Stmt> statements) =>
+        Statements(statements).SelectMany(s => (s is Assign ? [] : IrWalk.Defined(s))
+            .Concat(IrWalk.Expressions(s).SelectMany(IrWalk.Subexpressions).OfType<OutArgument>().Select(o => o.Variable)));
 
     /// <summary>Every variable statements read, nested statements included.</summary>
     private static HashSet<Variable> Reads(IEnumerable<Stmt> statements) =>
-        new(IrWalk.Statements(new Block(statements.ToEquatableArray())).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads));
+        new(Statements(statements).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads));
+
+    /// <summary>The statements and every statement nested in them.</summary>
+    private static IEnumerable<Stmt> Statements(IEnumerable<Stmt> statements) =>
+        IrWalk.Statements(new Block(statements.ToEquatableArray()));
 }
