@@ -171,8 +171,9 @@ public sealed class DerivativeStubCodeFixProvider : DifferentiableCodeFixProvide
         var taken = new HashSet<string>(callee.Parameters.Select(p => p.Name));
         string Fresh(string name)
         {
+            // As the generator names derivatives: a keyword is taken too (a parameter 'o' gets 'do1', never 'do').
             string candidate = name;
-            for (int i = 1; !taken.Add(candidate); i++)
+            for (int i = 1; SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None || !taken.Add(candidate); i++)
             {
                 candidate = name + i.ToString(CultureInfo.InvariantCulture);
             }

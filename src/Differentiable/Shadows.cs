@@ -345,4 +345,26 @@ public static class Shadows
     /// <summary>Returns a rented scratch shadow whose contents are not needed to the pool.</summary>
     public static void Return<T>(T[] scratch)
         where T : struct => ArrayPool<T>.Shared.Return(scratch);
+
+    /// <summary>
+    /// A pooled copy of <paramref name="values"/> (the array may be longer: its first <c>values.Length</c> elements). A
+    /// generated reverse sweep stashes the final contents of an array parameter here while it runs a callee again on the
+    /// contents the callee was called with, then puts them back with <see cref="Unstash{T}(T[], Span{T})"/>.
+    /// </summary>
+    public static T[] Stash<T>(ReadOnlySpan<T> values)
+        where T : struct
+    {
+        T[] stash = ArrayPool<T>.Shared.Rent(values.Length);
+        values.CopyTo(stash);
+        return stash;
+    }
+
+    /// <summary>Copies a stash's first <c>into.Length</c> elements back into <paramref name="into"/> and returns it to the pool.</summary>
+    public static void Unstash<T>(T[] stash, Span<T> into)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(stash);
+        stash.AsSpan(0, into.Length).CopyTo(into);
+        ArrayPool<T>.Shared.Return(stash);
+    }
 }

@@ -143,7 +143,9 @@ public sealed class TapeStack<T>
 
     /// <summary>
     /// Saves <paramref name="count"/> elements of <paramref name="values"/> from <paramref name="start"/> at once: the
-    /// range a loop reads or overwrites. A count of zero or less saves nothing (a loop that does not run).
+    /// range a loop reads or overwrites. A count of zero or less saves nothing (a loop that does not run), and so does a
+    /// range that is not inside <paramref name="values"/>: the loop that would touch it throws IndexOutOfRangeException in
+    /// the primal too, or never runs (its bounds sit at the ends of int and the count wrapped).
     /// </summary>
     /// <remarks>
     /// Inlined: a short range is copied element by element in the caller, with no call in a hot loop's neighbourhood to
@@ -152,7 +154,7 @@ public sealed class TapeStack<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushSlice(ReadOnlySpan<T> values, int start, int count)
     {
-        if (count <= 0)
+        if (!IsRange(values.Length, start, count))
         {
             return;
         }
@@ -176,11 +178,19 @@ public sealed class TapeStack<T>
         }
     }
 
-    /// <summary>Puts back what <see cref="PushSlice"/> saved, into the same range of <paramref name="destination"/>.</summary>
+    /// <summary>True for a non-empty range inside a buffer of <paramref name="length"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsRange(int length, int start, int count) =>
+        count > 0 && (uint)start <= (uint)length && (uint)count <= (uint)(length - start);
+
+    /// <summary>
+    /// Puts back what <see cref="PushSlice"/> saved, into the same range of <paramref name="destination"/>; a range PushSlice
+    /// saved nothing for restores nothing.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PopSlice(Span<T> destination, int start, int count)
     {
-        if (count <= 0)
+        if (!IsRange(destination.Length, start, count))
         {
             return;
         }

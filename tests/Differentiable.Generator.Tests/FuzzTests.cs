@@ -17,8 +17,18 @@ namespace Differentiable.Generator.Tests;
 /// </summary>
 public class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int Inputs = 2000;
-    private const int Seed = 20261124;
+    private const int DefaultInputs = 2000;
+    private const int DefaultSeed = 20261124;
+
+    /// <summary>The mutants per seed: 2,000, or DIFFERENTIABLE_FUZZ_COUNT for a longer run.</summary>
+    private static int Inputs => int.TryParse(Environment.GetEnvironmentVariable("DIFFERENTIABLE_FUZZ_COUNT"), out int count) ? count : DefaultInputs;
+
+    /// <summary>
+    /// The fixed seeds CI runs, or DIFFERENTIABLE_FUZZ_SEED for a long run with any seed:
+    /// <c>DIFFERENTIABLE_FUZZ_SEED=777 DIFFERENTIABLE_FUZZ_COUNT=6000 dotnet test tests/Differentiable.Generator.Tests -c Release --filter FuzzTests</c>.
+    /// </summary>
+    public static TheoryData<int> Seeds() =>
+        int.TryParse(Environment.GetEnvironmentVariable("DIFFERENTIABLE_FUZZ_SEED"), out int seed) ? new TheoryData<int> { seed } : new TheoryData<int> { DefaultSeed };
 
     private static readonly MetadataReference[] References =
     [
@@ -26,15 +36,17 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         MetadataReference.CreateFromFile(typeof(Differentiable.Tests.Library.Distributions).Assembly.Location),
     ];
 
-    [Fact]
-    public void MutatedInputs_NeverThrow_CompileWhenTheInputCompiles_AndAnalyzerAgreesWithGenerator()
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MutatedInputs_NeverThrow_CompileWhenTheInputCompiles_AndAnalyzerAgreesWithGenerator(int seed)
     {
+        int inputs = Inputs;
         string[] scenarios = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Scenarios"), "*.cs").Order().Select(File.ReadAllText).ToArray();
         var failures = new ConcurrentBag<string>();
         int compiled = 0, generated = 0;
-        Parallel.For(0, Inputs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, inputs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            string mutated = Mutate(scenarios[i % scenarios.Length], new Random(Seed + i));
+            string mutated = Mutate(scenarios[i % scenarios.Length], new Random(seed + i));
             try
             {
                 (bool inputCompiles, int sources) = Check(mutated, failures, i);
@@ -51,8 +63,8 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
             failures.IsEmpty,
             $"{failures.Count} failures:\n" + string.Join("\n", failures.Select(f => f.Split('\n')[0]).Order())
             + "\n\nthe first in full:\n" + failures.FirstOrDefault());
-        output.WriteLine($"{Inputs} mutants: {compiled} compile; {generated} generated files; no failure.");
-        Assert.True(compiled >= Inputs / 20, $"only {compiled} of {Inputs} mutants compile: the mutations test too little");
+        output.WriteLine($"seed {seed}, {inputs} mutants: {compiled} compile; {generated} generated files; no failure.");
+        Assert.True(compiled >= inputs / 20, $"only {compiled} of {inputs} mutants compile: the mutations test too little");
         Assert.True(generated > 0);
     }
 

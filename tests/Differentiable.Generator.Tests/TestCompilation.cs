@@ -79,6 +79,19 @@ internal static class TestCompilation
         return new Run(output, diagnostics, sources);
     }
 
+    /// <summary>Emits a compilation and loads it into a collectible context of its own.</summary>
+    public static System.Reflection.Assembly Load(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("emit failed:\n" + Format(result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        }
+
+        return new System.Runtime.Loader.AssemblyLoadContext(compilation.AssemblyName, isCollectible: true).LoadFromStream(new MemoryStream(stream.ToArray()));
+    }
+
     public static Run Generate(string source, LanguageVersion version = LanguageVersion.CSharp14) =>
         RunGenerator(Create(version, source));
 

@@ -115,7 +115,10 @@ internal sealed class Activity
         return written;
     }
 
-    /// <summary>The buffers a call may write: arguments for parameters of type <c>Span&lt;T&gt;</c> or <c>T[]</c>.</summary>
+    /// <summary>
+    /// The buffers a call may write: arguments for parameters of type <c>Span&lt;T&gt;</c> or <c>T[]</c> that the callee
+    /// may write (<see cref="ParameterInfo.MayWrite"/>).
+    /// </summary>
     public static IEnumerable<Variable> WritableArguments(Call call)
     {
         if (call.Callee is not MethodCallee callee)
@@ -125,7 +128,7 @@ internal sealed class Activity
 
         for (int i = 0; i < call.Arguments.Count && i < callee.Parameters.Count; i++)
         {
-            if (callee.Parameters[i].Type.Kind is ValueKind.Span or ValueKind.Array && IrWalk.Root(call.Arguments[i]) is { } root)
+            if (callee.Parameters[i].MayWrite && IrWalk.Root(call.Arguments[i]) is { } root)
             {
                 yield return root;
             }

@@ -100,6 +100,7 @@ internal static class Checker
         Unary u => [u.Operand],
         Binary b => [b.Left, b.Right],
         Convert c => [c.Operand],
+        Overflow o => [o.Operand],
         Conditional c => [c.WhenTrue, c.WhenFalse], // a condition only chooses a branch
         Call call => call.Arguments,
         TupleExpr tuple => tuple.Elements,

@@ -99,6 +99,7 @@ internal static class CommonSubexpressions
         Unary u => IsPure(u.Operand),
         Binary b => IsPure(b.Left) && IsPure(b.Right),
         Convert c => IsPure(c.Operand),
+        Overflow o => IsPure(o.Operand),
         Conditional c => IsPure(c.Condition) && IsPure(c.WhenTrue) && IsPure(c.WhenFalse),
         Load load => load.Buffer is Ref or Load && IsPure(load.Index),
         Element element => IsPure(element.Tuple),

@@ -46,7 +46,14 @@ internal sealed class Recording
     private readonly HashSet<Variable> tripCounters;
     private int position;
 
-    private Recording(HashSet<Variable> tripCounters) => this.tripCounters = tripCounters;
+    private Recording(HashSet<Variable> tripCounters, bool checkedByDefault)
+    {
+        this.tripCounters = tripCounters;
+        this.checkedByDefault = checkedByDefault;
+    }
+
+    /// <summary>The project's overflow context: a saved range's bounds are computed unchecked (see <see cref="RangeOf"/>).</summary>
+    private readonly bool checkedByDefault;
 
     /// <summary>A statement, where it is (preorder position, block and index there) and the loops around it, innermost last.</summary>
     private sealed record Site(Stmt Statement, int Position, IReadOnlyList<Stmt> Loops, Block Block, int Index, Stmt? BodyOf);
@@ -66,7 +73,7 @@ internal sealed class Recording
     /// </param>
     public static Recording Analyze(IrFunction function, IEnumerable<(int? Site, Variable Read)> reverseReads, HashSet<Variable> tripCounters, ISet<Stmt>? fused = null)
     {
-        var recording = new Recording(tripCounters);
+        var recording = new Recording(tripCounters, function.CheckedByDefault);
         if (fused is not null)
         {
             recording.fused.UnionWith(fused);
@@ -226,17 +233,22 @@ internal sealed class Recording
     /// element per iteration, at its index (put back after the loop's reverse).
     /// </summary>
     public IEnumerable<Slice> SavedBefore(For loop) =>
-        rangeWrites.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b))) : [];
+        rangeWrites.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b), checkedByDefault)) : [];
 
     /// <summary>
     /// The ranges a counted loop saves at once after it ran: a local buffer it reads one element per iteration, at its
     /// index, and does not write (put back before the loop's reverse, which reads the elements again).
     /// </summary>
     public IEnumerable<Slice> SavedAfter(For loop) =>
-        rangeReads.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b))) : [];
+        rangeReads.TryGetValue(loop, out List<Variable>? buffers) ? buffers.Select(b => RangeOf(loop, new Ref(b), checkedByDefault)) : [];
 
-    /// <summary>The elements a counted loop's index runs over: <c>(From, Bound − From)</c> for <c>i &lt; Bound</c>.</summary>
-    private static Slice RangeOf(For loop, Expr buffer)
+    /// <summary>
+    /// The elements a counted loop's index runs over: <c>(From, Bound − From)</c> for <c>i &lt; Bound</c>. For a loop that
+    /// never runs the count is zero or negative, or wraps (bounds at the ends of int) to a range no buffer has; the tape's
+    /// PushSlice and PopSlice do nothing for either. The arithmetic is written <c>unchecked</c> in a project that checks
+    /// overflow, so a wrap there is not an OverflowException the primal does not throw.
+    /// </summary>
+    private static Slice RangeOf(For loop, Expr buffer, bool checkedByDefault)
     {
         Expr one = Const.One(IrType.Int);
         (Expr start, Expr count) = loop.Compare switch
@@ -246,7 +258,8 @@ internal sealed class Recording
             BinaryOp.Greater => (Build.Add(loop.Bound, one), Build.Subtract(loop.From, loop.Bound)),
             _ => (loop.Bound, Build.Add(Build.Subtract(loop.From, loop.Bound), one)),
         };
-        return new Slice(buffer, start, count);
+        Expr Unchecked(Expr e) => checkedByDefault && !e.IsAtom ? new Overflow(e, Checked: false) : e;
+        return new Slice(buffer, Unchecked(start), Unchecked(count));
     }
 
     /// <summary>True when the reverse sweep computes <paramref name="v"/> again from its definition.</summary>
@@ -275,11 +288,12 @@ internal sealed class Recording
     public Expr RecomputedValue(Variable v) => ((Let)definitions[v][0].Statement).Value;
 
     /// <summary>
-    /// True when nothing but <paramref name="statement"/> itself writes <paramref name="buffer"/>'s elements after it
-    /// starts: a call in it can be re-run in reverse on the same contents.
+    /// True when nothing but <paramref name="statement"/> itself, run once, writes <paramref name="buffer"/>'s elements after
+    /// it starts: a call in it can be re-run in reverse on the same contents, and leaves them as the forward sweep did. A
+    /// statement inside a loop runs again: its own later runs count as writes after it.
     /// </summary>
     public bool IsFrozenAfter(Stmt statement, Variable buffer) =>
-        !siteOf.TryGetValue(statement, out Site? site) || IsFrozen(new Ref(buffer), site, except: statement);
+        !siteOf.TryGetValue(statement, out Site? site) || IsFrozen(new Ref(buffer), site, except: site.Loops.Count == 0 ? statement : null);
 
     /// <summary>True when every definition of <paramref name="v"/> is inside <paramref name="loop"/>.</summary>
     public bool IsDefinedOnlyIn(Variable v, Stmt loop) =>
@@ -459,6 +473,7 @@ internal sealed class Recording
         Unary u => IsCheap(u.Operand, site),
         Binary b => IsCheap(b.Left, site) && IsCheap(b.Right, site),
         Convert c => IsCheap(c.Operand, site),
+        Overflow o => IsCheap(o.Operand, site),
         Conditional c => IsCheap(c.Condition, site) && IsCheap(c.WhenTrue, site) && IsCheap(c.WhenFalse, site),
         Load load => (IsFrozen(load.Buffer, site) || IsRestoredAndUnchanged(load.Buffer, site) || IsIterationLocal(load.Buffer))
             && IsCheap(load.Index, site) && (load.Buffer is Ref || IsCheap(load.Buffer, site)),

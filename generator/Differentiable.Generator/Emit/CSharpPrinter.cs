@@ -23,9 +23,9 @@ internal sealed class CSharpPrinter
 
     public static string Parameters(IrFunction function) => string.Join(", ", function.Parameters.Select(p => p.Kind switch
     {
-        ParameterKind.Out => "out " + p.Variable.Type.CSharp + " " + p.Variable.Name,
-        ParameterKind.In => "in " + p.Variable.Type.CSharp + " " + p.Variable.Name,
-        _ => p.Variable.Type.CSharp + " " + p.Variable.Name,
+        ParameterKind.Out => "out " + p.Variable.Type.CSharp + " " + Name(p.Variable),
+        ParameterKind.In => "in " + p.Variable.Type.CSharp + " " + Name(p.Variable),
+        _ => p.Variable.Type.CSharp + " " + Name(p.Variable),
     }));
 
     private void Statements(Block block)
@@ -55,23 +55,23 @@ internal sealed class CSharpPrinter
         switch (statement)
         {
             case Let { Target: VariableBinding { Variable: var v } } let:
-                writer.WriteLine($"{v.Type.CSharp} {v.Name} = {Expression(let.Value)};");
+                writer.WriteLine($"{v.Type.CSharp} {Name(v)} = {Expression(let.Value)};");
                 break;
             case Let let:
                 writer.WriteLine($"var {Binding(let.Target)} = {Expression(let.Value)};");
                 break;
             case Assign { Target: VariableBinding { Variable: var v }, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left } } binary }
                 when left == v:
-                writer.WriteLine($"{v.Name} {(binary.Op == BinaryOp.Add ? "+=" : "-=")} {Expression(binary.Right)};");
+                writer.WriteLine($"{Name(v)} {(binary.Op == BinaryOp.Add ? "+=" : "-=")} {Expression(binary.Right)};");
                 break;
             case Assign { Target: VariableBinding { Variable: var v } } assign:
-                writer.WriteLine($"{v.Name} = {Expression(assign.Value)};");
+                writer.WriteLine($"{Name(v)} = {Expression(assign.Value)};");
                 break;
             case Assign assign:
                 writer.WriteLine($"{Binding(assign.Target)} = {Expression(assign.Value)};");
                 break;
             case Declare declare:
-                writer.WriteLine($"{declare.Variable.Type.CSharp} {declare.Variable.Name} = {Zero(declare.Variable.Type)};");
+                writer.WriteLine($"{declare.Variable.Type.CSharp} {Name(declare.Variable)} = {Zero(declare.Variable.Type)};");
                 break;
             case If branch:
                 IfStatement(branch);
@@ -147,7 +147,7 @@ internal sealed class CSharpPrinter
 
     private static string ForHeader(For loop)
     {
-        string i = loop.Index.Name;
+        string i = Name(loop.Index);
         string step = loop.Step switch { 1 => i + "++", -1 => i + "--", > 0 => $"{i} += {loop.Step}", _ => $"{i} -= {-loop.Step}" };
         string condition = Expression(new Binary(loop.Compare, new Ref(loop.Index), loop.Bound, IrType.Bool));
         return $"for ({loop.Index.Type.CSharp} {i} = {Expression(loop.From)}; {condition}; {step})";
@@ -181,6 +181,9 @@ internal sealed class CSharpPrinter
 
         Block("while (true)", loop.Body);
     }
+
+    /// <summary>A variable's name as written in C# (a user's <c>@double</c> keeps its '@').</summary>
+    public static string Name(Variable variable) => NameScope.Identifier(variable.Name);
 
     private static bool IsBreak(Block block) => block.Statements.Count == 1 && block.Statements[0] is Break;
 
@@ -219,7 +222,7 @@ internal sealed class CSharpPrinter
 
     private static string Binding(Binding binding) => binding switch
     {
-        VariableBinding { Variable: var v } => v.Name,
+        VariableBinding { Variable: var v } => Name(v),
         TupleBinding tuple => "(" + string.Join(", ", tuple.Elements.Select(Binding)) + ")",
         _ => "_",
     };
@@ -233,7 +236,8 @@ internal sealed class CSharpPrinter
 
     // ------------------------------------------------------------ expressions
 
-    private const int Conditional = 1, Or = 2, And = 3, Equality = 4, Relational = 5, Additive = 6, Multiplicative = 7, Prefix = 8, Primary = 9;
+    private const int Conditional = 1, Or = 2, And = 3, BitwiseOr = 4, ExclusiveOr = 5, BitwiseAnd = 6, Equality = 7, Relational = 8, Shift = 9,
+        Additive = 10, Multiplicative = 11, Prefix = 12, Primary = 13;
 
     public static string Expression(Expr expr) => Print(expr, 0);
 
@@ -251,10 +255,10 @@ internal sealed class CSharpPrinter
                 string number = c.Type.Kind == ValueKind.Boolean ? (c.Value != 0 ? "true" : "false") : Number(c.Type, c.Value);
                 return (number, number.StartsWith("-", System.StringComparison.Ordinal) ? Prefix : Primary);
             case Ref r:
-                return (r.Variable.Name, Primary);
+                return (Name(r.Variable), Primary);
             case Unary u:
             {
-                string op = u.Op == UnaryOp.Negate ? "-" : "!";
+                string op = u.Op switch { UnaryOp.Negate => "-", UnaryOp.Complement => "~", _ => "!" };
                 string operand = Print(u.Operand, Primary);
                 if (u.Op == UnaryOp.Negate && operand.StartsWith("-", System.StringComparison.Ordinal))
                 {
@@ -272,6 +276,8 @@ internal sealed class CSharpPrinter
 
             case Convert c:
                 return ("(" + c.Type.CSharp + ")" + Print(c.Operand, Primary), Prefix);
+            case Overflow o:
+                return ((o.Checked ? "checked(" : "unchecked(") + Expression(o.Operand) + ")", Primary);
             case Ir.Conditional c:
                 return (Print(c.Condition, Or) + " ? " + Print(c.WhenTrue, Conditional) + " : " + Print(c.WhenFalse, Conditional), Conditional);
             case Call { Callee: Primitive primitive } call:
@@ -281,7 +287,7 @@ internal sealed class CSharpPrinter
                 string prefix = method.Receiver is { } receiver
                     ? Print(receiver, Primary) + "."
                     : method.Owner is { } owner ? owner + "." : string.Empty;
-                return (prefix + method.Name + Arguments(call), Primary);
+                return (prefix + NameScope.Identifier(method.Name) + Arguments(call), Primary);
             }
 
             case TupleExpr tuple:
@@ -289,13 +295,13 @@ internal sealed class CSharpPrinter
             case Element element:
                 return (Print(element.Tuple, Primary) + "." + element.Tuple.Type.ElementAccessName(element.Index), Primary);
             case FieldRead field:
-                return ((field.Receiver is { } fieldReceiver ? Print(fieldReceiver, Primary) : field.Owner) + "." + field.Name, Primary);
+                return ((field.Receiver is { } fieldReceiver ? Print(fieldReceiver, Primary) : field.Owner) + "." + NameScope.Identifier(field.Name), Primary);
             case This:
                 return ("this", Primary);
             case OutArgument { Variable.Name: "_" }:
                 return ("out _", Primary);
             case OutArgument o:
-                return ("out " + o.Variable.Type.CSharp + " " + o.Variable.Name, Primary);
+                return ("out " + o.Variable.Type.CSharp + " " + Name(o.Variable), Primary);
             case DefaultValue d:
                 return ("default(" + d.Type.CSharp + ")", Primary);
             case Load load:
@@ -307,7 +313,7 @@ internal sealed class CSharpPrinter
             case Restored restored:
                 return (restored.Tape.Name + "." + TapeStack(restored.Type) + ".Pop()", Primary);
             case NameOf name:
-                return ("nameof(" + name.Variable.Name + ")", Primary);
+                return ("nameof(" + Name(name.Variable) + ")", Primary);
             default:
                 return ("/* ? */", Primary);
         }
@@ -338,6 +344,11 @@ internal sealed class CSharpPrinter
         BinaryOp.Equal => ("==", Equality),
         BinaryOp.NotEqual => ("!=", Equality),
         BinaryOp.And => ("&&", And),
+        BinaryOp.BitwiseAnd => ("&", BitwiseAnd),
+        BinaryOp.BitwiseOr => ("|", BitwiseOr),
+        BinaryOp.ExclusiveOr => ("^", ExclusiveOr),
+        BinaryOp.LeftShift => ("<<", Shift),
+        BinaryOp.RightShift => (">>", Shift),
         _ => ("||", Or),
     };
 

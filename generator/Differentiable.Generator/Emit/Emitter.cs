@@ -115,7 +115,7 @@ internal static class Emitter
         var parameters = vjp.Parameters.Where((p, i) => i != primal.Parameters.Count).ToList();
         var arguments = vjp.Parameters.Select((p, i) => i == primal.Parameters.Count
             ? (primal.ReturnType.Kind == ValueKind.Float ? "1f" : "1.0")
-            : (p.Kind == ParameterKind.Out ? "out " : string.Empty) + p.Variable.Name);
+            : (p.Kind == ParameterKind.Out ? "out " : string.Empty) + CSharpPrinter.Name(p.Variable));
         var adjoints = vjp.Parameters.Skip(primal.Parameters.Count(p => p.Kind != ParameterKind.Out) + 1).ToList();
         var sets = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind == ParameterKind.Out).Select(p => $"{p.a.Variable.Name} = ∂{model.Name}/∂{differentiable[p.i]}").ToList();
         var adds = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind != ParameterKind.Out).Select(p => $"∂{model.Name}/∂{differentiable[p.i]} into {p.a.Variable.Name}").ToList();
@@ -135,7 +135,7 @@ internal static class Emitter
             + (effects.Count == 0 ? string.Empty : " and " + string.Join(" and ", effects)) + ".");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
-        string signature = string.Join(", ", parameters.Select(p => (p.Kind == ParameterKind.Out ? "out " : p.Kind == ParameterKind.In ? "in " : string.Empty) + p.Variable.Type.CSharp + " " + p.Variable.Name));
+        string signature = string.Join(", ", parameters.Select(p => (p.Kind == ParameterKind.Out ? "out " : p.Kind == ParameterKind.In ? "in " : string.Empty) + p.Variable.Type.CSharp + " " + CSharpPrinter.Name(p.Variable)));
         using (writer.WriteBlock($"{model.Modifiers} {primal.ReturnType.CSharp} {model.Name}Gradient({signature})"))
         {
             writer.WriteLine($"return {vjp.Name}({string.Join(", ", arguments)});");

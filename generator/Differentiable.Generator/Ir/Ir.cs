@@ -54,6 +54,9 @@ internal enum UnaryOp
 {
     Negate,
     Not,
+
+    /// <summary><c>~</c> on an integer.</summary>
+    Complement,
 }
 
 internal sealed record Unary(UnaryOp Op, Expr Operand, IrType Type) : Expr(Type);
@@ -73,12 +76,26 @@ internal enum BinaryOp
     NotEqual,
     And,
     Or,
+
+    /// <summary><c>&amp;</c> on integers (or bools, without short-circuit); the next four are integer-only too.</summary>
+    BitwiseAnd,
+    BitwiseOr,
+    ExclusiveOr,
+    LeftShift,
+    RightShift,
 }
 
 internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);
 
 /// <summary>A numeric conversion, such as <c>(double)f</c> or <c>(int)x</c>; <see cref="Site"/> where the source has one.</summary>
 internal sealed record Convert(IrType Type, Expr Operand, SourceSpan? Site = null) : Expr(Type);
+
+/// <summary>
+/// <c>checked(Operand)</c> or <c>unchecked(Operand)</c>: integer arithmetic (or a conversion to an integer) whose overflow
+/// context differs from the project's default, as the source wrote it. Generated code keeps it, so the derivatives throw
+/// an <c>OverflowException</c> exactly where the primal does.
+/// </summary>
+internal sealed record Overflow(Expr Operand, bool Checked) : Expr(Operand.Type);
 
 /// <summary><c>Cond ? WhenTrue : WhenFalse</c>. Floating branches are atoms (Lowering turns others into an If).</summary>
 internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
@@ -143,8 +160,11 @@ internal sealed record MethodCallee(
     DerivativeMethods? Derivatives,
     SourceSpan? Site) : Callee;
 
-/// <summary>A callee parameter: its type and whether it takes a tangent and an adjoint.</summary>
-internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable);
+/// <summary>
+/// A callee parameter: its type, whether it takes a tangent and an adjoint, and (an array or a <c>Span</c>) whether the
+/// callee may write its elements: false only where its body, or its generated derivatives' signatures, show it never does.
+/// </summary>
+internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable, bool MayWrite = false);
 
 /// <summary>The callee's forward-mode and reverse-mode methods (either may be missing for a registration).</summary>
 internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source);
@@ -240,4 +260,11 @@ internal enum ParameterKind
 internal sealed record Parameter(Variable Variable, ParameterKind Kind, bool IsDifferentiable);
 
 /// <summary>A function: the unit every transform takes and returns, and the emitter prints.</summary>
-internal sealed record IrFunction(string Name, EquatableArray<Parameter> Parameters, IrType ReturnType, Block Body);
+internal sealed record IrFunction(string Name, EquatableArray<Parameter> Parameters, IrType ReturnType, Block Body)
+{
+    /// <summary>
+    /// The project's overflow context (<c>CheckForOverflowUnderflow</c>): integer arithmetic the transforms add where it may
+    /// wrap (the ranges a loop saves, computed for loops that never run) is written <c>unchecked</c> when this is true.
+    /// </summary>
+    public bool CheckedByDefault { get; init; }
+}

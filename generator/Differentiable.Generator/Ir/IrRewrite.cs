@@ -47,6 +47,7 @@ internal static class IrRewrite
             Unary u => u with { Operand = M(u.Operand) },
             Binary b => b with { Left = M(b.Left), Right = M(b.Right) },
             Convert c => c with { Operand = M(c.Operand) },
+            Overflow o => o with { Operand = M(o.Operand) },
             Conditional c => c with { Condition = M(c.Condition), WhenTrue = M(c.WhenTrue), WhenFalse = M(c.WhenFalse) },
             Call call => call with { Arguments = call.Arguments.Select(M).ToEquatableArray() },
             TupleExpr tuple => tuple with { Elements = tuple.Elements.Select(M).ToEquatableArray() },

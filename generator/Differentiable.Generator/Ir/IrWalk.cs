@@ -284,6 +284,8 @@ internal static class IrWalk
                 return [b.Left, b.Right];
             case Convert c:
                 return [c.Operand];
+            case Overflow o:
+                return [o.Operand];
             case Conditional c:
                 return [c.Condition, c.WhenTrue, c.WhenFalse];
             case Call call:

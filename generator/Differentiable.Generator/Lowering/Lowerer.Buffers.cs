@@ -22,14 +22,20 @@ internal sealed partial class Lowerer
     /// <summary>How many branches the statement being lowered is in (loops are counted by <c>loops</c>).</summary>
     private int branchDepth;
 
-    /// <summary>True for <c>a[i]</c> on an array or a span.</summary>
-    private static bool IsElementAccess(IOperation operation) =>
+    /// <summary>True for <c>a[i]</c> on an array or a span, and for a ref local that names an element.</summary>
+    private bool IsElementAccess(IOperation operation) =>
         operation is IArrayElementReferenceOperation
-        || operation is IPropertyReferenceOperation { Property.IsIndexer: true, Instance.Type: { } instanceType } && TypeOf(instanceType) is { IsBuffer: true };
+        || operation is IPropertyReferenceOperation { Property.IsIndexer: true, Instance.Type: { } instanceType } && TypeOf(instanceType) is { IsBuffer: true }
+        || IsElementAlias(operation);
 
     /// <summary>The buffer and index of an element access; the index is an integer tree.</summary>
     private (Expr Buffer, Expr Index)? LowerElementAccess(IOperation operation, Env env)
     {
+        if (operation is ILocalReferenceOperation { Local: var local } && elementAliases.TryGetValue(local, out var alias))
+        {
+            return alias;
+        }
+
         (IOperation instance, IOperation? index) = operation switch
         {
             IArrayElementReferenceOperation { Indices.Length: 1 } array => (array.ArrayReference, array.Indices[0]),
@@ -167,7 +173,7 @@ internal sealed partial class Lowerer
                 || compound.InConversion is { IsIdentity: false } || compound.OutConversion is { IsIdentity: false }:
                 Unsupported(compound, "A compound assignment that converts its operands");
                 break;
-            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound:
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.IsChecked == checkedByDefault || type.IsFloating:
                 output.Add(new Store(buffer, index, Value(compound.Value), compound.OperatorKind == BinaryOperatorKind.Add ? StoreKind.Add : StoreKind.Subtract, origin));
                 break;
             case ICompoundAssignmentOperation compound:
@@ -182,9 +188,19 @@ internal sealed partial class Lowerer
                 break;
             }
 
-            case IIncrementOrDecrementOperation step:
+            case IIncrementOrDecrementOperation step when step.IsChecked == checkedByDefault || type.IsFloating:
                 output.Add(new Store(buffer, index, Const.One(type), step.Kind == OperationKind.Increment ? StoreKind.Add : StoreKind.Subtract, origin));
                 break;
+            case IIncrementOrDecrementOperation step:
+            {
+                // a[i]++ in another overflow context than the project's: t = a[i]; a[i] = checked(t + 1).
+                Variable current = names.Fresh("t", type);
+                output.Add(new Let(new VariableBinding(current), new Load(buffer, index, type), origin));
+                BinaryOp op = step.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
+                output.Add(new Store(buffer, index, InContext(step, new Binary(op, new Ref(current), Const.One(type), type)), StoreKind.Set, origin));
+                break;
+            }
+
             default:
                 Unsupported(expression, "This write to an element");
                 break;

@@ -91,6 +91,11 @@ internal sealed partial class Lowerer
 
     private Expr Lookup(IOperation reference, Env env)
     {
+        if (IsElementAlias(reference) && LowerElementAccess(reference, env) is var (buffer, index) && reference.Type is { } type && TypeOf(type) is { } elementType)
+        {
+            return new Load(buffer, index, elementType);
+        }
+
         ISymbol symbol = SymbolOf(reference);
         return env.TryGetValue(symbol, out Expr? value) ? value : Unsupported(reference, $"Reading '{symbol.Name}' before it is assigned");
     }
@@ -155,9 +160,9 @@ internal sealed partial class Lowerer
             }
         }
 
-        return source.IsFloating && !target.IsFloating
+        return InContext(conversion, source.IsFloating && !target.IsFloating
             ? new Ir.Convert(target, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))
-            : Build.ConvertTo(target, source.IsFloating ? LowerAtom(conversion.Operand, env, output) : LowerTree(conversion.Operand, env));
+            : Build.ConvertTo(target, source.IsFloating ? LowerAtom(conversion.Operand, env, output) : LowerTree(conversion.Operand, env)));
     }
 
     private Expr LowerBinary(IOperation operation, BinaryOperatorKind kind, Expr left, IOperation rightOperation, ITypeSymbol resultType, Env env, List<Stmt> output)
@@ -178,7 +183,27 @@ internal sealed partial class Lowerer
                 : $"The operator '{kind}' on floating-point values");
         }
 
-        return new Binary(op.Value, left, LowerAtom(rightOperation, env, output), type);
+        return InContext(operation, new Binary(op.Value, left, LowerAtom(rightOperation, env, output), type));
+    }
+
+    /// <summary>
+    /// Integer arithmetic (or a conversion to an integer) in the overflow context the source gave it: wrapped in
+    /// <see cref="Overflow"/> when that differs from the project's default. Floating-point operations have no context.
+    /// </summary>
+    private Expr InContext(IOperation operation, Expr lowered)
+    {
+        bool isChecked = operation switch
+        {
+            IBinaryOperation binary => binary.IsChecked,
+            IUnaryOperation unary => unary.IsChecked,
+            IConversionOperation conversion => conversion.IsChecked,
+            IIncrementOrDecrementOperation step => step.IsChecked,
+            ICompoundAssignmentOperation compound => compound.IsChecked,
+            _ => checkedByDefault,
+        };
+        return isChecked == checkedByDefault || lowered.Type.IsFloating || lowered.Type.Kind != ValueKind.Integer || lowered is Const
+            ? lowered
+            : new Overflow(lowered, isChecked);
     }
 
     // ------------------------------------------------------------ calls
@@ -219,10 +244,12 @@ internal sealed partial class Lowerer
             receiver = LowerTree(instance, env);
         }
 
+        bool[] mayWrite = WrittenParameters(target);
         var parameters = target.Parameters.Select((p, i) => new ParameterInfo(
             p.Name,
             parameterTypes[i]!,
-            (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName))).ToEquatableArray();
+            (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName),
+            mayWrite[i])).ToEquatableArray();
         DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
         var callee = new MethodCallee(
             KeyOf(target.OriginalDefinition),
@@ -381,15 +408,16 @@ internal sealed partial class Lowerer
             case IConversionOperation when type is { IsBuffer: true }:
                 return LowerBuffer(operation, env);
             case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:
-                return source.IsFloating && !type.IsFloating
+                return InContext(conversion, source.IsFloating && !type.IsFloating
                     ? new Ir.Convert(type, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))
-                    : Build.ConvertTo(type, LowerTree(conversion.Operand, env));
+                    : Build.ConvertTo(type, LowerTree(conversion.Operand, env)));
             case IUnaryOperation { OperatorMethod: null } unary when type is not null:
                 return unary.OperatorKind switch
                 {
-                    UnaryOperatorKind.Minus => new Unary(UnaryOp.Negate, LowerTree(unary.Operand, env), type),
+                    UnaryOperatorKind.Minus => InContext(unary, new Unary(UnaryOp.Negate, LowerTree(unary.Operand, env), type)),
                     UnaryOperatorKind.Plus => LowerTree(unary.Operand, env),
                     UnaryOperatorKind.Not => new Unary(UnaryOp.Not, LowerTree(unary.Operand, env), type),
+                    UnaryOperatorKind.BitwiseNegation when !type.IsFloating => new Unary(UnaryOp.Complement, LowerTree(unary.Operand, env), type),
                     _ => Unsupported(unary, $"The operator '{unary.OperatorKind}'"),
                 };
             case IBinaryOperation { OperatorMethod: null } binary when type is not null:
@@ -409,11 +437,16 @@ internal sealed partial class Lowerer
                     BinaryOperatorKind.NotEquals => BinaryOp.NotEqual,
                     BinaryOperatorKind.ConditionalAnd => BinaryOp.And,
                     BinaryOperatorKind.ConditionalOr => BinaryOp.Or,
+                    BinaryOperatorKind.And when !type.IsFloating => BinaryOp.BitwiseAnd,
+                    BinaryOperatorKind.Or when !type.IsFloating => BinaryOp.BitwiseOr,
+                    BinaryOperatorKind.ExclusiveOr when !type.IsFloating => BinaryOp.ExclusiveOr,
+                    BinaryOperatorKind.LeftShift => BinaryOp.LeftShift,
+                    BinaryOperatorKind.RightShift => BinaryOp.RightShift,
                     _ => null,
                 };
                 return op is null
                     ? Unsupported(binary, $"The operator '{binary.OperatorKind}'")
-                    : new Binary(op.Value, LowerTree(binary.LeftOperand, env), LowerTree(binary.RightOperand, env), type);
+                    : InContext(binary, new Binary(op.Value, LowerTree(binary.LeftOperand, env), LowerTree(binary.RightOperand, env), type));
             }
 
             case IConditionalOperation { Type: not null } conditional when type is not null:

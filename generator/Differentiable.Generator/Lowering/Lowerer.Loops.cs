@@ -56,7 +56,7 @@ internal sealed partial class Lowerer
     /// <c>for (int i = from; i &lt; bound; i++)</c> and its variants (&lt;=, &gt;, &gt;=, i--, i += 1): the body does not
     /// assign i or anything the bound reads, and has no break. Null for any other shape.
     /// </summary>
-    private static Counted? CountedShape(IForLoopOperation loop)
+    private Counted? CountedShape(IForLoopOperation loop)
     {
         if (loop.Before.Length != 1
             || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
@@ -174,6 +174,12 @@ internal sealed partial class Lowerer
         IrType elementType = collectionType.ElementType;
         void Element(Variable index, Env bodyEnv, List<Stmt> body)
         {
+            if (variable.RefKind != RefKind.None)
+            {
+                DefineElementAlias(variable, buffer, index); // foreach (ref double e in span): e is span[index]
+                return;
+            }
+
             var load = new Load(buffer, new Ref(index), elementType);
             if (elementType.IsBuffer)
             {
@@ -356,18 +362,15 @@ internal sealed partial class Lowerer
     }
 
     /// <summary>Locals and parameters assigned anywhere in <paramref name="root"/>.</summary>
-    private static HashSet<ISymbol> AssignedSymbols(IOperation root)
+    private HashSet<ISymbol> AssignedSymbols(IOperation root)
     {
         var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         void Add(IOperation target)
         {
             switch (target)
             {
-                case ILocalReferenceOperation local:
-                    assigned.Add(local.Local);
-                    break;
-                case IParameterReferenceOperation parameter:
-                    assigned.Add(parameter.Parameter);
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    assigned.Add(SymbolOf(target)); // through a ref local, what it names
                     break;
                 case IDeclarationExpressionOperation declaration:
                     Add(declaration.Expression);

@@ -179,7 +179,11 @@ internal sealed partial class Lowerer
                     foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
                     {
                         IVariableInitializerOperation? initializer = declarator.GetVariableInitializer();
-                        if (initializer is not null)
+                        if (declarator.Symbol.RefKind != RefKind.None)
+                        {
+                            DefineRefLocal(declarator.Symbol, initializer?.Value ?? declarator, env, output, OriginOf(declaration));
+                        }
+                        else if (initializer is not null)
                         {
                             Define(declarator.Symbol, initializer.Value, env, output, OriginOf(declaration));
                         }
@@ -203,10 +207,13 @@ internal sealed partial class Lowerer
         Origin origin = OriginOf(expression);
         switch (expression)
         {
-            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } assignment:
+            case ISimpleAssignmentOperation { IsRef: true } refAssignment:
+                Unsupported(refAssignment, "Reassigning a ref local ('= ref …'): declare another ref local instead");
+                break;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } assignment when !IsElementAlias(assignment.Target):
                 Define(SymbolOf(assignment.Target), assignment.Value, env, output, origin);
                 break;
-            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } compound:
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } compound when !IsElementAlias(compound.Target):
             {
                 if (compound.OperatorMethod is not null || compound.InConversion is { IsIdentity: false } || compound.OutConversion is { IsIdentity: false })
                 {
@@ -220,12 +227,12 @@ internal sealed partial class Lowerer
                 break;
             }
 
-            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } step:
+            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation or IParameterReferenceOperation } step when !IsElementAlias(step.Target):
             {
                 Expr current = LowerAtom(step.Target, env, output);
                 Expr one = Const.One(current.Type);
                 BinaryOp op = step.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
-                DefineValue(SymbolOf(step.Target), new Binary(op, current, one, current.Type), env, output, origin);
+                DefineValue(SymbolOf(step.Target), InContext(step, new Binary(op, current, one, current.Type)), env, output, origin);
                 break;
             }
 
@@ -267,13 +274,6 @@ internal sealed partial class Lowerer
                 break;
         }
     }
-
-    private static ISymbol SymbolOf(IOperation reference) => reference switch
-    {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        _ => throw new System.InvalidOperationException("not a local or parameter"),
-    };
 
     /// <summary>A new definition of a local: <c>double y = …;</c>, or a tuple local bound element-wise.</summary>
     private void Define(ISymbol symbol, IOperation value, Env env, List<Stmt> output, Origin origin)
@@ -330,7 +330,7 @@ internal sealed partial class Lowerer
         Variable ElementTarget(int index, IrType type)
         {
             IOperation element = targets.Elements[index] is IDeclarationExpressionOperation d ? d.Expression : targets.Elements[index];
-            if (element is ILocalReferenceOperation or IParameterReferenceOperation)
+            if (element is ILocalReferenceOperation or IParameterReferenceOperation && !IsElementAlias(element))
             {
                 ISymbol symbol = SymbolOf(element);
                 Variable variable = NextVersion(symbol, type);
@@ -355,7 +355,7 @@ internal sealed partial class Lowerer
             {
                 env[binding.Symbol] = new Ref(binding.Variable);
             }
-            else if (element is ILocalReferenceOperation or IParameterReferenceOperation)
+            else if (element is ILocalReferenceOperation or IParameterReferenceOperation && !IsElementAlias(element))
             {
                 DefineValue(SymbolOf(element), tuple.Elements[i], env, output, origin);
             }

@@ -43,6 +43,7 @@ internal sealed partial class Lowerer
     internal static Func<IMethodSymbol, bool>? FaultInjection { get; set; }
 
     private readonly IMethodSymbol method;
+    private readonly Compilation compilation;
     private readonly CancellationToken cancellationToken;
     private readonly NameScope names;
     private readonly Dictionary<ISymbol, int> versions = new(SymbolEqualityComparer.Default);
@@ -55,8 +56,13 @@ internal sealed partial class Lowerer
     private readonly INamedTypeSymbol containingType;
     private bool failed;
 
-    private Lowerer(IMethodSymbol method, (NameScope Scope, HashSet<string> Contract) names, CancellationToken cancellationToken)
+    /// <summary>The project's overflow context (<c>CheckForOverflowUnderflow</c>), which generated code compiles with too.</summary>
+    private readonly bool checkedByDefault;
+
+    private Lowerer(Compilation compilation, IMethodSymbol method, (NameScope Scope, HashSet<string> Contract) names, bool checkedByDefault, CancellationToken cancellationToken)
     {
+        this.compilation = compilation;
+        this.checkedByDefault = checkedByDefault;
         this.method = method;
         this.names = names.Scope;
         contractNames = names.Contract;
@@ -187,7 +193,7 @@ internal sealed partial class Lowerer
             return null;
         }
 
-        var lowerer = new Lowerer(method, ReservedNames(method, syntax, parameters), cancellationToken);
+        var lowerer = new Lowerer(model.Compilation, method, ReservedNames(method, syntax, parameters), model.Compilation.Options.CheckOverflow, cancellationToken);
         var env = new Env();
         foreach (Parameter parameter in parameters)
         {
@@ -196,6 +202,7 @@ internal sealed partial class Lowerer
         }
 
         var statements = new List<Stmt>();
+        lowerer.FindRefLocals(block);
         lowerer.LowerStatements(block.Operations, 0, null, env, statements);
         diagnostics.AddRange(lowerer.diagnostics);
         if (lowerer.failed)
@@ -214,7 +221,7 @@ internal sealed partial class Lowerer
             }
         }
 
-        return new IrFunction(method.Name, parameters.ToEquatableArray(), returnType, lowered);
+        return new IrFunction(method.Name, parameters.ToEquatableArray(), returnType, lowered) { CheckedByDefault = lowerer.checkedByDefault };
     }
 
     /// <summary>
@@ -387,12 +394,20 @@ internal sealed partial class Lowerer
     {
         string type = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
             .Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}');
-        bool overloaded = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
-            .Count(m => HasAttribute(m, DifferentiableAttributeName)) > 1;
-        string suffix = overloaded
+        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .Where(m => HasAttribute(m, DifferentiableAttributeName)).ToList();
+        string suffix = overloads.Count > 1
             ? "_" + string.Join("_", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)))
                 .Replace('<', '{').Replace('>', '}').Replace("(", string.Empty).Replace(")", string.Empty).Replace(", ", "_").Replace(' ', '_')
             : string.Empty;
+
+        // Code with errors can declare the same signature twice (CS0111): each still needs a file name of its own.
+        var twins = overloads.Where(m => KeyOf(m) == KeyOf(method)).ToList();
+        if (twins.Count > 1)
+        {
+            suffix += "_" + twins.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return type + "." + method.Name + suffix + ".g.cs";
     }
 

@@ -133,6 +133,17 @@ internal static class ScalarRules
         }
     }
 
+    /// <summary>
+    /// One operand's term of a forward-mode tangent: partial · tangent. <c>Pow(x, y)</c> with both operands varying is the
+    /// exception: a partial can be infinite or NaN where the other is finite (∂/∂x = ∞ at x = 0 for y &lt; 1; ∂/∂y = x^y · ln x
+    /// is NaN at a negative base, where x^y is defined only at integers), so each term is 0 when its own tangent is, and a
+    /// direction that moves one operand only gets that operand's term, not ∞ · 0 = NaN.
+    /// </summary>
+    public static Expr TangentTerm(Expr value, Expr operand, Expr partial, Expr tangent) =>
+        value is Call { Callee: Primitive { Function: MathFunction.Pow }, Arguments: var arguments } && arguments[0] is not Const && arguments[1] is not Const
+            ? Build.Conditional(Build.Compare(BinaryOp.Equal, tangent, Const.Zero(tangent.Type)), Const.Zero(value.Type), Build.Multiply(partial, tangent))
+            : Build.Multiply(partial, tangent);
+
     private static IReadOnlyList<(Expr, Expr)> BinaryPartials(Binary binary, Expr result)
     {
         Expr a = binary.Left, b = binary.Right;
@@ -207,15 +218,27 @@ internal static class ScalarRules
                 return [(a, Reciprocal(Build.Multiply(Number(3), Square(v))))];
             case MathFunction.Pow:
             {
-                // d(a^b) = b · a^(b−1) da + a^b · ln a db; the db term exists only when b is active.
+                // d(a^b) = b · a^(b−1) da + a^b · ln a db; the db term exists only when b is active. Where the function is
+                // constant along an axis its partial is 0, not 0 · ∞ = NaN: ∂/∂a where b = 0 (a^0 = 1), ∂/∂b where a = 0
+                // (0^b = 0 for b > 0).
                 Expr b = args[1];
                 Expr da = b switch
                 {
                     Const { Value: 1 } => one,
                     Const { Value: 2 } => Build.Multiply(Number(2), a),
-                    _ => Build.Multiply(b, Call(MathFunction.Pow, a, Build.Subtract(b, one))),
+                    Const => Build.Multiply(b, Call(MathFunction.Pow, a, Build.Subtract(b, one))),
+                    _ => Build.Conditional(
+                        Build.Compare(BinaryOp.Equal, b, Const.Zero(t)),
+                        Const.Zero(t),
+                        Build.Multiply(b, Call(MathFunction.Pow, a, Build.Subtract(b, one)))),
                 };
-                return [(a, da), (b, Build.Multiply(v, Call(MathFunction.Log, a)))];
+                Expr db = a switch
+                {
+                    Const { Value: 0 } => Const.Zero(t),
+                    Const => Build.Multiply(v, Call(MathFunction.Log, a)),
+                    _ => Build.Conditional(Build.Compare(BinaryOp.Equal, a, Const.Zero(t)), Const.Zero(t), Build.Multiply(v, Call(MathFunction.Log, a))),
+                };
+                return [(a, da), (b, db)];
             }
 
             case MathFunction.Abs:

@@ -233,7 +233,10 @@ internal sealed class Adjoint : DerivativeTransform
             statements = [new TapeScope(tape, Names.Fresh("mark", IrType.Scalar(ValueKind.Other, "global::Differentiable.TapeMark")), new Block(statements.ToEquatableArray()))];
         }
 
-        return new IrFunction(name, parameters.ToEquatableArray(), function.ReturnType, new Block(checks.Concat(statements).ToEquatableArray()));
+        return new IrFunction(name, parameters.ToEquatableArray(), function.ReturnType, new Block(checks.Concat(statements).ToEquatableArray()))
+        {
+            CheckedByDefault = function.CheckedByDefault,
+        };
     }
 
     protected override IrType ShadowType(Variable buffer) =>
@@ -301,6 +304,7 @@ internal sealed class Adjoint : DerivativeTransform
     private void FindRunningSums(Block block)
     {
         var reads = IrWalk.Statements(body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads).GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
+        var definitions = IrWalk.Statements(body).SelectMany(IrWalk.Defined).GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
         void Visit(Block b)
         {
             for (int i = 0; i < b.Statements.Count; i++)
@@ -321,6 +325,7 @@ internal sealed class Adjoint : DerivativeTransform
                     if (stepAt >= 0
                         && b.Statements[stepAt] is Let { Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Ref { Variable: var left } } step } let
                         && left == sum && !IrWalk.Reads(step.Right).Contains(sum)
+                        && definitions.TryGetValue(next, out int defined) && defined == 1
                         && b.Statements.Skip(stepAt + 1).Take(i - stepAt - 1).All(s => !IrWalk.Variables(s).Contains(sum)))
                     {
                         sumSteps[let] = (sum, step.Right, step.Op == BinaryOp.Subtract);
@@ -373,7 +378,8 @@ internal sealed class Adjoint : DerivativeTransform
             if (carried.Any(v => reads.Any(r => r.Read == v && r.Site is { } at && at < start))
                 || carried.Any(v => v.Type.IsFloating && !IsSum(loop.Body, v))
                 || carried.Any(v => !v.Type.IsFloating) // a counter the iteration's reverse reads would already be stepped
-                || !WritesOnlyIterationLocalBuffers(loop, later))
+                || !WritesOnlyIterationLocalBuffers(loop, later)
+                || ReadsWhatChangesLater(loop, definedInside, later))
             {
                 continue;
             }
@@ -426,6 +432,21 @@ internal sealed class Adjoint : DerivativeTransform
     }
 
     /// <summary>
+    /// True when the loop reads a value from outside that a later statement assigns (or a buffer a later statement writes):
+    /// the iteration's reverse would add into that value's adjoint before the reverse of the later statement has made it
+    /// the adjoint of the value the loop read.
+    /// </summary>
+    private static bool ReadsWhatChangesLater(For loop, HashSet<Variable> definedInside, List<Stmt> later)
+    {
+        var laterBlock = new Block(later.ToEquatableArray());
+        var assigned = new HashSet<Variable>(IrWalk.Statements(laterBlock).SelectMany(IrWalk.Defined));
+        var written = Analysis.Activity.WrittenBuffers(laterBlock);
+        return IrWalk.Statements(loop.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Reads)
+            .Where(v => !definedInside.Contains(v) && v != loop.Index)
+            .Any(v => v.Type.IsBuffer ? written.Contains(v) : assigned.Contains(v));
+    }
+
+    /// <summary>
     /// True when <paramref name="v"/> is a running sum of the loop: assigned once, at the top level of its body, from
     /// <c>next = v ± term</c>, with nothing else in the body reading <c>v</c> or <c>next</c> (its cotangent must be the
     /// same in every iteration).
@@ -445,10 +466,11 @@ internal sealed class Adjoint : DerivativeTransform
             return false;
         }
 
-        // v is read by the step alone, and next by the assignment alone.
+        // v is read by the step alone, and next by the assignment alone; next is defined by the step alone.
         int readsOfV = statements.Count(s => IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(v));
         int readsOfNext = statements.Count(s => IrWalk.Expressions(s).SelectMany(IrWalk.Reads).Contains(next));
-        return readsOfV == 1 && readsOfNext == 1;
+        int definitionsOfNext = statements.Count(s => IrWalk.Defined(s).Contains(next));
+        return readsOfV == 1 && readsOfNext == 1 && definitionsOfNext == 1;
     }
 
     /// <summary>
@@ -516,15 +538,13 @@ internal sealed class Adjoint : DerivativeTransform
         var output = new List<Stmt>();
         foreach (Stmt statement in block.Statements)
         {
-            if (DifferentiatedCall(statement) is var (_, callee, call))
-            {
-                foreach (Variable buffer in BuffersToSave(statement, callee, call))
-                {
-                    output.Add(new Save(tape, new Ref(buffer), statement.Origin));
-                    usesTape = true;
-                }
-            }
-
+            // A differentiated call's buffers go on the tape just before the call, after the values its target overwrites:
+            // the reverse sweep takes the buffers back first, for the callee's re-run, then the overwritten values.
+            var callSaves = DifferentiatedCall(statement) is var (_, _, call)
+                ? BuffersToSave(statement, call).Select(buffer => (Stmt)new Save(tape, new Ref(buffer), statement.Origin)).ToList()
+                : [];
+            usesTape |= callSaves.Count > 0;
+            int emitted = output.Count;
             switch (statement)
             {
                 case Declare declare when insideLoop && !Hoists(declare.Variable):
@@ -618,6 +638,11 @@ internal sealed class Adjoint : DerivativeTransform
                 default:
                     output.Add(statement);
                     break;
+            }
+
+            if (callSaves.Count > 0)
+            {
+                output.InsertRange(output.Count > emitted ? output.Count - 1 : emitted, callSaves);
             }
         }
 
@@ -888,14 +913,38 @@ internal sealed class Adjoint : DerivativeTransform
             yield break;
         }
 
-        (Expr last, BinaryOp compare) = loop.Compare switch
+        For reverseLoop;
+        Expr one = Const.One(IrType.Int);
+        if (IntRanges.CanReverseInPlace(loop, Function))
         {
-            BinaryOp.Less => (Build.Subtract(loop.Bound, Const.One(IrType.Int)), BinaryOp.GreaterOrEqual),
-            BinaryOp.LessOrEqual => (loop.Bound, BinaryOp.GreaterOrEqual),
-            BinaryOp.Greater => (Build.Add(loop.Bound, Const.One(IrType.Int)), BinaryOp.LessOrEqual),
-            _ => (loop.Bound, BinaryOp.LessOrEqual),
-        };
-        var reverseLoop = new For(loop.Index, last, compare, loop.From, -loop.Step, new Block(reversed.ToEquatableArray()), Reversed(loop.Origin));
+            // The primal's last index down to its first: for (int i = n - 1; i >= 0; i--).
+            (Expr last, BinaryOp compare) = loop.Compare switch
+            {
+                BinaryOp.Less => (Build.Subtract(loop.Bound, one), BinaryOp.GreaterOrEqual),
+                BinaryOp.LessOrEqual => (loop.Bound, BinaryOp.GreaterOrEqual),
+                BinaryOp.Greater => (Build.Add(loop.Bound, one), BinaryOp.LessOrEqual),
+                _ => (loop.Bound, BinaryOp.LessOrEqual),
+            };
+            reverseLoop = new For(loop.Index, last, compare, loop.From, -loop.Step, new Block(reversed.ToEquatableArray()), Reversed(loop.Origin));
+        }
+        else
+        {
+            // Bounds that may sit at the ends of int: the reverse counts the index's successor (in the primal's order) down to
+            // the first index, so no value steps past an end of int whatever the bounds (n - 1 with n = int.MinValue would).
+            // for (int iNext = n; iNext > from; iNext--) { int i = iNext - 1; … }
+            Variable next = Names.Fresh(loop.Index.Name + "Next", IrType.Int);
+            Expr start = loop.Compare switch
+            {
+                BinaryOp.Less or BinaryOp.Greater => loop.Bound,
+                BinaryOp.LessOrEqual => Build.Add(loop.Bound, one), // int.MaxValue only when the primal never ends
+                _ => Build.Subtract(loop.Bound, one), // int.MinValue likewise
+            };
+            Expr index = loop.Step > 0 ? Build.Subtract(new Ref(next), one) : Build.Add(new Ref(next), one);
+            var body = new List<Stmt> { new Let(new VariableBinding(loop.Index), index, null) };
+            body.AddRange(reversed);
+            reverseLoop = new For(next, start, loop.Step > 0 ? BinaryOp.Greater : BinaryOp.Less, loop.From, -loop.Step, new Block(body.ToEquatableArray()), Reversed(loop.Origin));
+        }
+
         primalLoops[reverseLoop] = loop;
         yield return reverseLoop;
     }
@@ -1003,25 +1052,24 @@ internal sealed class Adjoint : DerivativeTransform
     /// The buffers whose contents the forward sweep saves before a differentiated call, so that its re-run in the reverse
     /// sweep starts from the same contents: those the call itself may write, and those written after it.
     /// </summary>
-    private List<Variable> BuffersToSave(Stmt statement, MethodCallee callee, Call call)
+    private List<Variable> BuffersToSave(Stmt statement, Call call)
     {
         var written = new HashSet<Variable>(Activity.WritableArguments(call));
         var saved = new List<Variable>();
         foreach (Variable root in call.Arguments.Select(IrWalk.Root).OfType<Variable>().Distinct().Where(b => !recording.RestoresElements(b)))
         {
-            bool frozen = recording.IsFrozenAfter(statement, root);
-            if (!frozen && IsParameter(root) && !CanRunOnACopy(callee, call, root))
+            if (!recording.IsFrozenAfter(statement, root) || written.Contains(root))
             {
-                throw new TransformException(
-                    DiagnosticDescriptors.UnsupportedConstruct.Id,
-                    $"passing the parameter '{root.Name}' to '{callee.Name}' when '{root.Name}' may be written afterwards, as a row or to "
-                    + $"an array parameter (the reverse sweep runs '{callee.Name}' again and needs '{root.Name}' as it was; a call may "
-                    + "write an array or Span parameter: declare parameters that are only read as ReadOnlySpan)",
-                    callee.Site);
-            }
+                if (root.Type.ElementType.IsBuffer)
+                {
+                    // The tape holds values, not rows: a row's contents would have to be saved one row at a time.
+                    throw new TransformException(
+                        DiagnosticDescriptors.UnsupportedConstruct.Id,
+                        $"passing a row of '{root.Name}' to a method that may write it, or when '{root.Name}' is written afterwards "
+                        + "(the reverse sweep runs the method again on the row as it was; copy the row into an array of its own first)",
+                        call.Callee is MethodCallee { Site: var site } ? site : null);
+                }
 
-            if (!frozen || written.Contains(root))
-            {
                 saved.Add(root);
             }
         }
@@ -1044,17 +1092,27 @@ internal sealed class Adjoint : DerivativeTransform
             throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site);
         }
 
-        // The callee re-runs on the contents its buffers had when it was called.
-        // A local buffer gets its contents back in place; a parameter keeps the final contents the caller sees, so the
-        // callee re-runs on a pooled copy of what it had.
+        // The callee re-runs on the contents its buffers had when it was called. A local buffer, or a parameter the re-run
+        // leaves as the forward sweep did, gets them back in place. Any other parameter keeps the final contents the caller
+        // sees: the callee re-runs on a pooled copy of what it had, or, taking an array, on the parameter itself between
+        // a stash of the final contents and their return.
         var restores = new List<Stmt>();
         var released = new List<Stmt>();
         var arguments = new List<Expr>(call.Arguments);
-        foreach (Variable buffer in Enumerable.Reverse(BuffersToSave(statement, callee, call)))
+        foreach (Variable buffer in Enumerable.Reverse(BuffersToSave(statement, call)))
         {
             if (!IsParameter(buffer) || recording.IsFrozenAfter(statement, buffer))
             {
                 restores.Add(new Reload(tape, new Ref(buffer), origin));
+                continue;
+            }
+
+            if (!CanRunOnACopy(callee, call, buffer))
+            {
+                Variable stash = Names.Fresh(buffer.Name + "Final", IrType.Array(buffer.Type.ElementType));
+                restores.Add(new Let(new VariableBinding(stash), new Call(ShadowsMethod("Stash<" + buffer.Type.ElementType.CSharp + ">"), EquatableArray.Of<Expr>(new Ref(buffer)), stash.Type), origin));
+                restores.Add(new Reload(tape, new Ref(buffer), origin));
+                released.Add(Check("Unstash", new Ref(stash), new Ref(buffer)));
                 continue;
             }
 

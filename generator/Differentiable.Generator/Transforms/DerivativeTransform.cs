@@ -105,6 +105,15 @@ internal abstract class DerivativeTransform
     /// </summary>
     protected static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows)
     {
+        // A null array is an ArgumentNullException naming it, before any work (a jagged array and its shadow: CheckShape).
+        var shapeChecked = new HashSet<Variable>(shadows.Where(s => s.Primal.Type.ElementType.IsBuffer).SelectMany(s => new[] { s.Primal, s.Shadow }));
+        foreach ((Variable buffer, _) in buffers.Where(b => b.Buffer.Type.Kind == ValueKind.Array && !shapeChecked.Contains(b.Buffer)))
+        {
+            yield return new Evaluate(
+                new Call(new MethodCallee("ThrowIfNull", "global::System.ArgumentNullException", "ThrowIfNull", null, Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray.Of<Expr>(new Ref(buffer)), IrType.Void),
+                null);
+        }
+
         foreach ((Variable primal, Variable shadow) in shadows)
         {
             yield return primal.Type.ElementType.IsBuffer
@@ -136,7 +145,7 @@ internal abstract class DerivativeTransform
     {
         IrType element = argument.Type.ElementType;
         Variable scratch = Names.Fresh(name, IrType.Array(element));
-        var rent = new MethodCallee("Shadows.Rent", "global::Differentiable.Shadows", "Rent<" + element.CSharp + ">", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
+        MethodCallee rent = ShadowsMethod("Rent<" + element.CSharp + ">");
         var asSpan = new MethodCallee("AsSpan", "global::System.MemoryExtensions", "AsSpan", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
         return (
             new Let(new VariableBinding(scratch), new Call(rent, Model.EquatableArray.Of<Expr>(new Length(argument)), scratch.Type), origin),
@@ -146,7 +155,11 @@ internal abstract class DerivativeTransform
 
     /// <summary>A call to <c>global::Differentiable.Shadows.{name}</c>, evaluated for its effect.</summary>
     protected static Stmt Check(string name, params Expr[] arguments) =>
-        new Evaluate(new Call(new MethodCallee("Shadows." + name, "global::Differentiable.Shadows", name, null, Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray.Of(arguments), IrType.Void), null);
+        new Evaluate(new Call(ShadowsMethod(name), Model.EquatableArray.Of(arguments), IrType.Void), null);
+
+    /// <summary><c>global::Differentiable.Shadows.{name}</c>.</summary>
+    protected static MethodCallee ShadowsMethod(string name) =>
+        new("Shadows." + name, "global::Differentiable.Shadows", name, null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
 
     /// <summary>True when an allocation puts (part of) the buffer on the stack: its shadow must be cleared (SkipLocalsInit).</summary>
     private static bool OnStack(Expr allocation) => allocation switch

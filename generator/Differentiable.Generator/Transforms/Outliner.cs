@@ -153,7 +153,7 @@ internal static class Outliner
             var body = new Block(new[] { loop }.Concat(tail).ToEquatableArray());
             Helpers.Insert(slot, new Helper(new IrFunction(name, parameters, returnType, body), nest.Origin, isStatic || !UsesThis(nest)));
 
-            var callee = new MethodCallee(name, null, name, null, inputs.Select(v => new ParameterInfo(v.Name, v.Type, false)).ToEquatableArray(), null, null);
+            var callee = new MethodCallee(name, null, name, null, inputs.Select(v => new ParameterInfo(v.Name, v.Type, false, MayWrite: v.Type.Kind is ValueKind.Span or ValueKind.Array)).ToEquatableArray(), null, null);
             var call = new Call(callee, inputs.Select(v => (Expr)new Ref(v)).ToEquatableArray(), returnType);
             return outputs.Count switch
             {

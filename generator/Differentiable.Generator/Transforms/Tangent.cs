@@ -64,7 +64,10 @@ internal sealed class Tangent : DerivativeTransform
             name,
             parameters.ToEquatableArray(),
             returnType,
-            new Block(prologue.Concat(body.Statements).ToEquatableArray()));
+            new Block(prologue.Concat(body.Statements).ToEquatableArray()))
+        {
+            CheckedByDefault = function.CheckedByDefault,
+        };
     }
 
     private Block TransformBlock(Block block)
@@ -77,9 +80,10 @@ internal sealed class Tangent : DerivativeTransform
                 case Let { Target: VariableBinding { Variable: var buffer } } let when buffer.Type.IsBuffer:
                     output.AddRange(WithShadow(let));
                     break;
-                case Let { Target: VariableBinding { Variable: var loaded }, Value: Load load } let when Activity.IsActive(loaded) && HasShadow(load.Buffer):
-                    output.Add(let);
-                    output.Add(new Let(new VariableBinding(DerivativeOf(loaded)), load with { Buffer = ShadowOf(load.Buffer) }, let.Origin));
+                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var loaded }, Load load) && Activity.IsActive(loaded) && HasShadow(load.Buffer):
+                    // An element's tangent is the same element of the shadow (a Let, or an Assign to a variable a branch merges).
+                    output.Add(statement);
+                    output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(loaded)), load with { Buffer = ShadowOf(load.Buffer) }));
                     break;
                 case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var popped }, Restored restored) && Activity.IsActive(popped):
                     // The forward sweep pushed the value, then its tangent: take them back in the opposite order.
@@ -258,9 +262,12 @@ internal sealed class Tangent : DerivativeTransform
     /// <summary>Σ ∂value/∂operand · d(operand) over the active operands.</summary>
     private Expr TangentExpression(Expr value, Expr result)
     {
-        if (value is Call { Callee: MethodCallee callee } && value.Type.IsFloating)
+        if (value is Call { Callee: MethodCallee callee } call && value.Type.IsFloating)
         {
-            throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site);
+            // A call of constants (G(0.1, 1.5)) is a constant, whatever the variable it lands in.
+            return call.Arguments.Any(a => Activity.IsActive(a) || IrWalk.Root(a) is { } root && Activity.IsActive(root))
+                ? throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site)
+                : Const.Zero(value.Type);
         }
 
         Expr sum = Const.Zero(value.Type);
@@ -268,7 +275,7 @@ internal sealed class Tangent : DerivativeTransform
         {
             if (operand is Ref { Variable: var v } && (Activity.IsActive(v) || HasDerivative(v)))
             {
-                sum = Build.Add(sum, Build.ConvertTo(value.Type, Build.Multiply(partial, new Ref(DerivativeOf(v)))));
+                sum = Build.Add(sum, Build.ConvertTo(value.Type, ScalarRules.TangentTerm(value, operand, partial, new Ref(DerivativeOf(v)))));
             }
         }
 

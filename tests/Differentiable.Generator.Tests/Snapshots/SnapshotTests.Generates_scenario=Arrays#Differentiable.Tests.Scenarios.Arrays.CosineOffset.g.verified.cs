@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("CosineOffset", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) CosineOffsetJvp(global::System.Span<double> a, double[] b, double c, global::System.ReadOnlySpan<double> da, global::System.ReadOnlySpan<double> db, double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(b);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
 
@@ -88,6 +89,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("CosineOffset", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double CosineOffsetVjp(global::System.Span<double> a, double[] b, double c, double dResult, global::System.Span<double> da, global::System.Span<double> db, out double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(b);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));

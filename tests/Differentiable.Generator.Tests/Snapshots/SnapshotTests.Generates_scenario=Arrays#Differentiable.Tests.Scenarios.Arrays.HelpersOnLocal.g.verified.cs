@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HelpersOnLocal", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HelpersOnLocalJvp(double[] x, double c, global::System.ReadOnlySpan<double> dx, double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 61: var t = new double[x.Length];
             double[] t = new double[x.Length];
@@ -99,6 +100,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HelpersOnLocal", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HelpersOnLocalVjp(double[] x, double c, double dResult, global::System.Span<double> dx, out double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 61: var t = new double[x.Length];

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Horner", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HornerJvp(double x, double[] coefficients, double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(coefficients);
             // line 472: double r = 0;
             double r = 0.0;
             double dr = 0.0;
@@ -42,6 +43,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Horner", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HornerVjp(double x, double[] coefficients, double dResult, out double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(coefficients);
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
             global::Differentiable.TapeMark mark = tape.Mark();
             try

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("IndexArithmetic", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) IndexArithmeticJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 26: int n = a.Length;
             int n = a.Length;
@@ -58,6 +59,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("IndexArithmetic", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double IndexArithmeticVjp(double[] a, double dResult, global::System.Span<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;

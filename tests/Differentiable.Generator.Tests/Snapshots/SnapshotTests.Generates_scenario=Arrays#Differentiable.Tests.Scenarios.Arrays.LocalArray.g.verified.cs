@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("LocalArray", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) LocalArrayJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 381: var t = new double[a.Length];
             double[] t = new double[a.Length];
@@ -63,6 +64,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("LocalArray", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double LocalArrayVjp(double[] a, double dResult, global::System.Span<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;

@@ -14,6 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("LogisticNll", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) LogisticNllJvp(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, global::System.ReadOnlySpan<double> dweights, double dbias)
         {
+            global::System.ArgumentNullException.ThrowIfNull(features);
+            global::System.ArgumentNullException.ThrowIfNull(labels);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             // line 515: int d = weights.Length;
             int d = weights.Length;
@@ -94,6 +96,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("LogisticNll", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double LogisticNllVjp(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, double dResult, global::System.Span<double> dweights, out double dbias)
         {
+            global::System.ArgumentNullException.ThrowIfNull(features);
+            global::System.ArgumentNullException.ThrowIfNull(labels);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(features, nameof(features), dweights, nameof(dweights));

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ProductUntilNegative", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ProductUntilNegativeJvp(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 102: double p = x;
             double p = x;
@@ -73,6 +74,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ProductUntilNegative", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ProductUntilNegativeVjp(double[] a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ReverseWeighted", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ReverseWeightedJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 135: double s = 0;
             double s = 0.0;
@@ -49,6 +50,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ReverseWeighted", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ReverseWeightedVjp(double[] a, double dResult, global::System.Span<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             // line 135: double s = 0;

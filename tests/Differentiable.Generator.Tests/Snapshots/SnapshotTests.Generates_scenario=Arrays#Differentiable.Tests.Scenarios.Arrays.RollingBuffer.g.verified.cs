@@ -112,8 +112,9 @@ namespace Differentiable.Tests.Scenarios
                 dt[1] += dt9;
                 dt[0] += dt8;
                 // line 123, reversed: for (int i = 2; i < n; i++) …
-                for (int i = n - 1; i >= 2; i--)
+                for (int iNext = n; iNext > 2; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 125: t[i % 2] = t[0] * t[1] * 0.5 + Math.Sin(t[i % 2]);
                     double dt7 = dt[i % 2];
                     dt[i % 2] = 0.0;

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RunningNorm", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double[] Value, double[] Tangent) RunningNormJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 421: var result = new double[a.Length];
             double[] result = new double[a.Length];
@@ -54,6 +55,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RunningNorm", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double[] RunningNormVjp(double[] a, global::System.ReadOnlySpan<double> dResult, global::System.Span<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;

@@ -178,8 +178,9 @@ namespace Differentiable.Tests.Scenarios
             static void Loop188Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double ds)
             {
                 // line 188, reversed: for (int k = 0; k < iterations; k++) …
-                for (int k = iterations - 1; k >= 0; k--)
+                for (int kNext = iterations; kNext > 0; kNext--)
                 {
+                    int k = kNext - 1;
                     // line 195: s += Dot(t, x);
                     double dt7 = ds;
                     // line 46: return s;

@@ -14,6 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquaredError", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SquaredErrorJvp(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> dweights)
         {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            global::System.ArgumentNullException.ThrowIfNull(data);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             // line 436: int n = weights.Length;
             int n = weights.Length;
@@ -77,6 +79,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquaredError", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SquaredErrorVjp(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, double dResult, global::System.Span<double> dweights)
         {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            global::System.ArgumentNullException.ThrowIfNull(data);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(data, nameof(data), dweights, nameof(dweights));

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SumOfSquaresJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 13: double s = 0;
             double s = 0.0;
@@ -44,6 +45,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SumOfSquares", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SumOfSquaresVjp(double[] a, double dResult, global::System.Span<double> da)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;

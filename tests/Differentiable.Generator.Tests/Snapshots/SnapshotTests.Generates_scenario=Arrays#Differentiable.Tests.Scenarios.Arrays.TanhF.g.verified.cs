@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("TanhF", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static void TanhFJvp(float[] x, float gain, global::System.Span<float> y, global::System.ReadOnlySpan<float> dx, float dgain, global::System.Span<float> dy)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));
@@ -43,6 +44,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("TanhF", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void TanhFVjp(float[] x, float gain, global::System.Span<float> y, global::System.Span<float> dx, out float dgain, global::System.Span<float> dy)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));

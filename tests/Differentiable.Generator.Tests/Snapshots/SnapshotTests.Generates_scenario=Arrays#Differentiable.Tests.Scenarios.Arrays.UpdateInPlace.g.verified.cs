@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UpdateInPlace", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UpdateInPlaceJvp(double[] a, double x, global::System.Span<double> da, double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             // line 307: double s = 0;
@@ -56,6 +57,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UpdateInPlace", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UpdateInPlaceVjp(double[] a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(a);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NormPlusProjection", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NormPlusProjectionJvp(global::System.ReadOnlySpan<double> x, double[] w, global::System.ReadOnlySpan<double> dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(w);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 41: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
@@ -34,6 +35,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NormPlusProjection", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NormPlusProjectionVjp(global::System.ReadOnlySpan<double> x, double[] w, double dResult, global::System.Span<double> dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(w);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));

@@ -93,8 +93,9 @@ namespace Differentiable.Tests.Scenarios
                 ds = 0.0;
                 double dtotal = dResult;
                 // line 94, reversed: for (int k = 0; k < iterations; k++) …
-                for (int k = iterations - 1; k >= 0; k--)
+                for (int kNext = iterations; kNext > 0; kNext--)
                 {
+                    int k = kNext - 1;
                     // line 97: total += Vectors.Dot(t, x);
                     double dt2 = dtotal;
                     tape.Doubles.PopRange(t);

@@ -136,8 +136,9 @@ namespace Differentiable.Tests.Scenarios
             static void Loop49Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
             {
                 // line 49, reversed: for (int k = 0; k < iterations; k++) …
-                for (int k = iterations - 1; k >= 0; k--)
+                for (int kNext = iterations; kNext > 0; kNext--)
                 {
+                    int k = kNext - 1;
                     // line 56: s += Vectors.Dot(t, x);
                     double dt7 = ds;
                     tape.Doubles.PopRange(t);

@@ -147,8 +147,9 @@ namespace Differentiable.Tests.Scenarios
             static void Loop69Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
                 // line 69, reversed: for (int k = 0; k < iterations; k++) …
-                for (int k = iterations - 1; k >= 0; k--)
+                for (int kNext = iterations; kNext > 0; kNext--)
                 {
+                    int k = kNext - 1;
                     // line 69: for (int k = 0; k < iterations; k++) …
                     s = tape.Doubles.Pop();
                     // line 71: for (int i = 0; i < x.Length; i++) …

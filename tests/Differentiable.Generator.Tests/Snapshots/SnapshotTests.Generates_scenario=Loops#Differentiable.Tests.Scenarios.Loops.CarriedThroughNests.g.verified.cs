@@ -165,8 +165,9 @@ namespace Differentiable.Tests.Scenarios
             static (double, double) Loop173Reverse(double x, int n, double dx, global::Differentiable.Tape tape, double c, double t3, double dtotal, double dc)
             {
                 // line 173, reversed: for (int a = 0; a < n; a++) …
-                for (int a = n - 1; a >= 0; a--)
+                for (int aNext = n; aNext > 0; aNext--)
                 {
+                    int a = aNext - 1;
                     // line 175, reversed: for (int b = 0; b <= a; b++) …
                     (dx, c, t3, dc) = Loop175Reverse(x, dx, tape, c, t3, a, dtotal, dc);
                 }

@@ -85,8 +85,9 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
                 double ds = dResult;
                 // line 88, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
+                for (int iNext = n; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 90: i % 2 == 0
                     bool branch = i % 2 == 0;
                     if (!branch)

@@ -99,8 +99,9 @@ namespace Differentiable.Tests.Scenarios
                 double dx = dResult;
                 double dv = 0.0;
                 // line 334, reversed: for (int i = 0; i < steps; i++) …
-                for (int i = steps - 1; i >= 0; i--)
+                for (int iNext = steps; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 334: for (int i = 0; i < steps; i++) …
                     v = tape.Doubles.Pop();
                     x = tape.Doubles.Pop();

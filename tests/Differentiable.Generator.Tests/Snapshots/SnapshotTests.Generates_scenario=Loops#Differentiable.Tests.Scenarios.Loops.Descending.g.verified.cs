@@ -71,8 +71,9 @@ namespace Differentiable.Tests.Scenarios
                 double dr = x * dresult;
                 dx = r * dresult;
                 // line 29, reversed: for (int i = n; i > 0; i--) …
-                for (int i = 1; i <= n; i++)
+                for (int iNext = 0; iNext < n; iNext++)
                 {
+                    int i = iNext + 1;
                     // line 29: for (int i = n; i > 0; i--) …
                     double dr_1 = dr;
                     dr = 0.0;

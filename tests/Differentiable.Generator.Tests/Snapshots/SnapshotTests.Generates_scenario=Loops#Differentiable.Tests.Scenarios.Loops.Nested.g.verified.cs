@@ -140,8 +140,9 @@ namespace Differentiable.Tests.Scenarios
             static (double, double) Loop150Reverse(double y, int n, double dx, double dy, global::Differentiable.Tape tape, double s, double row, double ds)
             {
                 // line 150, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
+                for (int iNext = n; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 150: for (int i = 0; i < n; i++) …
                     s = tape.Doubles.Pop();
                     // line 158: s += row / (i + 1);

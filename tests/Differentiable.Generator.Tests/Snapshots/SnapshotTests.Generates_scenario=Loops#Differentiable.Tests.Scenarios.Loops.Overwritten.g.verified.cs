@@ -101,8 +101,9 @@ namespace Differentiable.Tests.Scenarios
                 double dsum = dresult;
                 double dt = dresult;
                 // line 272, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
+                for (int iNext = n; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 272: for (int i = 0; i < n; i++) …
                     double dt_1 = dt;
                     dt = 0.0;

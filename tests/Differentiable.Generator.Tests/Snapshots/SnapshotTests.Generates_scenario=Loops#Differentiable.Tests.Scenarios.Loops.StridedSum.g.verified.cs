@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("StridedSum", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) StridedSumJvp(double[] x, int n, global::System.ReadOnlySpan<double> dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 406: double s = 0;
             double s = 0.0;
@@ -49,6 +50,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("StridedSum", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double StridedSumVjp(double[] x, int n, double dResult, global::System.Span<double> dx)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 406: double s = 0;
@@ -72,8 +74,9 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double ds = dResult;
             // line 408, reversed: for (int i = 0; i < n; i++) …
-            for (int i = n - 1; i >= 0; i--)
+            for (int iNext = n; iNext > 0; iNext--)
             {
+                int i = iNext - 1;
                 // line 408: for (int i = 0; i < n; i++) …
                 k -= 2;
                 // line 410: s += x[k] * x[k];

@@ -73,8 +73,9 @@ namespace Differentiable.Tests.Scenarios
                 double dsum = dResult;
                 double dpower = 0.0;
                 // line 15, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
+                for (int iNext = n; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 15: for (int i = 0; i < n; i++) …
                     double dpower_1 = dpower;
                     dpower = 0.0;

@@ -73,8 +73,9 @@ namespace Differentiable.Tests.Scenarios
                 float dsum = dResult;
                 float dpower = 0f;
                 // line 350, reversed: for (int i = 0; i < n; i++) …
-                for (int i = n - 1; i >= 0; i--)
+                for (int iNext = n; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 350: for (int i = 0; i < n; i++) …
                     float dpower_1 = dpower;
                     dpower = 0f;

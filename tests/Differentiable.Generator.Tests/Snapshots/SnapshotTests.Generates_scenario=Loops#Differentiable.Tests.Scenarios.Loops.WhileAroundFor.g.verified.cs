@@ -148,8 +148,9 @@ namespace Differentiable.Tests.Scenarios
                     if (branch)
                     {
                         // line 224, reversed: for (int j = 0; j < n; j++) …
-                        for (int j = n - 1; j >= 0; j--)
+                        for (int jNext = n; jNext > 0; jNext--)
                         {
+                            int j = jNext - 1;
                             // line 224: for (int j = 0; j < n; j++) …
                             double ds_1 = ds;
                             ds = 0.0;

@@ -202,8 +202,9 @@ namespace Differentiable.Tests.Scenarios
                     ds += x * dlast_2;
                     dx += s * dlast_2;
                     // line 200, reversed: for (int j = 0; j < n; j++) …
-                    for (int j = n - 1; j >= 0; j--)
+                    for (int jNext = n; jNext > 0; jNext--)
                     {
+                        int j = jNext - 1;
                         // line 200: for (int j = 0; j < n; j++) …
                         double ds_2 = ds;
                         ds = 0.0;

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 26: Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y)
             double t = global::System.Math.Pow(x, y);
-            double dt = y * global::System.Math.Pow(x, y - 1.0) * dx + t * global::System.Math.Log(x) * dy;
+            double dt = (dx == 0.0 ? 0.0 : (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dx) + (dy == 0.0 ? 0.0 : (x == 0.0 ? 0.0 : t * global::System.Math.Log(x)) * dy);
             double t1 = global::System.Math.Pow(x, 2.0);
             double dt1 = 2.0 * x * dx;
             double t2 = t + t1;
@@ -60,8 +60,8 @@ namespace Differentiable.Tests.Scenarios
             double dt = dt2;
             double dt1 = dt2;
             dx += 2.0 * x * dt1;
-            dx += y * global::System.Math.Pow(x, y - 1.0) * dt;
-            dy += t * global::System.Math.Log(x) * dt;
+            dx += (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dt;
+            dy += (x == 0.0 ? 0.0 : t * global::System.Math.Log(x)) * dt;
             return result;
         }
 

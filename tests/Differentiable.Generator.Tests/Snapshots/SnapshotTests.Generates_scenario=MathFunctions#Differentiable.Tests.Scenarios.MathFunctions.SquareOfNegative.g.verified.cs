@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquareOfNegative", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SquareOfNegativeJvp(double x, double dx)
         {
-            // line 45: Math.Pow(x, 2.0)
+            // line 49: Math.Pow(x, 2.0)
             double result = global::System.Math.Pow(x, 2.0);
             double dresult = 2.0 * x * dx;
             return (result, dresult);
@@ -27,12 +27,12 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquareOfNegative", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SquareOfNegativeVjp(double x, double dResult, out double dx)
         {
-            // line 45: Math.Pow(x, 2.0)
+            // line 49: Math.Pow(x, 2.0)
             double result = global::System.Math.Pow(x, 2.0);
 
             // reverse sweep
             double dresult = dResult;
-            // line 45: Math.Pow(x, 2.0)
+            // line 49: Math.Pow(x, 2.0)
             dx = 2.0 * x * dresult;
             return result;
         }

@@ -14,6 +14,7 @@ namespace Sensitivities
         [global::Differentiable.GeneratedDerivative("ChainEndPosition", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ChainEndPositionJvp(double[] stiffness, double c, int steps, double dt, global::System.ReadOnlySpan<double> dstiffness, double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(stiffness);
             global::Differentiable.Shadows.CheckLength(stiffness.Length, nameof(stiffness), dstiffness.Length, nameof(dstiffness));
             // line 56: int n = stiffness.Length;
             int n = stiffness.Length;
@@ -67,7 +68,7 @@ namespace Sensitivities
                         if (j == 0)
                         {
                             stretch = x[0];
-                            dstretch = 0.0;
+                            dstretch = dx[0];
                         }
                         else
                         {
@@ -125,6 +126,7 @@ namespace Sensitivities
         [global::Differentiable.GeneratedDerivative("ChainEndPosition", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ChainEndPositionVjp(double[] stiffness, double c, int steps, double dt, double dResult, global::System.Span<double> dstiffness, out double dc)
         {
+            global::System.ArgumentNullException.ThrowIfNull(stiffness);
             global::Differentiable.Shadows.CheckLength(stiffness.Length, nameof(stiffness), dstiffness.Length, nameof(dstiffness));
             global::Differentiable.Shadows.CheckDistinct<double>(stiffness, nameof(stiffness), dstiffness, nameof(dstiffness));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -242,8 +244,9 @@ namespace Sensitivities
             static double Loop61Reverse(double[] stiffness, double c, int steps, double dt, global::System.Span<double> dstiffness, double dc, global::Differentiable.Tape tape, int n, double[] dx, double[] v, double[] dv, double[] dforce, double stretch)
             {
                 // line 61, reversed: for (int step = 0; step < steps; step++) …
-                for (int step = steps - 1; step >= 0; step--)
+                for (int stepNext = steps; stepNext > 0; stepNext--)
                 {
+                    int step = stepNext - 1;
                     // line 79, reversed: for (int i = 0; i < n; i++) …
                     for (int i_1 = n - 1; i_1 >= 0; i_1--)
                     {

@@ -98,8 +98,9 @@ namespace Sensitivities
                 double dx = dResult;
                 double dv = 0.0;
                 // line 22, reversed: for (int i = 0; i < steps; i++) …
-                for (int i = steps - 1; i >= 0; i--)
+                for (int iNext = steps; iNext > 0; iNext--)
                 {
+                    int i = iNext - 1;
                     // line 22: for (int i = 0; i < steps; i++) …
                     v = tape.Doubles.Pop();
                     x = tape.Doubles.Pop();

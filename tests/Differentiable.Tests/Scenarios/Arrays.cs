@@ -590,4 +590,68 @@ public static partial class Arrays
 
         return s;
     }
+
+    /// <summary>Elements read inside a conditional expression: each term pairs an element with its successor, or 0 at the end.</summary>
+    [Differentiable]
+    public static double NeighbourProducts(double[] u)
+    {
+        int n = u.Length;
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            s += u[i] * (i + 1 < n ? u[i + 1] : 0.0);
+        }
+
+        return s;
+    }
+
+    /// <summary>A helper with a loop that only reads its double[] parameter (too big to inline: it allocates).</summary>
+    [Differentiable]
+    public static double SinSum(double y, double[] a)
+    {
+        var scaled = new double[a.Length];
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            scaled[i] = y * a[i];
+            s += Math.Sin(scaled[i]);
+        }
+
+        return s;
+    }
+
+    /// <summary>The read-only helper called twice in one expression on the same array, which is written afterwards.</summary>
+    [Differentiable]
+    public static double HelperTwiceThenWrite(double y, double z, double[] a)
+    {
+        double r = SinSum(y, a) - SinSum(z, a);
+        a[0] = a[0] * r;
+        return r + SinSum(y, a);
+    }
+
+    /// <summary>A helper that writes its span in place (not inlined: it allocates).</summary>
+    [Differentiable]
+    public static void SquareHalf(Span<double> a)
+    {
+        var old = new double[a.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            old[i] = a[i];
+            a[i] = old[i] * old[i] * 0.5 + 1;
+        }
+    }
+
+    /// <summary>The writing helper called on a parameter inside a loop: the array ends as the last call left it.</summary>
+    [Differentiable]
+    public static double RepeatedInPlace(double[] a, int times)
+    {
+        double s = 0;
+        for (int k = 0; k < times; k++)
+        {
+            SquareHalf(a);
+            s += a[0] * a[a.Length - 1];
+        }
+
+        return s;
+    }
 }

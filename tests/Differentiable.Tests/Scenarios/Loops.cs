@@ -454,6 +454,80 @@ public static partial class Loops
 
         return f;
     }
+
+    /// <summary>An ascending loop from lo: its reverse must not step below lo (lo may be int.MinValue).</summary>
+    [Differentiable]
+    public static double FromLow(double x, int lo, int count)
+    {
+        double s = 0;
+        for (int i = lo; i < lo + count; i++)
+        {
+            s = s * x + 1;
+        }
+
+        return s;
+    }
+
+    /// <summary>A descending loop from hi with an inclusive bound: its reverse must not step above hi (hi may be int.MaxValue).</summary>
+    [Differentiable]
+    public static double FromHigh(double x, int hi, int count)
+    {
+        double s = 0;
+        for (int i = hi; i >= hi - count + 1; i--)
+        {
+            s = s * x + 2;
+        }
+
+        return s;
+    }
+
+    /// <summary>A loop that does not run when n is int.MinValue: its reverse must not compute n - 1.</summary>
+    [Differentiable]
+    public static double UpTo(double x, int n)
+    {
+        double s = x;
+        for (int i = 0; i < n; i++)
+        {
+            s = Math.Sin(s) * x;
+        }
+
+        return s;
+    }
+
+    /// <summary>A descending loop that does not run when its bound is int.MaxValue: its reverse must not compute bound + 1.</summary>
+    [Differentiable]
+    public static double DownTo(double x, int bound)
+    {
+        double s = x;
+        for (int i = 3; i > bound; i--)
+        {
+            s = s * s * 0.5 + x;
+        }
+
+        return s;
+    }
+
+    /// <summary>Integer arithmetic in a checked context: the derivatives throw OverflowException where the primal does.</summary>
+    [Differentiable]
+    public static double CheckedCount(double x, int n, int m)
+    {
+        int count = checked(n * m);
+        double s = 0;
+        for (int i = 0; i < count; i++)
+        {
+            s += x * i;
+        }
+
+        return s + x;
+    }
+
+    /// <summary>Integer arithmetic that wraps on purpose, whatever the project's overflow checking.</summary>
+    [Differentiable]
+    public static double UncheckedHash(double x, int seed)
+    {
+        int h = unchecked(seed * 16777619 + 1000);
+        return (h & 1) == 0 ? x * x : x * 3;
+    }
 }
 
 /// <summary>

@@ -40,6 +40,10 @@ public static partial class MathFunctions
     [Differentiable]
     public static double StopGradient(double x, double y) => x * NoDerivative.Of(y) + y + (int)NoDerivative.Of(x);
 
+    /// <summary>Pow with both operands differentiated, for its special points (0, negative bases, infinities).</summary>
+    [Differentiable]
+    public static double PowerOf(double x, double y) => Math.Pow(x, y);
+
     /// <summary>Pow with a constant exponent at a negative base: the exponent's rule (x^y · ln x) must not run.</summary>
     [Differentiable]
     public static double SquareOfNegative(double x) => Math.Pow(x, 2.0);
