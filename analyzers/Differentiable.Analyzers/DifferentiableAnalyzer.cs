@@ -47,12 +47,13 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             }
 
             var registry = new Lazy<Registry>(() => SourceRegistry(compilation, start.CancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
-            start.RegisterCodeBlockAction(block => AnalyzeMethod(block, registry));
+            var methods = new CompilationMethods(compilation, registry, start.CancellationToken);
+            start.RegisterCodeBlockAction(block => AnalyzeMethod(block, registry, methods));
             start.RegisterSymbolAction(symbol => AnalyzeRegistration(symbol, registry), SymbolKind.Method);
         });
     }
 
-    private static void AnalyzeMethod(CodeBlockAnalysisContext context, Lazy<Registry> registry)
+    private static void AnalyzeMethod(CodeBlockAnalysisContext context, Lazy<Registry> registry, CompilationMethods methods)
     {
         if (context.OwningSymbol is not IMethodSymbol method
             || context.CodeBlock is not MethodDeclarationSyntax syntax
@@ -66,7 +67,11 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             var lowering = new List<DiagnosticInfo>();
             IrFunction? lowered = Lowerer.LowerMethod(context.SemanticModel, method, syntax, lowering, context.CancellationToken);
-            diagnostics = MethodCheck.Run(lowered, lowering, registry.Value, method.Name, SourceSpan.From(syntax.Identifier.GetLocation())).Diagnostics;
+            MethodCheck.Result check = MethodCheck.Run(lowered, lowering, registry.Value, Lowerer.KeyOf(method.OriginalDefinition), method.Name, SourceSpan.From(syntax.Identifier.GetLocation()));
+
+            // As the generator decides: a callee that gets no derivatives (or no Jvp) takes them away from this method too.
+            var outcomes = CalleeOutcomes.Resolve(check.Own, methods.OwnOutcome);
+            diagnostics = check.Diagnostics.Concat(CalleeOutcomes.Diagnostics(check.Calls, outcomes, method.Name, check.Own.HasForwardMode));
         }
         catch (OperationCanceledException)
         {
@@ -132,6 +137,58 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         }
 
         return Registrations.BuildRegistry(results.ToImmutableArray(), Registrations.FromReferences(compilation, cancellationToken));
+    }
+
+    /// <summary>
+    /// The [Differentiable] methods of the compilation, each checked on its own the first time a caller needs to know
+    /// whether it gets derivatives (and a Jvp): what <see cref="CalleeOutcomes"/> reads.
+    /// </summary>
+    private sealed class CompilationMethods(Compilation compilation, Lazy<Registry> registry, CancellationToken cancellationToken)
+    {
+        private readonly Lazy<Dictionary<string, (IMethodSymbol Method, MethodDeclarationSyntax Syntax)>> byKey = new(() => Find(compilation, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<OwnOutcome?>> own = new(StringComparer.Ordinal);
+
+        public OwnOutcome? OwnOutcome(string key) =>
+            own.GetOrAdd(key, k => new Lazy<OwnOutcome?>(() => Check(k), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+        private OwnOutcome? Check(string key)
+        {
+            if (!byKey.Value.TryGetValue(key, out var found))
+            {
+                return null;
+            }
+
+            var lowering = new List<DiagnosticInfo>();
+            SemanticModel model = compilation.GetSemanticModel(found.Syntax.SyntaxTree);
+            IrFunction? lowered = Lowerer.LowerMethod(model, found.Method, found.Syntax, lowering, cancellationToken);
+            return MethodCheck.Run(lowered, lowering, registry.Value, key, found.Method.Name, SourceSpan.From(found.Syntax.Identifier.GetLocation())).Own;
+        }
+
+        private static Dictionary<string, (IMethodSymbol, MethodDeclarationSyntax)> Find(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var found = new Dictionary<string, (IMethodSymbol, MethodDeclarationSyntax)>(StringComparer.Ordinal);
+            var containers = new Stack<INamespaceOrTypeSymbol>();
+            containers.Push(compilation.Assembly.GlobalNamespace);
+            while (containers.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (ISymbol member in containers.Pop().GetMembers())
+                {
+                    if (member is INamespaceOrTypeSymbol container)
+                    {
+                        containers.Push(container);
+                    }
+                    else if (member is IMethodSymbol method && Lowerer.HasAttribute(method, DifferentiableAttributeName)
+                        && method.DeclaringSyntaxReferences.Length == 1
+                        && method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is MethodDeclarationSyntax syntax)
+                    {
+                        found[Lowerer.KeyOf(method.OriginalDefinition)] = (method, syntax);
+                    }
+                }
+            }
+
+            return found;
+        }
     }
 
     /// <summary>A diagnostic at its place in this compilation's syntax tree, so the editor underlines it.</summary>

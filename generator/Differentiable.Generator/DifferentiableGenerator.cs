@@ -12,7 +12,8 @@ namespace Differentiable.Generator;
 
 /// <summary>
 /// Emits forward-mode (<c>{M}Jvp</c>) and reverse-mode (<c>{M}Vjp</c>, <c>{M}Gradient</c>) derivatives of
-/// every method marked <c>[Differentiable]</c>: Lower → Analyze → Transform → Emit.
+/// every method marked <c>[Differentiable]</c>: Lower → Analyze → Transform (each method on its own) → settle what callees
+/// allow → Emit.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class DifferentiableGenerator : IIncrementalGenerator
@@ -50,12 +51,23 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (candidates, _) => new Inlining(candidates.OfType<InlineCandidate>().OrderBy(c => c.Key, System.StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.Inlining);
-        var generated = methods
+        var checkedMethods = methods
             .Combine(inlining)
             .Select(static (input, _) => (Method: input.Left, Inlining: input.Right.For(input.Left.Primal)))
             .Combine(resolution)
             .Combine(languageVersion)
-            .Select(static (input, token) => Execute(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Right, token))
+            .Select(static (input, token) => Check(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Right, token))
+            .WithTrackingName(TrackingNames.Checked);
+
+        // A method's derivatives call its callees' derivatives: whether it gets them, and a Jvp, depends on theirs.
+        var outcomes = checkedMethods
+            .Select(static (method, _) => method.Own)
+            .Collect()
+            .Select(static (own, _) => Outcomes.Of(own))
+            .WithTrackingName(TrackingNames.Outcomes);
+        var generated = checkedMethods
+            .Combine(outcomes)
+            .Select(static (input, _) => Emit(input.Left, input.Right))
             .WithTrackingName(TrackingNames.Generated);
 
         // Source and diagnostics are separate outputs: a diagnostic that moves does not re-emit source.

@@ -21,6 +21,12 @@ public static class TrackingNames
     /// <summary>The small [Differentiable] methods of the compilation, inlined into their callers.</summary>
     public const string Inlining = nameof(Inlining);
 
+    /// <summary>One checked and transformed method (derivatives as IR) per [Differentiable] method.</summary>
+    public const string Checked = nameof(Checked);
+
+    /// <summary>What every [Differentiable] method finally gets, once its callees' outcomes are known.</summary>
+    public const string Outcomes = nameof(Outcomes);
+
     /// <summary>One generated file (or its diagnostics) per [Differentiable] method.</summary>
     public const string Generated = nameof(Generated);
 }

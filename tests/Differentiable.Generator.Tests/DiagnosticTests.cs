@@ -33,6 +33,69 @@ public class DiagnosticTests
         }
         """);
 
+    [Fact]
+    public void CalleeWithoutDerivatives_IsReportedOnEachCall_AndUpTheChain()
+    {
+        // Cube's type is not partial, so Cube gets nothing: Loss calls it, Total calls Loss. Generating them anyway would
+        // call CubeJvp and LossJvp, which do not exist (CS0117).
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Loss(double x) => {|DIFF0018:Shapes.Cube(x)|} + {|DIFF0018:Shapes.Cube(2 * x)|};
+
+                [Differentiable]
+                public static double Total(double x) => {|DIFF0018:Loss(x)|} * x;
+
+                [Differentiable]
+                public static double Unrelated(double x) => Shapes.Cube(1.5) * x;
+
+                public static class {|DIFF0001:Shapes|}
+                {
+                    [Differentiable]
+                    public static double Cube(double x) => x * x * x;
+                }
+            }
+            """);
+        Assert.Equal(["Model.Unrelated.g.cs"], run.Sources.Select(s => s.HintName));
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void CalleeWithoutForwardMode_TakesTheCallersJvpAway_AndSaysSo()
+    {
+        // Digamma has only a reverse-mode registration: Half has no Jvp (DIFF0008), and neither has Twice, which calls Half.
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static class Special
+            {
+                public static double Digamma(double x) => x;
+            }
+
+            public static class SpecialDerivatives
+            {
+                [DerivativeOf(typeof(Special), nameof(Special.Digamma))]
+                public static double DigammaVjp(double x, double dResult, out double dx)
+                {
+                    dx = dResult;
+                    return x;
+                }
+            }
+
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Half(double x) => {|DIFF0008:Special.Digamma(x)|} / 2;
+
+                [Differentiable]
+                public static double Twice(double x) => {|DIFF0008:Half(x)|} * 2 + Half(x * x);
+            }
+            """);
+        var models = run.Sources.Where(s => s.HintName.StartsWith("Model.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Model.Half.g.cs", "Model.Twice.g.cs"], models.Select(s => s.HintName));
+        Assert.All(models, s => Assert.DoesNotContain("Jvp(", s.Source, StringComparison.Ordinal));
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     [Theory]
     [InlineData("while (x > 1) { if (x > 5) {|DIFF0002:return x;|} x = x / 2; }")]
     [InlineData("for (int i = 0; i < n; i++) { double[] a = {|DIFF0002:new double[2]|}; a[0] = x; x = a[0] * 2; }")]

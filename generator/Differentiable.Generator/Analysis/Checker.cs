@@ -14,7 +14,11 @@ namespace Differentiable.Generator.Analysis;
 /// </summary>
 internal static class Checker
 {
-    public sealed record Result(EquatableArray<DiagnosticInfo> Diagnostics, bool CanDifferentiate, bool HasForwardMode);
+    /// <summary>
+    /// The diagnostics, whether the method can be differentiated and has forward mode (its callees aside), and its
+    /// differentiated calls to [Differentiable] methods of this compilation (see <see cref="CalleeOutcomes"/>).
+    /// </summary>
+    public sealed record Result(EquatableArray<DiagnosticInfo> Diagnostics, bool CanDifferentiate, bool HasForwardMode, EquatableArray<CalleeCall> Calls);
 
     public static Result Check(IrFunction function, string methodName, SourceSpan location)
     {
@@ -27,6 +31,7 @@ internal static class Checker
         }
 
         bool canDifferentiate = true, hasForwardMode = true;
+        var calls = new List<CalleeCall>();
         var written = Activity.WrittenBuffers(function.Body);
         foreach ((IEnumerable<Variable> targets, Call call) in Calls(function.Body))
         {
@@ -37,6 +42,11 @@ internal static class Checker
             }
 
             string name = callee.Key.Replace("global::", string.Empty);
+            if (callee.Derivatives is { IsThisCompilation: true })
+            {
+                calls.Add(new CalleeCall(callee.Key, (callee.Owner is { } owner ? owner.Substring(owner.LastIndexOf('.') + 1) + "." : string.Empty) + callee.Name, callee.Site));
+            }
+
             if (callee.Derivatives is null)
             {
                 canDifferentiate = false;
@@ -50,11 +60,11 @@ internal static class Checker
             else if (callee.Derivatives.Jvp is null && hasForwardMode)
             {
                 hasForwardMode = false;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardModeUnavailable, callee.Site, name, methodName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardModeUnavailable, callee.Site, name, methodName, "only a reverse-mode registration"));
             }
         }
 
-        return new Result(diagnostics.ToEquatableArray(), canDifferentiate, hasForwardMode);
+        return new Result(diagnostics.ToEquatableArray(), canDifferentiate, hasForwardMode, calls.ToEquatableArray());
     }
 
     /// <summary>

@@ -18,9 +18,13 @@ internal static class MethodCheck
 {
     /// <summary>
     /// The resolved primal and its derivatives when the method can be differentiated (else null; Jvp is also null without
-    /// forward mode), and every diagnostic.
+    /// forward mode), every diagnostic, and what the method's own checks decide with the calls that depend on its callees
+    /// (<see cref="CalleeOutcomes"/> settles those).
     /// </summary>
-    public sealed record Result(IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Diagnostics, bool HasForwardMode);
+    public sealed record Result(IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Diagnostics, OwnOutcome Own, EquatableArray<CalleeCall> Calls)
+    {
+        public bool HasForwardMode => Own.HasForwardMode;
+    }
 
     /// <remarks>
     /// Without <paramref name="inlining"/> (the analyzer), the derivatives are not returned: only the diagnostics count.
@@ -28,20 +32,24 @@ internal static class MethodCheck
     /// analyzer, which sees one method, does not). When the transforms fail on the inlined body, they run on the body as
     /// written, which is what the analyzer checks.
     /// </remarks>
-    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string methodName, SourceSpan location, Inlining? inlining = null)
+    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string key, string methodName, SourceSpan location, Inlining? inlining = null)
     {
         var diagnostics = new List<DiagnosticInfo>(loweringDiagnostics);
         if (lowered is null)
         {
-            return new Result(null, null, null, diagnostics.ToEquatableArray(), false);
+            return new Result(null, null, null, diagnostics.ToEquatableArray(), new OwnOutcome(key, false, false, EquatableArray<string>.Empty), EquatableArray<CalleeCall>.Empty);
         }
 
         IrFunction primal = registry.Resolve(lowered);
         Checker.Result check = Checker.Check(primal, methodName, location);
         diagnostics.AddRange(check.Diagnostics);
+        var callees = check.Calls.Select(c => c.Key).Distinct().OrderBy(k => k, System.StringComparer.Ordinal).ToEquatableArray();
+        Result Done(IrFunction? primal, IrFunction? jvp, IrFunction? vjp, bool canDifferentiate) =>
+            new(primal, jvp, vjp, diagnostics.ToEquatableArray(), new OwnOutcome(key, canDifferentiate, check.HasForwardMode, callees), check.Calls);
+
         if (!check.CanDifferentiate)
         {
-            return new Result(null, null, null, diagnostics.ToEquatableArray(), check.HasForwardMode);
+            return Done(null, null, null, canDifferentiate: false);
         }
 
         // Checking alone (the analyzer: no inlining given), code without loops or arrays needs no transform: the
@@ -51,7 +59,7 @@ internal static class MethodCheck
             || IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Arguments.Any(a => a.Type.IsBuffer));
         if (inlining is null && !loopsOrArrays)
         {
-            return new Result(primal, null, null, diagnostics.ToEquatableArray(), check.HasForwardMode);
+            return Done(primal, null, null, canDifferentiate: true);
         }
 
         // The transforms themselves meet a few shapes they cannot handle yet; each is a diagnostic on its construct.
@@ -76,14 +84,16 @@ internal static class MethodCheck
                 }
             }
 
-            return new Result(primal, jvp, vjp, diagnostics.ToEquatableArray(), check.HasForwardMode);
+            return Done(primal, jvp, vjp, canDifferentiate: true);
         }
         catch (TransformException exception)
         {
             DiagnosticDescriptor descriptor = DiagnosticDescriptors.All.FirstOrDefault(d => d.Id == exception.DiagnosticId) ?? DiagnosticDescriptors.UnsupportedConstruct;
             string what = exception.Message.Length > 0 ? char.ToUpperInvariant(exception.Message[0]) + exception.Message.Substring(1) : exception.Message;
-            diagnostics.Add(DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
-            return new Result(null, null, null, diagnostics.ToEquatableArray(), check.HasForwardMode);
+            diagnostics.Add(descriptor == DiagnosticDescriptors.ForwardModeUnavailable
+                ? DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName, "only a reverse-mode derivative")
+                : DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
+            return Done(null, null, null, canDifferentiate: false);
         }
     }
 }

@@ -57,7 +57,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ForwardModeUnavailable = Warning(
         "DIFF0008",
         "Forward mode is not available",
-        "'{0}' has only a reverse-mode derivative registration, so '{1}Jvp' is not generated; register a Jvp-shaped derivative of '{0}' to get forward mode");
+        "'{0}' has no forward-mode derivative ({2}), so '{1}Jvp' is not generated; give '{0}' one (a Jvp-shaped [DerivativeOf] registration) to get forward mode");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "DIFF0009",
@@ -112,12 +112,17 @@ internal static class DiagnosticDescriptors
         "A generated member would clash with an existing member",
         "'{0}' already declares '{1}' with the parameters the generated derivative of '{2}' would have; rename one of them");
 
+    public static readonly DiagnosticDescriptor CalleeNotGenerated = Error(
+        "DIFF0018",
+        "A [Differentiable] callee gets no derivatives",
+        "'{0}' gets no derivatives (see the errors reported on it), so neither does '{1}', whose derivatives would call them; fix '{0}', or pass it only values that carry no derivative");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All =
     [
         TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
         DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
         NoDerivativeOnNonFloating, IncompatibleMetadata, DerivativeThroughRounding, ResultIndependentOfParameters,
-        UnusedNoDerivativeParameter, GeneratedNameClash,
+        UnusedNoDerivativeParameter, GeneratedNameClash, CalleeNotGenerated,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -167,7 +167,14 @@ internal sealed record MethodCallee(
 internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable, bool MayWrite = false);
 
 /// <summary>The callee's forward-mode and reverse-mode methods (either may be missing for a registration).</summary>
-internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source);
+internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source)
+{
+    /// <summary>The <see cref="Source"/> of a [Differentiable] method of this compilation, whose derivatives are generated alongside.</summary>
+    public const string ThisCompilation = "[Differentiable]";
+
+    /// <summary>True for a [Differentiable] method of this compilation.</summary>
+    public bool IsThisCompilation => Source == ThisCompilation;
+}
 
 /// <summary>A method by owner (global::-qualified, or null for the current type) and name.</summary>
 internal sealed record MethodName(string? Owner, string Name);

@@ -287,7 +287,7 @@ internal sealed partial class Lowerer
         if (SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, method.ContainingAssembly))
         {
             return HasAttribute(target, DifferentiableAttributeName)
-                ? new DerivativeMethods(new MethodName(owner, target.Name + "Jvp"), new MethodName(owner, target.Name + "Vjp"), "[Differentiable]")
+                ? new DerivativeMethods(new MethodName(owner, target.Name + "Jvp"), new MethodName(owner, target.Name + "Vjp"), DerivativeMethods.ThisCompilation)
                 : null;
         }
 

@@ -105,7 +105,7 @@ internal static class Inliner
                 Evaluate { Value: Call c } => ((Binding?)null, c),
                 _ => (null, null),
             };
-            if (call is { Callee: MethodCallee { Receiver: null, Derivatives.Source: "[Differentiable]" } callee }
+            if (call is { Callee: MethodCallee { Receiver: null, Derivatives.IsThisCompilation: true } callee }
                 && active.Count <= MaxDepth && !active.Contains(callee.Name)
                 && lookup(callee.Key) is { } function && function.Parameters.Count == call.Arguments.Count
                 && (callee.Owner is null || !ReachesIntoItsType(function, callee.Owner)))
