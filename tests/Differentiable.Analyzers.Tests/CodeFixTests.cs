@@ -264,10 +264,10 @@ public class CodeFixTests
         public static partial class Model
         {
             [Differentiable]
-            public static double F(double x) => {|DIFF0003:Math.Round(x, 2)|} * x;
+            public static float F(double x) => {|DIFF0003:Convert.ToSingle(x)|} * 2f;
         }
         """,
-        "Add a [DerivativeOf] registration stub for 'Round'",
+        "Add a [DerivativeOf] registration stub for 'ToSingle'",
         DerivativeStubCodeFixProvider.EquivalenceKey,
         """
         using System;
@@ -276,25 +276,25 @@ public class CodeFixTests
         public static partial class Model
         {
             [Differentiable]
-            public static double F(double x) => Math.Round(x, 2) * x;
+            public static float F(double x) => Convert.ToSingle(x) * 2f;
         }
 
-        public static class RoundDerivatives
+        public static class ToSingleDerivatives
         {
-            [DerivativeOf(typeof(Math), nameof(Math.Round))]
-            public static (double Value, double Tangent) RoundJvp(double value, int digits, double dvalue)
+            [DerivativeOf(typeof(Convert), nameof(Convert.ToSingle))]
+            public static (float Value, float Tangent) ToSingleJvp(double value, double dvalue)
             {
-                double value1 = Math.Round(value, digits);
-                // TODO: forward mode. Return (value1, tangent) with tangent = ∂Round/∂value · dvalue.
-                throw new NotImplementedException("Derivative of Round: write ∂Round/∂value here.");
+                float value1 = Convert.ToSingle(value);
+                // TODO: forward mode. Return (value1, tangent) with tangent = ∂ToSingle/∂value · dvalue.
+                throw new NotImplementedException("Derivative of ToSingle: write ∂ToSingle/∂value here.");
             }
 
-            [DerivativeOf(typeof(Math), nameof(Math.Round))]
-            public static double RoundVjp(double value, int digits, double dResult, out double dvalue)
+            [DerivativeOf(typeof(Convert), nameof(Convert.ToSingle))]
+            public static float ToSingleVjp(double value, float dResult, out double dvalue)
             {
-                double value1 = Math.Round(value, digits);
-                // TODO: reverse mode. Set dvalue = dResult · ∂Round/∂value, then return value1.
-                throw new NotImplementedException("Derivative of Round: write ∂Round/∂value here.");
+                float value1 = Convert.ToSingle(value);
+                // TODO: reverse mode. Set dvalue = dResult · ∂ToSingle/∂value, then return value1.
+                throw new NotImplementedException("Derivative of ToSingle: write ∂ToSingle/∂value here.");
             }
         }
         """);

@@ -197,7 +197,7 @@ public class DiagnosticTests
             public static partial class Model
             {
                 [Differentiable]
-                public static double F(double x, int n) => {|DIFF0003:Helpers.Opaque(x)|} + Helpers.FromInteger(n) + {|DIFF0003:Math.Round(x, 2)|};
+                public static double F(double x, int n) => {|DIFF0003:Helpers.Opaque(x)|} + Helpers.FromInteger(n) + {|DIFF0014:Math.Round(x, 2)|};
             }
             """);
         Assert.Empty(run.Sources);

@@ -80,4 +80,40 @@ public class MathFunctionTests
         Assert.Equal(2.0, MathFunctions.StopGradientJvp(1.5, 2.0, 1, 0).Tangent);
         Assert.Equal(1.0, MathFunctions.StopGradientJvp(1.5, 2.0, 0, 1).Tangent);
     }
+
+    [Fact]
+    public void MoreMath_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        p => MathFunctions.MoreMath(p[0], p[1]),
+        (p, v) => MathFunctions.MoreMathJvp(p[0], p[1], v[0], v[1]),
+        (p, u) => (MathFunctions.MoreMathVjp(p[0], p[1], u, out double dx, out double dy), [dx, dy]),
+        [0.4, 1.3], [-0.7, 0.2], [1.1, -0.6]); // away from IEEERemainder's jumps (7x / (y + 3) half an odd integer)
+
+    [Fact]
+    public void GenericMath_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        p => MathFunctions.GenericMath(p[0], p[1]),
+        (p, v) => MathFunctions.GenericMathJvp(p[0], p[1], v[0], v[1]),
+        (p, u) => (MathFunctions.GenericMathVjp(p[0], p[1], u, out double dx, out double dy), [dx, dy]),
+        [0.4, 1.3], [-0.7, 0.2], [1.1, -0.6]);
+
+    [Fact]
+    public void GenericMathF_MatchesFiniteDifferences()
+    {
+        // float: central differences in double of the float function, at a looser tolerance.
+        const float x = 0.6f, y = -0.3f;
+        const double h = 1e-2;
+        double fx = (MathFunctions.GenericMathF((float)(x + h), y) - MathFunctions.GenericMathF((float)(x - h), y)) / (2 * h);
+        double fy = (MathFunctions.GenericMathF(x, (float)(y + h)) - MathFunctions.GenericMathF(x, (float)(y - h))) / (2 * h);
+        MathFunctions.GenericMathFGradient(x, y, out float dx, out float dy);
+        DerivativeAssert.AssertClose(fx, dx, "∂/∂x (reverse)", 2e-3);
+        DerivativeAssert.AssertClose(fy, dy, "∂/∂y (reverse)", 2e-3);
+        DerivativeAssert.AssertClose(fx, MathFunctions.GenericMathFJvp(x, y, 1, 0).Tangent, "∂/∂x (forward)", 2e-3);
+        DerivativeAssert.AssertClose(fy, MathFunctions.GenericMathFJvp(x, y, 0, 1).Tangent, "∂/∂y (forward)", 2e-3);
+    }
+
+    [Fact]
+    public void Hypot_AtTheOrigin_HasDerivativeZero_LikeAbs()
+    {
+        MathFunctions.HypotOfGradient(0, 0, out double dx, out double dy);
+        Assert.Equal((0.0, 0.0), (dx, dy));
+    }
 }

@@ -50,12 +50,12 @@ internal static class Checker
             if (callee.Derivatives is null)
             {
                 canDifferentiate = false;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, callee.Site, name, methodName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, callee.Site, name, methodName, NoDerivativeAdvice(callee)));
             }
             else if (callee.Derivatives.Vjp is null)
             {
                 canDifferentiate = false;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, callee.Site, name + " (reverse mode)", methodName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDerivative, callee.Site, name + " (reverse mode)", methodName, "Register a Vjp-shaped derivative of it with [DerivativeOf]"));
             }
             else if (callee.Derivatives.Jvp is null && hasForwardMode)
             {
@@ -65,6 +65,22 @@ internal static class Checker
         }
 
         return new Result(diagnostics.ToEquatableArray(), canDifferentiate, hasForwardMode, calls.ToEquatableArray());
+    }
+
+    /// <summary>What to do about a call with no derivative (DIFF0003), for the kind of callee it is.</summary>
+    public static string NoDerivativeAdvice(MethodCallee callee)
+    {
+        string owner = callee.Key.Substring(0, callee.Key.IndexOf('(') is int paren and > 0 ? callee.Key.LastIndexOf('.', paren) : callee.Key.Length)
+            .Replace("global::", string.Empty);
+        string type = owner.Substring(owner.LastIndexOf('.') + 1);
+        if (owner == "System.Linq.Enumerable")
+        {
+            return $"LINQ's '{callee.Name}' is not differentiated (nor are its lambdas): write it as a loop over the elements, for (int i = 0; i < a.Length; i++) …";
+        }
+
+        return callee.InSource
+            ? $"Mark it [Differentiable], register a derivative with [DerivativeOf], or mark the argument's source parameter [NoDerivative]"
+            : $"Register a derivative with [DerivativeOf(typeof({type}), nameof({type}.{callee.Name}))] in your project, or pass NoDerivative.Of(…) if no derivative should flow through it";
     }
 
     /// <summary>
@@ -84,7 +100,7 @@ internal static class Checker
                 (string? what, SourceSpan? site, Expr? operand) = expr switch
                 {
                     Convert { Site: { } s, Type.IsFloating: false, Operand.Type.IsFloating: true } c => ($"The conversion to '{c.Type.CSharp}'", s, c.Operand),
-                    Call { Site: { } s, Callee: Primitive p, Arguments.Count: 1 } call when ScalarRules.IsPiecewiseConstant(p.Function) =>
+                    Call { Site: { } s, Callee: Primitive p } call when ScalarRules.IsPiecewiseConstant(p.Function) =>
                         ("Math." + p.Function, s, call.Arguments[0]),
                     _ => (null, null, null),
                 };

@@ -95,7 +95,7 @@ internal static class CommonSubexpressions
     /// <summary>A value with no effect that depends only on what it reads.</summary>
     private static bool IsPure(Expr expr) => expr switch
     {
-        Const or Ref or Length or DefaultValue => true,
+        Const or Ref or Length or DefaultValue or Literal => true,
         Unary u => IsPure(u.Operand),
         Binary b => IsPure(b.Left) && IsPure(b.Right),
         Convert c => IsPure(c.Operand),

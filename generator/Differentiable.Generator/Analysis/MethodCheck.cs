@@ -92,7 +92,9 @@ internal static class MethodCheck
             string what = exception.Message.Length > 0 ? char.ToUpperInvariant(exception.Message[0]) + exception.Message.Substring(1) : exception.Message;
             diagnostics.Add(descriptor == DiagnosticDescriptors.ForwardModeUnavailable
                 ? DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName, "only a reverse-mode derivative")
-                : DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
+                : descriptor == DiagnosticDescriptors.NoDerivative
+                    ? DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName, "Give it a derivative ([Differentiable] or [DerivativeOf])")
+                    : DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
             return Done(null, null, null, canDifferentiate: false);
         }
     }

@@ -468,7 +468,7 @@ internal sealed class Recording
     /// <summary>True for an expression worth computing again rather than saving, over values available in reverse.</summary>
     private bool IsCheap(Expr expr, Site site) => expr switch
     {
-        Const or Length or DefaultValue => true,
+        Const or Length or DefaultValue or Literal => true,
         Ref { Variable: var u } => IsStable(u, site),
         Unary u => IsCheap(u.Operand, site),
         Binary b => IsCheap(b.Left, site) && IsCheap(b.Right, site),

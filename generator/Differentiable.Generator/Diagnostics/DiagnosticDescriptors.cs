@@ -32,7 +32,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoDerivative = Error(
         "DIFF0003",
         "Call to a method with no derivative",
-        "'{0}' has no derivative: the result of '{1}' depends on it through a differentiable value. Mark '{0}' [Differentiable], register a derivative with [DerivativeOf], or mark the argument's source parameter [NoDerivative].");
+        "'{0}' has no derivative: the result of '{1}' depends on it through a differentiable value. {2}.");
 
     public static readonly DiagnosticDescriptor UnsupportedType = Error(
         "DIFF0004",

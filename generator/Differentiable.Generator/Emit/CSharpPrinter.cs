@@ -298,6 +298,8 @@ internal sealed class CSharpPrinter
                 return ((field.Receiver is { } fieldReceiver ? Print(fieldReceiver, Primary) : field.Owner) + "." + NameScope.Identifier(field.Name), Primary);
             case This:
                 return ("this", Primary);
+            case Literal literal:
+                return (literal.Text, Primary);
             case OutArgument { Variable.Name: "_" }:
                 return ("out _", Primary);
             case OutArgument o:

@@ -129,6 +129,9 @@ internal sealed record Length(Expr Buffer) : Expr(IrType.Int);
 /// <summary><c>new T[Count]</c>, or <c>stackalloc T[Count]</c> when <c>OnStack</c>; <c>Type</c> is the array or span type.</summary>
 internal sealed record NewBuffer(IrType Type, Expr Count, bool OnStack) : Expr(Type);
 
+/// <summary>A constant of another type, as C# writes it: <c>"name"</c>, <c>'c'</c>, <c>null</c>.</summary>
+internal sealed record Literal(IrType Type, string Text) : Expr(Type);
+
 /// <summary>A value the reverse sweep takes back from the tape (<c>tape.Doubles.Pop()</c>).</summary>
 internal sealed record Restored(Variable Tape, IrType Type) : Expr(Type);
 
@@ -149,7 +152,8 @@ internal sealed record Primitive(MathFunction Function, IrType OperandType) : Ca
 
 /// <summary>
 /// A method call. <see cref="Key"/> identifies the callee in the derivative registry;
-/// <see cref="Derivatives"/> says how to differentiate it, or is null when nothing is known (yet).
+/// <see cref="Derivatives"/> says how to differentiate it, or is null when nothing is known (yet); <see cref="InSource"/>
+/// says it is declared in this compilation's source (so it could be marked [Differentiable]).
 /// </summary>
 internal sealed record MethodCallee(
     string Key,
@@ -158,7 +162,8 @@ internal sealed record MethodCallee(
     Expr? Receiver,
     EquatableArray<ParameterInfo> Parameters,
     DerivativeMethods? Derivatives,
-    SourceSpan? Site) : Callee;
+    SourceSpan? Site,
+    bool InSource = false) : Callee;
 
 /// <summary>
 /// A callee parameter: its type, whether it takes a tangent and an adjoint, and (an array or a <c>Span</c>) whether the

@@ -100,9 +100,12 @@ internal sealed partial class Lowerer
         return env.TryGetValue(symbol, out Expr? value) ? value : Unsupported(reference, $"Reading '{symbol.Name}' before it is assigned");
     }
 
-    private static Expr DefaultOf(IrType type) => type.Kind == ValueKind.Tuple
-        ? new TupleExpr(type.Elements.Select(DefaultOf).ToEquatableArray(), type)
-        : new Const(type, 0);
+    private static Expr DefaultOf(IrType type) => type.Kind switch
+    {
+        ValueKind.Tuple => new TupleExpr(type.Elements.Select(DefaultOf).ToEquatableArray(), type),
+        ValueKind.Other => new DefaultValue(type),
+        _ => new Const(type, 0),
+    };
 
     private Expr LowerConstant(IOperation operation, object? value, ITypeSymbol type)
     {
@@ -112,6 +115,12 @@ internal sealed partial class Lowerer
             ({ Kind: ValueKind.Boolean }, bool b) => new Const(IrType.Bool, b ? 1 : 0),
             ({ Kind: ValueKind.Double or ValueKind.Float or ValueKind.Integer }, IConvertible number) =>
                 new Const(irType, number.ToDouble(System.Globalization.CultureInfo.InvariantCulture)),
+            ({ Kind: ValueKind.Other }, _) when type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Enum && operation is IFieldReferenceOperation { Field: var member } =>
+                new FieldRead(null, member.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), member.Name, irType),
+            ({ Kind: ValueKind.Other }, IConvertible number) when type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Enum =>
+                new Ir.Convert(irType, new Const(IrType.Int, number.ToDouble(System.Globalization.CultureInfo.InvariantCulture))),
+            ({ Kind: ValueKind.Other }, string or char or null) =>
+                new Literal(irType, Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatPrimitive(value!, quoteStrings: true, useHexadecimalNumbers: false) ?? "null"),
             _ => Unsupported(operation, $"A constant of type '{type.ToDisplayString()}'"),
         };
     }
@@ -258,7 +267,8 @@ internal sealed partial class Lowerer
             receiver,
             parameters,
             derivatives,
-            SourceSpan.From(invocation.Syntax));
+            SourceSpan.From(invocation.Syntax),
+            SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, method.ContainingAssembly));
         var call = new Call(callee, arguments.Select(Argument).ToEquatableArray(), resultType);
         if (resultType.Kind != ValueKind.Tuple)
         {
@@ -405,6 +415,12 @@ internal sealed partial class Lowerer
                 return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
             case IPropertyReferenceOperation { Instance: { } instance } when IsLength(operation):
                 return new Length(LowerBuffer(instance, env));
+            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } reference
+                when type is { IsFloating: false, IsBuffer: false, Kind: not ValueKind.Tuple } && (reference.Instance is null || reference.Instance.Type is { } receiverType && TypeOf(receiverType) is not { HasFloating: true }):
+                // A property of a value that carries no derivative (text.Length, a count): read as it is.
+                return property.IsStatic
+                    ? new FieldRead(null, property.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), property.Name, type)
+                    : new FieldRead(reference.Instance is null or IInstanceReferenceOperation ? new This(IrType.Scalar(ValueKind.Other, "this")) : LowerTree(reference.Instance, env), null, property.Name, type);
             case IConversionOperation when type is { IsBuffer: true }:
                 return LowerBuffer(operation, env);
             case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:

@@ -164,9 +164,12 @@ internal sealed partial class Lowerer
         }
 
         IrType? returnType = method.ReturnsVoid ? IrType.Void : TypeOf(method.ReturnType);
-        if (returnType is { IsBuffer: true } && (returnType.Kind != ValueKind.Array || returnType.ElementType.IsBuffer))
+        if (returnType is { IsBuffer: true } && (returnType.Kind != ValueKind.Array || returnType.ElementType.IsBuffer)
+            || returnType is { Kind: ValueKind.Other })
         {
-            returnType = null; // a span result would be a view of an argument; a jagged result has no shadow convention yet
+            // A span result would be a view of an argument; a jagged result has no shadow convention yet; a string, char or
+            // enum result has no derivative to take.
+            returnType = null;
         }
 
         if (returnType is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
@@ -345,6 +348,15 @@ internal sealed partial class Lowerer
             case SpecialType.System_UInt32:
             case SpecialType.System_UInt64:
                 return IrType.Scalar(ValueKind.Integer, type.ToDisplayString());
+            case SpecialType.System_Char:
+            case SpecialType.System_String:
+                return IrType.Scalar(ValueKind.Other, type.ToDisplayString());
+        }
+
+        // Enums are passed through, compared and switched on; they carry no derivative.
+        if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Enum)
+        {
+            return IrType.Scalar(ValueKind.Other, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
         }
 
         // Arrays and spans of double, float and integers; jagged arrays of those arrays.

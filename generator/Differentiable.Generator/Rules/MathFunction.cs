@@ -1,6 +1,9 @@
 namespace Differentiable.Generator.Rules;
 
-/// <summary>The scalar primitives of <c>System.Math</c> and <c>System.MathF</c> that have rules.</summary>
+/// <summary>
+/// The scalar primitives with rules: the functions of <c>System.Math</c> and <c>System.MathF</c>, and the same and a few
+/// more as static members of <c>double</c> and <c>float</c> (generic math).
+/// </summary>
 internal enum MathFunction
 {
     Sin,
@@ -13,17 +16,42 @@ internal enum MathFunction
     Sinh,
     Cosh,
     Tanh,
+    Asinh,
+    Acosh,
+    Atanh,
     Exp,
+    Exp2,
+    Exp10,
+    ExpM1,
     Log,
     Log10,
     Log2,
+    LogP1,
     Sqrt,
     Cbrt,
+    RootN,
+    Hypot,
     Pow,
     Abs,
     Max,
     Min,
+    MaxNumber,
+    MinNumber,
+    MaxMagnitude,
+    MinMagnitude,
     Clamp,
+    CopySign,
+    FusedMultiplyAdd,
+    ScaleB,
+    IEEERemainder,
+    BitIncrement,
+    BitDecrement,
+    SinPi,
+    CosPi,
+    TanPi,
+    DegreesToRadians,
+    RadiansToDegrees,
+    Lerp,
     Sign,
     Floor,
     Ceiling,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Differentiable.Generator.Ir;
 
 namespace Differentiable.Generator.Rules;
@@ -17,39 +18,80 @@ namespace Differentiable.Generator.Rules;
 /// </remarks>
 internal static class ScalarRules
 {
-    private static readonly Dictionary<string, (MathFunction Function, int Arity)> Functions = new()
+    /// <summary>
+    /// The functions by name, each with the shapes of its overloads: F is an operand of the floating type, I an int, O any
+    /// other argument (a <c>MidpointRounding</c>).
+    /// </summary>
+    private static readonly Dictionary<string, (MathFunction Function, string[] Shapes)> Functions = new()
     {
-        ["Sin"] = (MathFunction.Sin, 1),
-        ["Cos"] = (MathFunction.Cos, 1),
-        ["Tan"] = (MathFunction.Tan, 1),
-        ["Asin"] = (MathFunction.Asin, 1),
-        ["Acos"] = (MathFunction.Acos, 1),
-        ["Atan"] = (MathFunction.Atan, 1),
-        ["Atan2"] = (MathFunction.Atan2, 2),
-        ["Sinh"] = (MathFunction.Sinh, 1),
-        ["Cosh"] = (MathFunction.Cosh, 1),
-        ["Tanh"] = (MathFunction.Tanh, 1),
-        ["Exp"] = (MathFunction.Exp, 1),
-        ["Log"] = (MathFunction.Log, -1),
-        ["Log10"] = (MathFunction.Log10, 1),
-        ["Log2"] = (MathFunction.Log2, 1),
-        ["Sqrt"] = (MathFunction.Sqrt, 1),
-        ["Cbrt"] = (MathFunction.Cbrt, 1),
-        ["Pow"] = (MathFunction.Pow, 2),
-        ["Abs"] = (MathFunction.Abs, 1),
-        ["Max"] = (MathFunction.Max, 2),
-        ["Min"] = (MathFunction.Min, 2),
-        ["Clamp"] = (MathFunction.Clamp, 3),
-        ["Sign"] = (MathFunction.Sign, 1),
-        ["Floor"] = (MathFunction.Floor, 1),
-        ["Ceiling"] = (MathFunction.Ceiling, 1),
-        ["Round"] = (MathFunction.Round, 1),
-        ["Truncate"] = (MathFunction.Truncate, 1),
+        ["Sin"] = (MathFunction.Sin, ["F"]),
+        ["Cos"] = (MathFunction.Cos, ["F"]),
+        ["Tan"] = (MathFunction.Tan, ["F"]),
+        ["Asin"] = (MathFunction.Asin, ["F"]),
+        ["Acos"] = (MathFunction.Acos, ["F"]),
+        ["Atan"] = (MathFunction.Atan, ["F"]),
+        ["Atan2"] = (MathFunction.Atan2, ["FF"]),
+        ["Sinh"] = (MathFunction.Sinh, ["F"]),
+        ["Cosh"] = (MathFunction.Cosh, ["F"]),
+        ["Tanh"] = (MathFunction.Tanh, ["F"]),
+        ["Asinh"] = (MathFunction.Asinh, ["F"]),
+        ["Acosh"] = (MathFunction.Acosh, ["F"]),
+        ["Atanh"] = (MathFunction.Atanh, ["F"]),
+        ["Exp"] = (MathFunction.Exp, ["F"]),
+        ["Exp2"] = (MathFunction.Exp2, ["F"]),
+        ["Exp10"] = (MathFunction.Exp10, ["F"]),
+        ["ExpM1"] = (MathFunction.ExpM1, ["F"]),
+        ["Log"] = (MathFunction.Log, ["F", "FF"]),
+        ["Log10"] = (MathFunction.Log10, ["F"]),
+        ["Log2"] = (MathFunction.Log2, ["F"]),
+        ["LogP1"] = (MathFunction.LogP1, ["F"]),
+        ["Sqrt"] = (MathFunction.Sqrt, ["F"]),
+        ["Cbrt"] = (MathFunction.Cbrt, ["F"]),
+        ["RootN"] = (MathFunction.RootN, ["FI"]),
+        ["Hypot"] = (MathFunction.Hypot, ["FF"]),
+        ["Pow"] = (MathFunction.Pow, ["FF"]),
+        ["Abs"] = (MathFunction.Abs, ["F"]),
+        ["Max"] = (MathFunction.Max, ["FF"]),
+        ["Min"] = (MathFunction.Min, ["FF"]),
+        ["MaxNumber"] = (MathFunction.MaxNumber, ["FF"]),
+        ["MinNumber"] = (MathFunction.MinNumber, ["FF"]),
+        ["MaxMagnitude"] = (MathFunction.MaxMagnitude, ["FF"]),
+        ["MinMagnitude"] = (MathFunction.MinMagnitude, ["FF"]),
+        ["Clamp"] = (MathFunction.Clamp, ["FFF"]),
+        ["CopySign"] = (MathFunction.CopySign, ["FF"]),
+        ["FusedMultiplyAdd"] = (MathFunction.FusedMultiplyAdd, ["FFF"]),
+        ["ScaleB"] = (MathFunction.ScaleB, ["FI"]),
+        ["IEEERemainder"] = (MathFunction.IEEERemainder, ["FF"]),
+        ["BitIncrement"] = (MathFunction.BitIncrement, ["F"]),
+        ["BitDecrement"] = (MathFunction.BitDecrement, ["F"]),
+        ["SinPi"] = (MathFunction.SinPi, ["F"]),
+        ["CosPi"] = (MathFunction.CosPi, ["F"]),
+        ["TanPi"] = (MathFunction.TanPi, ["F"]),
+        ["DegreesToRadians"] = (MathFunction.DegreesToRadians, ["F"]),
+        ["RadiansToDegrees"] = (MathFunction.RadiansToDegrees, ["F"]),
+        ["Lerp"] = (MathFunction.Lerp, ["FFF"]),
+        ["Sign"] = (MathFunction.Sign, ["F"]),
+        ["Floor"] = (MathFunction.Floor, ["F"]),
+        ["Ceiling"] = (MathFunction.Ceiling, ["F"]),
+        ["Round"] = (MathFunction.Round, ["F", "FI", "FO", "FIO"]),
+        ["Truncate"] = (MathFunction.Truncate, ["F"]),
     };
 
+    /// <summary>The owners whose functions are primitives: Math and MathF, and double's and float's generic-math statics.</summary>
+    private static readonly HashSet<string> Owners = ["global::System.Math", "global::System.MathF", "double", "float"];
+
+    /// <summary>The functions <c>Math</c> does not have: spelled as statics of <c>double</c> or <c>float</c>.</summary>
+    private static readonly HashSet<MathFunction> GenericMathOnly =
+    [
+        MathFunction.Exp2, MathFunction.Exp10, MathFunction.ExpM1, MathFunction.LogP1, MathFunction.RootN, MathFunction.Hypot,
+        MathFunction.MaxNumber, MathFunction.MinNumber, MathFunction.SinPi, MathFunction.CosPi, MathFunction.TanPi,
+        MathFunction.DegreesToRadians, MathFunction.RadiansToDegrees, MathFunction.Lerp,
+    ];
+
     /// <summary>
-    /// Recognizes <c>System.Math.name</c> or <c>System.MathF.name</c> over operands of one floating
-    /// type. Other overloads (integer ones, <c>Round(x, digits)</c>) are not primitives.
+    /// Recognizes a function of <c>System.Math</c>, <c>System.MathF</c>, <c>double</c> or <c>float</c> over operands of
+    /// one floating type (plus the int or MidpointRounding arguments some take). Other overloads (the integer ones) are
+    /// not primitives.
     /// </summary>
     public static bool TryGetPrimitive(string owner, string name, IReadOnlyList<IrType> parameterTypes, out MathFunction function)
     {
@@ -60,35 +102,26 @@ internal static class ScalarRules
             return true;
         }
 
-        if (owner is not ("global::System.Math" or "global::System.MathF")
-            || !Functions.TryGetValue(name, out var entry)
-            || parameterTypes.Count == 0)
+        if (!Owners.Contains(owner) || !Functions.TryGetValue(name, out var entry) || parameterTypes.Count == 0 || !parameterTypes[0].IsFloating)
         {
             return false;
         }
 
-        int arity = entry.Arity == -1 ? parameterTypes.Count : entry.Arity;
-        if (parameterTypes.Count != arity || arity > 2 && entry.Function != MathFunction.Clamp)
+        IrType floating = parameterTypes[0];
+        string shape = string.Concat(parameterTypes.Select(t => t.Equals(floating) ? "F" : t.Equals(IrType.Int) ? "I" : t.IsFloating ? "?" : "O"));
+        if (!entry.Shapes.Contains(shape))
         {
             return false;
-        }
-
-        IrType first = parameterTypes[0];
-        foreach (IrType type in parameterTypes)
-        {
-            if (!type.IsFloating || !type.Equals(first))
-            {
-                return false;
-            }
         }
 
         function = entry.Function;
         return true;
     }
 
-    /// <summary>How a primitive is spelled in C# for the operand type (MathF has no Clamp).</summary>
+    /// <summary>How a primitive is spelled in C# for the operand type (MathF has no Clamp; generic-math ones on double or float).</summary>
     public static string Spelling(MathFunction function, IrType operandType) =>
         function == MathFunction.NoDerivative ? "global::Differentiable.NoDerivative.Of"
+        : GenericMathOnly.Contains(function) ? (operandType.Kind == ValueKind.Float ? "float." : "double.") + function
         : operandType.Kind == ValueKind.Float && function != MathFunction.Clamp
             ? "global::System.MathF." + function
             : "global::System.Math." + function;
@@ -216,6 +249,65 @@ internal static class ScalarRules
                 return [(a, Build.Divide(Number(0.5), v))];
             case MathFunction.Cbrt:
                 return [(a, Reciprocal(Build.Multiply(Number(3), Square(v))))];
+            case MathFunction.RootN:
+            {
+                // a^(1/n): v / (n·a), +∞ at a = 0 (a vertical tangent, as for Sqrt).
+                Expr n = Build.ConvertTo(t, args[1]);
+                return [(a, Build.Conditional(Build.Compare(BinaryOp.Equal, a, Const.Zero(t)), Number(double.PositiveInfinity), Build.Divide(v, Build.Multiply(n, a))))];
+            }
+
+            case MathFunction.Hypot:
+            {
+                // √(a² + b²): a / v and b / v; 0 at the origin, as |x| has derivative 0 at 0.
+                Expr b = args[1];
+                Expr atOrigin = Build.Compare(BinaryOp.Equal, v, Const.Zero(t));
+                return [(a, Build.Conditional(atOrigin, Const.Zero(t), Build.Divide(a, v))), (b, Build.Conditional(atOrigin, Const.Zero(t), Build.Divide(b, v)))];
+            }
+
+            case MathFunction.Asinh:
+                return [(a, Reciprocal(Call(MathFunction.Sqrt, Build.Add(Square(a), one))))];
+            case MathFunction.Acosh:
+                return [(a, Reciprocal(Call(MathFunction.Sqrt, Build.Subtract(Square(a), one))))];
+            case MathFunction.Atanh:
+                return [(a, Reciprocal(Build.Subtract(one, Square(a))))];
+            case MathFunction.Exp2:
+                return [(a, Build.Multiply(v, Number(Math.Log(2))))];
+            case MathFunction.Exp10:
+                return [(a, Build.Multiply(v, Number(Math.Log(10))))];
+            case MathFunction.ExpM1:
+                return [(a, Build.Add(v, one))];
+            case MathFunction.LogP1:
+                return [(a, Reciprocal(Build.Add(one, a)))];
+            case MathFunction.FusedMultiplyAdd:
+                return [(a, args[1]), (args[1], a), (args[2], one)];
+            case MathFunction.ScaleB:
+                // a · 2^n: 2^n, as ScaleB(1, n) computes it exactly.
+                return [(a, Call(MathFunction.ScaleB, one, args[1]))];
+            case MathFunction.CopySign:
+                // |a| with b's sign: sign(a) · (±1 by b's sign bit); 0 at a = 0, as for |a|. Nothing flows to b.
+                return [(a, Build.Multiply(SignOf(a, t), Call(MathFunction.CopySign, one, args[1])))];
+            case MathFunction.IEEERemainder:
+                // a − b · round(a / b) (to even): 1 and −round(a / b).
+                return [(a, one), (args[1], Build.Negate(Call(MathFunction.Round, Build.Divide(a, args[1]))))];
+            case MathFunction.BitIncrement:
+            case MathFunction.BitDecrement:
+                return [(a, one)];
+            case MathFunction.SinPi:
+                return [(a, Build.Multiply(Number(Math.PI), Call(MathFunction.CosPi, a)))];
+            case MathFunction.CosPi:
+                return [(a, Build.Negate(Build.Multiply(Number(Math.PI), Call(MathFunction.SinPi, a))))];
+            case MathFunction.TanPi:
+                return [(a, Build.Multiply(Number(Math.PI), Build.Add(one, Square(v))))];
+            case MathFunction.DegreesToRadians:
+                return [(a, Number(Math.PI / 180))];
+            case MathFunction.RadiansToDegrees:
+                return [(a, Number(180 / Math.PI))];
+            case MathFunction.Lerp:
+            {
+                // a·(1 − s) + b·s.
+                Expr b = args[1], s = args[2];
+                return [(a, Build.Subtract(one, s)), (b, s), (s, Build.Subtract(b, a))];
+            }
             case MathFunction.Pow:
             {
                 // d(a^b) = b · a^(b−1) da + a^b · ln a db; the db term exists only when b is active. Where the function is
@@ -244,10 +336,22 @@ internal static class ScalarRules
             case MathFunction.Abs:
                 // sign(a) as a value of the operand type, 0 at 0 (Math.Sign would throw on NaN).
                 return [(a, SignOf(a, t))];
-            case MathFunction.Max:
+            case MathFunction.Max or MathFunction.MaxNumber:
                 return [(a, TieSplit(BinaryOp.Greater, a, args[1], t)), (args[1], TieSplit(BinaryOp.Greater, args[1], a, t))];
-            case MathFunction.Min:
+            case MathFunction.Min or MathFunction.MinNumber:
                 return [(a, TieSplit(BinaryOp.Less, a, args[1], t)), (args[1], TieSplit(BinaryOp.Less, args[1], a, t))];
+            case MathFunction.MaxMagnitude or MathFunction.MinMagnitude:
+            {
+                // The operand of larger (smaller) magnitude takes it all; at equal magnitudes the result is Max (Min) of the
+                // two, split evenly where they are equal.
+                Expr b = args[1];
+                BinaryOp wins = function == MathFunction.MaxMagnitude ? BinaryOp.Greater : BinaryOp.Less;
+                Expr Share(Expr x, Expr y) => Build.Conditional(
+                    Build.Compare(wins, Call(MathFunction.Abs, x), Call(MathFunction.Abs, y)),
+                    one,
+                    Build.Conditional(Build.Compare(BinaryOp.Equal, Call(MathFunction.Abs, x), Call(MathFunction.Abs, y)), TieSplit(wins, x, y, t), Const.Zero(t)));
+                return [(a, Share(a, b)), (b, Share(b, a))];
+            }
             case MathFunction.Clamp:
             {
                 // Clamp(x, lo, hi) differentiates as Min(Max(x, lo), hi).
