@@ -97,7 +97,7 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("while (x > 1) { if (x > 5) {|DIFF0002:return x;|} x = x / 2; }")]
+    [InlineData("{|DIFF0002:foreach (double v in Values) { if (v > x) return v; x = x * v; }|}")]
     [InlineData("for (int i = 0; i < n; i++) { double[] a = {|DIFF0002:new double[2]|}; a[0] = x; x = a[0] * 2; }")]
     [InlineData("{|DIFF0002:foreach (double v in Values) { if (v > x) break; x = x * v; }|}")]
     [InlineData("double[] a = new double[2]; {|DIFF0002:a = new double[3]|}; a[0] = x; x = a[0];")]
@@ -109,9 +109,10 @@ public class DiagnosticTests
     [InlineData("Func<double, double> g = {|DIFF0002:v => v * x|};")]
     [InlineData("{|DIFF0002:Counter = x|};")]
     [InlineData("{|DIFF0002:Math.Sin(x)|};")]
-    [InlineData("if (x < 0) {|DIFF0002:throw new ArgumentException(\"negative\");|}")]
+    [InlineData("if (x < 0) {|DIFF0002:throw Error;|}")]
     [InlineData("dynamic d = {|DIFF0002:x|};")]
-    [InlineData("{|DIFF0002:switch (n) { case 1: x = x * 2; break; }|}")]
+    [InlineData("switch (x) { case {|DIFF0002:double.NaN|}: x = 0; break; }")]
+    [InlineData("switch (n) { case 1: x = x * 2; {|DIFF0002:goto case 2;|} case 2: x = x + 1; break; }")]
     [InlineData("x = {|DIFF0002:x % 2.0|};")]
     [InlineData("{|DIFF0002:goto done;|} done: x = x * 2;")]
     [InlineData("{|DIFF0002:double Twice(double v) => v * 2;|}")]
@@ -125,6 +126,7 @@ public class DiagnosticTests
                 private static readonly object Gate = new();
                 private static readonly double[] Values = [1.0, 2.0];
                 private static double Counter;
+                private static readonly Exception Error = new();
 
                 [Differentiable]
                 public static double F(double x, int n)

@@ -253,7 +253,7 @@ internal sealed class RandomPrograms
     private void Statement(int depth, bool topLevel)
     {
         statements++;
-        int choice = random.Next(depth >= 2 ? 7 : 14);
+        int choice = random.Next(depth >= 2 ? 7 : 17);
         switch (choice)
         {
             case 0:
@@ -371,9 +371,42 @@ internal sealed class RandomPrograms
                 break;
             }
 
-            case 12 when topLevel && loopDepth == 0:
+            case 12 when topLevel || loopDepth > 0:
+                // An early return, from the top level or from inside loops.
                 Line($"if ({Condition()})");
                 Braced(() => Line($"return {Expression(2)};"));
+                break;
+            case 14:
+            {
+                // A switch over an int: sections that share labels, a relational pattern, a default.
+                string on = indices.Count > 0 ? $"{Pick(indices)} % 4" : hasCount ? "n" : $"(int)({Pick(doubles)} * 3)";
+                Line($"switch ({on})");
+                Braced(() =>
+                {
+                    Line("case 0:");
+                    Line("case 1:");
+                    indent++;
+                    Block(depth + 1, 1);
+                    Line("break;");
+                    indent--;
+                    Line("case > 2:");
+                    indent++;
+                    Block(depth + 1, random.Next(1, 3));
+                    Line("break;");
+                    indent--;
+                    Line("default:");
+                    indent++;
+                    Block(depth + 1, 1);
+                    Line("break;");
+                    indent--;
+                });
+                break;
+            }
+
+            case 15:
+                // A guard that never fires at the test points.
+                Line($"if ({Pick(doubles)} > 1e9)");
+                Braced(() => Line($"throw new ArgumentOutOfRangeException(nameof({Pick(doubles.Where(d => d.StartsWith('x')).ToList())}), $\"too large: {{{Pick(doubles)}}}\");"));
                 break;
             case 13:
             {
@@ -446,6 +479,7 @@ internal sealed class RandomPrograms
             12 when arrays.Count > 0 => $"HSpan({Pick(arrays)}, {Expression(depth - 1)})",
             13 => $"Math.Pow({Expression(depth - 1)}, {Pick(["2", "3", "2.0"])})",
             14 => $"-{Atom()}",
+            15 when indices.Count > 0 => $"(({Pick(indices)} % 3) switch {{ 0 => {Expression(depth - 1)}, 1 => {Expression(depth - 1)}, _ => {Expression(depth - 1)} }})",
             _ => $"Math.{Pick(["Max", "Min"])}({Expression(depth - 1)}, {Expression(depth - 1)})",
         };
     }

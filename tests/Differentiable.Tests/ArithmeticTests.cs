@@ -57,4 +57,11 @@ public class ArithmeticTests
         (x, v) => Arithmetic.IntegerParametersJvp(x[0], n, square, v[0]),
         (x, u) => (Arithmetic.IntegerParametersVjp(x[0], n, square, u, out double dx), [dx]),
         [0.7], [-1.3]);
+
+    [Fact]
+    public void Remainder_MatchesFiniteDifferences_AwayFromItsJumps() => DerivativeAssert.Scalar(
+        p => Arithmetic.Remainder(p[0], p[1]),
+        (p, v) => Arithmetic.RemainderJvp(p[0], p[1], v[0], v[1]),
+        (p, u) => (Arithmetic.RemainderVjp(p[0], p[1], u, out double dx, out double dy), [dx, dy]),
+        [2.3, 0.7], [-3.1, 1.3], [0.4, -0.9]);
 }

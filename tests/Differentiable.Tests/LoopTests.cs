@@ -386,6 +386,30 @@ public class LoopTests
             return (Loops.RefillFromCarriedVjp(x, u, dx), dx);
         },
         [0.7, -0.4, 1.3, 0.9, -1.1]);
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(3.0)]
+    [InlineData(100.0)]
+    public void FirstAbove_ReturnsFromInsideTheLoop_MatchesFiniteDifferences(double threshold) => DerivativeAssert.Scalar(
+        p => Loops.FirstAbove(p[..^1], p[^1]),
+        (p, v) => Loops.FirstAboveJvp(p[..^1], p[^1], v.AsSpan(0, v.Length - 1), v[^1]),
+        (p, u) =>
+        {
+            var da = new double[p.Length - 1];
+            double value = Loops.FirstAboveVjp(p[..^1], p[^1], u, da, out double dt);
+            return (value, [.. da, dt]);
+        },
+        [0.4, -1.1, 1.6, 0.3, threshold]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void NestedSearch_ReturnsFromTheInnerLoop_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        x => Loops.NestedSearch(x[0], n),
+        (x, v) => Loops.NestedSearchJvp(x[0], n, v[0]),
+        (x, u) => (Loops.NestedSearchVjp(x[0], n, u, out double dx), [dx]),
+        [1.7], [2.9], [0.6]);
 }
 
 /// <summary>
@@ -471,4 +495,5 @@ internal static class SinglePrecisionAssert
     }
 
     private static double Dot(float[] a, float[] b) => a.Zip(b, (p, q) => (double)p * q).Sum();
+
 }

@@ -82,6 +82,9 @@ internal sealed class CSharpPrinter
             case Return ret:
                 writer.WriteLine($"return {Expression(ret.Value!)};");
                 break;
+            case Throw thrown:
+                writer.WriteLine($"throw {Expression(thrown.Exception)};");
+                break;
             case Evaluate evaluate:
                 writer.WriteLine($"{Expression(evaluate.Value)};");
                 break;
@@ -300,6 +303,10 @@ internal sealed class CSharpPrinter
                 return ("this", Primary);
             case Literal literal:
                 return (literal.Text, Primary);
+            case New created:
+                return ("new " + created.Type.CSharp + "(" + string.Join(", ", created.Arguments.Select(a => Print(a, 0))) + ")", Primary);
+            case Interpolated text:
+                return ("$\"" + string.Concat(text.Parts.Select(p => p is Hole hole ? "{" + Print(hole.Value, 0) + hole.Suffix + "}" : ((Literal)p).Text)) + "\"", Primary);
             case OutArgument { Variable.Name: "_" }:
                 return ("out _", Primary);
             case OutArgument o:

@@ -132,6 +132,18 @@ internal sealed record NewBuffer(IrType Type, Expr Count, bool OnStack) : Expr(T
 /// <summary>A constant of another type, as C# writes it: <c>"name"</c>, <c>'c'</c>, <c>null</c>.</summary>
 internal sealed record Literal(IrType Type, string Text) : Expr(Type);
 
+/// <summary><c>new Type(Arguments)</c>: an exception to throw. The arguments are trees; no derivative flows.</summary>
+internal sealed record New(IrType Type, EquatableArray<Expr> Arguments) : Expr(Type);
+
+/// <summary>
+/// An interpolated string, <c>$"…{value,alignment:format}…"</c>: <see cref="Literal"/> parts hold the text as written
+/// between holes, <see cref="Hole"/> parts the values.
+/// </summary>
+internal sealed record Interpolated(EquatableArray<Expr> Parts) : Expr(IrType.Scalar(ValueKind.Other, "string"));
+
+/// <summary>One hole of an <see cref="Interpolated"/> string: a value with its alignment and format as written (<c>,5</c>, <c>:F2</c>).</summary>
+internal sealed record Hole(Expr Value, string Suffix) : Expr(IrType.Scalar(ValueKind.Other, "string"));
+
 /// <summary>A value the reverse sweep takes back from the tape (<c>tape.Doubles.Pop()</c>).</summary>
 internal sealed record Restored(Variable Tape, IrType Type) : Expr(Type);
 
@@ -207,6 +219,9 @@ internal sealed record Declare(Variable Variable, Origin? Origin) : Stmt(Origin)
 internal sealed record If(Expr Condition, Block Then, Block Else, Origin? Origin) : Stmt(Origin);
 
 internal sealed record Return(Expr? Value, Origin? Origin) : Stmt(Origin);
+
+/// <summary><c>throw Exception;</c>: like a return, it ends its path. Every sweep throws where the primal does.</summary>
+internal sealed record Throw(Expr Exception, Origin? Origin) : Stmt(Origin);
 
 /// <summary>A call evaluated for its out arguments.</summary>
 internal sealed record Evaluate(Expr Value, Origin? Origin) : Stmt(Origin);

@@ -26,6 +26,7 @@ internal static class IrRewrite
         Assign assign => assign with { Value = MapExpression(assign.Value, map) },
         If branch => branch with { Condition = MapExpression(branch.Condition, map) },
         Return { Value: { } value } ret => ret with { Value = MapExpression(value, map) },
+        Throw thrown => thrown with { Exception = MapExpression(thrown.Exception, map) },
         Evaluate evaluate => evaluate with { Value = MapExpression(evaluate.Value, map) },
         Store store => store with
         {
@@ -56,6 +57,9 @@ internal static class IrRewrite
             Length length => length with { Buffer = M(length.Buffer) },
             Slice slice => slice with { Buffer = M(slice.Buffer), Start = M(slice.Start), Count = M(slice.Count) },
             NewBuffer buffer => buffer with { Count = M(buffer.Count) },
+            New created => created with { Arguments = created.Arguments.Select(M).ToEquatableArray() },
+            Interpolated text => text with { Parts = text.Parts.Select(M).ToEquatableArray() },
+            Hole hole => hole with { Value = M(hole.Value) },
             _ => expr,
         };
         return map(rebuilt);

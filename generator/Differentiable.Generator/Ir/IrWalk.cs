@@ -61,6 +61,7 @@ internal static class IrWalk
         Assign assign => [assign.Value],
         If branch => [branch.Condition],
         Return { Value: { } value } => [value],
+        Throw thrown => [thrown.Exception],
         Evaluate evaluate => [evaluate.Value],
         Store store => [store.Buffer, store.Index, store.Value],
         For loop => [loop.From, loop.Bound],
@@ -312,6 +313,12 @@ internal static class IrWalk
             case NameOf name:
                 variable = name.Variable;
                 return [];
+            case New created:
+                return created.Arguments;
+            case Interpolated text:
+                return text.Parts;
+            case Hole hole:
+                return [hole.Value];
             default:
                 return [];
         }

@@ -60,6 +60,14 @@ internal sealed partial class Lowerer
                 return new Ref(target);
             }
 
+            case ISwitchExpressionOperation switchExpression when type is { IsFloating: true }:
+            {
+                Variable target = names.Fresh("t", type);
+                output.Add(new Declare(target, OriginOf(switchExpression)));
+                LowerSwitchExpressionInto(target, switchExpression, env, output);
+                return new Ref(target);
+            }
+
             case ITupleOperation tuple when type is not null && tuple.Elements.Length == type.Elements.Count:
             {
                 var elements = tuple.Elements.Select((e, i) => Build.ConvertTo(type.Elements[i], LowerAtom(e, env, output)));
@@ -183,13 +191,12 @@ internal sealed partial class Lowerer
             BinaryOperatorKind.Subtract => BinaryOp.Subtract,
             BinaryOperatorKind.Multiply => BinaryOp.Multiply,
             BinaryOperatorKind.Divide => BinaryOp.Divide,
+            BinaryOperatorKind.Remainder => BinaryOp.Remainder,
             _ => null,
         };
         if (op is null || type is null)
         {
-            return Unsupported(operation, kind == BinaryOperatorKind.Remainder
-                ? "The remainder operator '%' on floating-point values"
-                : $"The operator '{kind}' on floating-point values");
+            return Unsupported(operation, $"The operator '{kind}' on floating-point values");
         }
 
         return InContext(operation, new Binary(op.Value, left, LowerAtom(rightOperation, env, output), type));
@@ -223,7 +230,7 @@ internal sealed partial class Lowerer
         IMethodSymbol target = invocation.TargetMethod;
         IrType? resultType = target.ReturnsVoid ? IrType.Void : TypeOf(target.ReturnType);
         var parameterTypes = target.Parameters.Select(p => TypeOf(p.Type)).ToList();
-        if (resultType is null || parameterTypes.Any(t => t is null) || target.IsGenericMethod
+        if (resultType is null || parameterTypes.Any(t => t is null)
             || target.Parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In || p.IsParams))
         {
             return Unsupported(invocation, $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
@@ -260,10 +267,14 @@ internal sealed partial class Lowerer
             (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName),
             mayWrite[i])).ToEquatableArray();
         DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
+        // A generic method is called with its type arguments spelled out (throw helpers such as ThrowIfNegative<T>).
+        string name = target.IsGenericMethod
+            ? target.Name + "<" + string.Join(", ", target.TypeArguments.Select(t => t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ">"
+            : target.Name;
         var callee = new MethodCallee(
             KeyOf(target.OriginalDefinition),
             sameType || !target.IsStatic ? null : owner,
-            target.Name,
+            name,
             receiver,
             parameters,
             derivatives,
@@ -423,6 +434,8 @@ internal sealed partial class Lowerer
                     : new FieldRead(reference.Instance is null or IInstanceReferenceOperation ? new This(IrType.Scalar(ValueKind.Other, "this")) : LowerTree(reference.Instance, env), null, property.Name, type);
             case IConversionOperation when type is { IsBuffer: true }:
                 return LowerBuffer(operation, env);
+            case IConversionOperation { Type.SpecialType: SpecialType.System_Object, Operand.Type.IsValueType: true } boxing:
+                return LowerTree(boxing.Operand, env); // to an object parameter (an exception's value): C# boxes it again
             case IConversionOperation { OperatorMethod: null } conversion when type is not null && conversion.Operand.Type is not null && TypeOf(conversion.Operand.Type) is { } source:
                 return InContext(conversion, source.IsFloating && !type.IsFloating
                     ? new Ir.Convert(type, LowerTree(conversion.Operand, env), SourceSpan.From(conversion.Syntax))
@@ -444,7 +457,7 @@ internal sealed partial class Lowerer
                     BinaryOperatorKind.Subtract => BinaryOp.Subtract,
                     BinaryOperatorKind.Multiply => BinaryOp.Multiply,
                     BinaryOperatorKind.Divide => BinaryOp.Divide,
-                    BinaryOperatorKind.Remainder when !type.IsFloating => BinaryOp.Remainder,
+                    BinaryOperatorKind.Remainder => BinaryOp.Remainder,
                     BinaryOperatorKind.LessThan => BinaryOp.Less,
                     BinaryOperatorKind.LessThanOrEqual => BinaryOp.LessOrEqual,
                     BinaryOperatorKind.GreaterThan => BinaryOp.Greater,
@@ -467,6 +480,8 @@ internal sealed partial class Lowerer
 
             case IConditionalOperation { Type: not null } conditional when type is not null:
                 return new Conditional(LowerTree(conditional.Condition, env), LowerTree(conditional.WhenTrue, env), LowerTree(conditional.WhenFalse!, env), type);
+            case ISwitchExpressionOperation switchExpression when type is not null:
+                return LowerSwitchExpressionTree(switchExpression, type, env);
             case IInvocationOperation invocation when type is not null:
                 // A value only a condition or an integer reads: no derivative flows through it.
                 return LowerInvocation(invocation, env, [], null, asTree: true);
@@ -476,9 +491,26 @@ internal sealed partial class Lowerer
                 return new This(IrType.Scalar(ValueKind.Other, "this"));
             case IDefaultValueOperation when type is not null:
                 return DefaultOf(type);
+            case IInterpolatedStringOperation text:
+                return new Interpolated(text.Parts.Select(part => part switch
+                {
+                    IInterpolatedStringTextOperation { Text.ConstantValue.Value: string literal } => new Literal(IrType.Scalar(ValueKind.Other, "string"), EscapeInterpolated(literal)),
+                    IInterpolationOperation hole => new Hole(
+                        LowerTree(hole.Expression, env),
+                        (hole.Alignment is { ConstantValue.Value: { } alignment } ? "," + System.Convert.ToString(alignment, System.Globalization.CultureInfo.InvariantCulture) : string.Empty)
+                        + (hole.FormatString is { ConstantValue.Value: string format } ? ":" + format : string.Empty)),
+                    _ => Unsupported(part, "This part of an interpolated string"),
+                }).ToEquatableArray());
             default:
                 return Unsupported(operation, Describe(operation));
         }
+    }
+
+    /// <summary>Text between the holes of an interpolated string, as written inside <c>$"…"</c>.</summary>
+    private static string EscapeInterpolated(string text)
+    {
+        string quoted = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
+        return quoted.Substring(1, quoted.Length - 2).Replace("{", "{{").Replace("}", "}}");
     }
 
     /// <summary>A readable name for an operation the generator does not support, for DIFF0002.</summary>

@@ -21,12 +21,6 @@ internal sealed partial class Lowerer
 
     private void LowerLoop(ILoopOperation loop, Env env, List<Stmt> output)
     {
-        if (loop.Descendants().OfType<IReturnOperation>().FirstOrDefault() is { } ret)
-        {
-            Unsupported(ret, "A return inside a loop (break out of the loop, then return)");
-            return;
-        }
-
         switch (loop)
         {
             case IForLoopOperation forLoop when CountedShape(forLoop) is { } shape:
@@ -123,7 +117,7 @@ internal sealed partial class Lowerer
             o is IInvocationOperation
             || o is ILocalReferenceOperation local && assigned.Contains(local.Local)
             || o is IParameterReferenceOperation parameter && assigned.Contains(parameter.Parameter));
-        if (assigned.Contains(index) || boundChanges || HasBreak(loop))
+        if (assigned.Contains(index) || boundChanges || HasBreak(loop) || ContainsReturn(loop))
         {
             return null;
         }
@@ -146,7 +140,7 @@ internal sealed partial class Lowerer
         var body = new List<Stmt>();
         element?.Invoke(index, bodyEnv, body);
         void EndIteration(Env end, List<Stmt> statements) => AssignCarried(carried, end, statements, origin);
-        loops.Push(new LoopContext(loop, EndIteration, Exit: null));
+        loops.Push(new LoopContext(loop.ExitLabel, loop.ContinueLabel, EndIteration, Exit: null));
         LowerStatements([loop.Body], 0, new Continuation([], 0, null, EndIteration), bodyEnv, body);
         loops.Pop();
         output.Add(new For(index, from, compare, bound, step, ToBlock(body), origin));
@@ -164,9 +158,9 @@ internal sealed partial class Lowerer
             return;
         }
 
-        if (HasBreak(loop))
+        if (HasBreak(loop) || ContainsReturn(loop))
         {
-            Unsupported(loop, "A break inside a foreach (write it as a for loop over the indices)");
+            Unsupported(loop, "A break or return inside a foreach (write it as a for loop over the indices)");
             return;
         }
 
@@ -257,7 +251,7 @@ internal sealed partial class Lowerer
         }
 
         Action<Env, List<Stmt>> next = condition is not null && !conditionAtTop ? TestAtBottom : EndIteration;
-        loops.Push(new LoopContext(loop, next, Exit));
+        loops.Push(new LoopContext(loop.ExitLabel, loop.ContinueLabel, next, Exit));
         Env bodyEnv = env.Clone();
         var body = new List<Stmt>();
         var endOfBody = new Continuation([], 0, null, next);
@@ -286,20 +280,119 @@ internal sealed partial class Lowerer
     private void LowerJump(IBranchOperation jump, Env env, List<Stmt> output)
     {
         LoopContext? context = loops.FirstOrDefault(c =>
-            SymbolEqualityComparer.Default.Equals(c.Loop.ExitLabel, jump.Target) || SymbolEqualityComparer.Default.Equals(c.Loop.ContinueLabel, jump.Target));
-        if (context is null || (jump.BranchKind == BranchKind.Break && context.Exit is null))
+            SymbolEqualityComparer.Default.Equals(c.ExitLabel, jump.Target) || SymbolEqualityComparer.Default.Equals(c.ContinueLabel, jump.Target));
+        if (context is null || (jump.BranchKind == BranchKind.Break ? context.Exit : context.Next) is not { } target)
         {
             Unsupported(jump, jump.BranchKind == BranchKind.Break ? "This break" : "This continue");
             return;
         }
 
-        if (jump.BranchKind == BranchKind.Break)
+        target(env, output);
+    }
+
+    // ------------------------------------------------------------ returns inside loops
+
+    /// <summary>
+    /// The flag and value of a <c>return</c> inside a loop: the return sets them and leaves its loop; after each loop of
+    /// the nest, a set flag leaves the loop around it, and after the outermost one, returns the value.
+    /// </summary>
+    private sealed record ReturnContext(Variable Returned, Variable? Value);
+
+    private readonly Stack<ReturnContext> returnContexts = new();
+
+    /// <summary>True when a <c>return</c> of this method is inside <paramref name="operation"/> (not in a lambda or local function).</summary>
+    private static bool ContainsReturn(IOperation operation) =>
+        operation.Descendants().Any(d => d is IReturnOperation && !Enclosing(d, operation).Any(a => a is IAnonymousFunctionOperation or ILocalFunctionOperation));
+
+    /// <summary>The operations around <paramref name="operation"/>, up to (not including) <paramref name="root"/>.</summary>
+    private static IEnumerable<IOperation> Enclosing(IOperation operation, IOperation root)
+    {
+        for (IOperation? parent = operation.Parent; parent is not null && parent != root; parent = parent.Parent)
         {
-            context.Exit!(env, output);
+            yield return parent;
+        }
+    }
+
+    /// <summary>
+    /// A loop with a <c>return</c> inside, then the rest of the block: <c>if (returned) { return value; }</c> (or, for a
+    /// loop nested in another, leave that one too) <c>else { …the rest… }</c>.
+    /// </summary>
+    private void LowerReturningLoop(ILoopOperation loop, Continuation rest, Env env, List<Stmt> output)
+    {
+        Origin origin = OriginOf(loop);
+        bool outermost = returnContexts.Count == 0;
+        if (outermost)
+        {
+            IrType resultType = method.ReturnsVoid ? IrType.Void : TypeOf(method.ReturnType)!;
+            if (resultType.Kind == ValueKind.Tuple || resultType.IsBuffer)
+            {
+                Unsupported(loop, "A return of a tuple or an array inside a loop (break out of the loop, then return)");
+                return;
+            }
+
+            Variable returned = names.Fresh("returned", IrType.Bool);
+            Variable? value = resultType.Kind == ValueKind.Void ? null : names.Fresh("returnValue", resultType);
+            output.Add(new Declare(returned, origin));
+            if (value is not null)
+            {
+                output.Add(new Declare(value, origin));
+            }
+
+            returnContexts.Push(new ReturnContext(returned, value));
+        }
+
+        ReturnContext context = returnContexts.Peek();
+        LowerLoop(loop, env, output);
+        if (outermost)
+        {
+            returnContexts.Pop();
+        }
+
+        if (failed)
+        {
+            return;
+        }
+
+        var then = new List<Stmt>();
+        if (outermost)
+        {
+            then.Add(new Return(context.Value is null ? null : new Ref(context.Value), origin));
         }
         else
         {
-            context.Next(env, output);
+            LeaveInnermostLoop(env.Clone(), then);
+        }
+
+        var otherwise = new List<Stmt>();
+        LowerStatements(rest.Operations, rest.Index, rest.Next, env.Clone(), otherwise);
+        output.Add(new If(new Ref(context.Returned), ToBlock(then), ToBlock(otherwise), origin));
+    }
+
+    /// <summary>A <c>return</c> inside a loop: the value and the flag are set, and the innermost loop is left.</summary>
+    private void LowerReturnInLoop(IReturnOperation ret, Env env, List<Stmt> output)
+    {
+        ReturnContext context = returnContexts.Peek();
+        Origin origin = OriginOf(ret);
+        if (ret.ReturnedValue is { } returned && context.Value is { } slot)
+        {
+            Expr value = LowerValue(returned, env, output);
+            output.Add(new Assign(new VariableBinding(slot), Build.ConvertTo(slot.Type, value), origin));
+        }
+
+        output.Add(new Assign(new VariableBinding(context.Returned), Const.True, origin));
+        LeaveInnermostLoop(env, output);
+    }
+
+    /// <summary>Leaves the innermost loop (not a switch), as its break does.</summary>
+    private void LeaveInnermostLoop(Env env, List<Stmt> output)
+    {
+        if (loops.FirstOrDefault(c => c.ContinueLabel is not null) is { Exit: { } exit })
+        {
+            exit(env, output);
+        }
+        else
+        {
+            failed = true; // not reached: a loop with a return is lowered as a general loop, which has an exit
         }
     }
 
@@ -409,8 +502,8 @@ internal sealed partial class Lowerer
         loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
 
     /// <summary>
-    /// The loop a break or continue refers to: <see cref="Next"/> ends the iteration (a continue), <see cref="Exit"/>
-    /// leaves the loop (a break; null for a counted loop, which has none).
+    /// The loop (or switch) a break or continue refers to, by its labels: <see cref="Next"/> ends the iteration (a continue;
+    /// null for a switch), <see cref="Exit"/> leaves the loop or switch (a break; null for a counted loop, which has none).
     /// </summary>
-    private sealed record LoopContext(ILoopOperation Loop, Action<Env, List<Stmt>> Next, Action<Env, List<Stmt>>? Exit);
+    private sealed record LoopContext(ILabelSymbol ExitLabel, ILabelSymbol? ContinueLabel, Action<Env, List<Stmt>>? Next, Action<Env, List<Stmt>>? Exit);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Differentiable.Generator.Ir;
@@ -22,8 +23,14 @@ internal sealed partial class Lowerer
             IOperation operation = operations[i];
             switch (operation)
             {
+                case IReturnOperation ret when returnContexts.Count > 0:
+                    LowerReturnInLoop(ret, env, output);
+                    return;
                 case IReturnOperation ret:
                     LowerReturn(ret, env, output);
+                    return;
+                case IThrowOperation thrown:
+                    LowerThrow(thrown, env, output);
                     return;
                 case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump:
                     LowerJump(jump, env, output);
@@ -52,8 +59,18 @@ internal sealed partial class Lowerer
                 case IBlockOperation block:
                     LowerStatements(block.Operations, 0, null, env, output);
                     break;
+                case ILoopOperation loop when ContainsReturn(loop):
+                    LowerReturningLoop(loop, new Continuation(operations, i + 1, continuation), env, output);
+                    return;
                 case ILoopOperation loop:
                     LowerLoop(loop, env, output);
+                    break;
+                case ISwitchOperation switchOperation:
+                    if (LowerSwitch(switchOperation, new Continuation(operations, i + 1, continuation), env, output))
+                    {
+                        return; // its sections carried the rest of the block
+                    }
+
                     break;
                 default:
                     LowerSimpleStatement(operation, env, output);
@@ -89,7 +106,12 @@ internal sealed partial class Lowerer
             inner.Add(loop.ContinueLabel);
         }
 
-        return operation.DescendantsAndSelf().Any(d => d is IReturnOperation
+        foreach (ISwitchOperation inside in operation.DescendantsAndSelf().OfType<ISwitchOperation>())
+        {
+            inner.Add(inside.ExitLabel); // a switch's own breaks end its sections
+        }
+
+        return operation.DescendantsAndSelf().Any(d => d is IReturnOperation or IThrowOperation
             || d is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } jump && !inner.Contains(jump.Target));
     }
 
@@ -124,29 +146,37 @@ internal sealed partial class Lowerer
     /// An <c>if</c> with no return inside: both branches are lowered on copies of the environment,
     /// and every local they leave with different values gets a merge variable.
     /// </summary>
-    private void LowerMergingIf(IConditionalOperation branch, Env env, List<Stmt> output)
+    private void LowerMergingIf(IConditionalOperation branch, Env env, List<Stmt> output) =>
+        LowerMergingBranches(
+            LowerTree(branch.Condition, env),
+            OriginOf(branch.Condition),
+            (thenEnv, then) => LowerStatements([branch.WhenTrue], 0, null, thenEnv, then),
+            (elseEnv, otherwise) => LowerStatements(branch.WhenFalse is null ? [] : [branch.WhenFalse], 0, null, elseEnv, otherwise),
+            env,
+            output);
+
+    /// <summary>
+    /// Two alternatives that both continue after them: each is lowered on a copy of the environment, and every local they
+    /// leave with different values gets a merge variable, declared before the <c>if</c> and assigned at the end of each.
+    /// </summary>
+    private void LowerMergingBranches(Expr condition, Origin origin, Action<Env, List<Stmt>> lowerThen, Action<Env, List<Stmt>> lowerElse, Env env, List<Stmt> output)
     {
-        Expr condition = LowerTree(branch.Condition, env);
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
         var then = new List<Stmt>();
         var otherwise = new List<Stmt>();
         branchDepth++;
-        LowerStatements([branch.WhenTrue], 0, null, thenEnv, then);
-        if (branch.WhenFalse is not null)
-        {
-            LowerStatements([branch.WhenFalse], 0, null, elseEnv, otherwise);
-        }
-
+        lowerThen(thenEnv, then);
+        lowerElse(elseEnv, otherwise);
         branchDepth--;
 
         var candidates = env.Keys.Concat(thenEnv.Keys.Where(elseEnv.ContainsKey)).Distinct(SymbolEqualityComparer.Default).ToList();
         foreach (ISymbol symbol in candidates)
         {
             Expr whenTrue = thenEnv[symbol], whenFalse = elseEnv[symbol];
-            env[symbol] = Merge(symbol, whenTrue, whenFalse, output, then, otherwise, OriginOf(branch.Condition));
+            env[symbol] = Merge(symbol, whenTrue, whenFalse, output, then, otherwise, origin);
         }
 
-        output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), OriginOf(branch.Condition)));
+        output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), origin));
     }
 
     private Expr Merge(ISymbol symbol, Expr whenTrue, Expr whenFalse, List<Stmt> before, List<Stmt> then, List<Stmt> otherwise, Origin origin)
@@ -286,12 +316,21 @@ internal sealed partial class Lowerer
         }
 
         IrType? type = value.Type is { } valueType ? TypeOf(valueType) : declared is null ? null : TypeOf(declared);
-        if (value is IConditionalOperation { Type: not null } conditional && type is { IsFloating: true })
+        if (value is IConditionalOperation { Type: not null } or ISwitchExpressionOperation && type is { IsFloating: true })
         {
-            // double y = c ? a : b; becomes a declared y assigned in an if, so only the taken branch runs.
+            // double y = c ? a : b; becomes a declared y assigned in an if, so only the taken branch runs (a switch
+            // expression, in a chain of ifs).
             Variable target = NextVersion(symbol, type);
             output.Add(new Declare(target, origin));
-            LowerConditionalInto(target, conditional, env, output);
+            if (value is IConditionalOperation conditional)
+            {
+                LowerConditionalInto(target, conditional, env, output);
+            }
+            else
+            {
+                LowerSwitchExpressionInto(target, (ISwitchExpressionOperation)value, env, output);
+            }
+
             env[symbol] = new Ref(target);
             return;
         }
@@ -367,17 +406,47 @@ internal sealed partial class Lowerer
         }
     }
 
-    /// <summary><c>target = c ? a : b</c> as an if, so the branch not taken is not evaluated.</summary>
+    /// <summary><c>target = c ? a : b</c> as an if, so the branch not taken is not evaluated; a branch may throw.</summary>
     private void LowerConditionalInto(Variable target, IConditionalOperation conditional, Env env, List<Stmt> output)
     {
         Origin origin = OriginOf(conditional);
         Expr condition = LowerTree(conditional.Condition, env);
-        var then = new List<Stmt>();
-        Expr whenTrue = LowerValue(conditional.WhenTrue, env.Clone(), then);
-        then.Add(new Assign(new VariableBinding(target), Build.ConvertTo(target.Type, whenTrue), origin));
-        var otherwise = new List<Stmt>();
-        Expr whenFalse = LowerValue(conditional.WhenFalse!, env.Clone(), otherwise);
-        otherwise.Add(new Assign(new VariableBinding(target), Build.ConvertTo(target.Type, whenFalse), origin));
-        output.Add(new If(condition, ToBlock(then), ToBlock(otherwise), origin));
+        List<Stmt> Branch(IOperation value)
+        {
+            var statements = new List<Stmt>();
+            if (WithoutConversion(value) is IThrowOperation thrown)
+            {
+                LowerThrow(thrown, env.Clone(), statements); // c ? v : throw new …: that path ends here
+            }
+            else
+            {
+                Expr lowered = LowerValue(value, env.Clone(), statements);
+                statements.Add(new Assign(new VariableBinding(target), Build.ConvertTo(target.Type, lowered), origin));
+            }
+
+            return statements;
+        }
+
+        output.Add(new If(condition, ToBlock(Branch(conditional.WhenTrue)), ToBlock(Branch(conditional.WhenFalse!)), origin));
     }
+
+    /// <summary>
+    /// <c>throw new E(…);</c>: the exception is created from trees (constants, <c>nameof</c>, interpolated strings, the
+    /// current values of locals), so every sweep throws the primal's exception where the primal throws it.
+    /// </summary>
+    private void LowerThrow(IThrowOperation thrown, Env env, List<Stmt> output)
+    {
+        if (thrown.Exception is null || WithoutConversion(thrown.Exception) is not IObjectCreationOperation { Constructor: { } constructor } creation)
+        {
+            Unsupported(thrown, "A throw of anything but a new exception ('throw new E(…)')");
+            return;
+        }
+
+        var arguments = creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => LowerTree(a.Value, env)).ToEquatableArray();
+        var type = IrType.Scalar(ValueKind.Other, constructor.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+        output.Add(new Throw(new New(type, arguments), OriginOf(thrown)));
+    }
+
+    private static IOperation WithoutConversion(IOperation operation) =>
+        operation is IConversionOperation { IsImplicit: true } conversion ? WithoutConversion(conversion.Operand) : operation;
 }

@@ -188,6 +188,8 @@ internal static class ScalarRules
             BinaryOp.Multiply => [(a, b), (b, a)],
             // d(a / b) = da / b − (a / b) · db / b
             BinaryOp.Divide => [(a, Build.Divide(one, b)), (b, Build.Negate(Build.Divide(result, b)))],
+            // a % b = a − b · trunc(a / b) (C#'s remainder keeps a's sign): 1 and −trunc(a / b), away from its jumps.
+            BinaryOp.Remainder when binary.Type.IsFloating => [(a, one), (b, Build.Negate(Build.Call(MathFunction.Truncate, binary.Type, Build.Divide(a, b))))],
             _ => [],
         };
     }

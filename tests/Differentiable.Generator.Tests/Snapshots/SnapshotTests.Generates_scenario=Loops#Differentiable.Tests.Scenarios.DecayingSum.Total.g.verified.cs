@@ -14,43 +14,43 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Total", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) TotalJvp(double x, int n, double dx)
         {
-            // line 574: double s = 0;
+            // line 616: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 575: for (int i = 0; i < n; i++) …
-            (s, ds) = Loop575(x, n, dx, s, ds);
-            // line 586: return s;
+            // line 617: for (int i = 0; i < n; i++) …
+            (s, ds) = Loop617(x, n, dx, s, ds);
+            // line 628: return s;
             return (s, ds);
 
-            // Runs the loop nest at line 575 of Total: for (int i = 0; i < n; i++) …
+            // Runs the loop nest at line 617 of Total: for (int i = 0; i < n; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            (double, double) Loop575(double x, int n, double dx, double s, double ds)
+            (double, double) Loop617(double x, int n, double dx, double s, double ds)
             {
-                // line 575: for (int i = 0; i < n; i++) …
+                // line 617: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
-                    // line 577: double term = x;
+                    // line 619: double term = x;
                     double term = x;
                     double dterm = dx;
-                    // line 578: for (int j = 0; j <= i; j++) …
+                    // line 620: for (int j = 0; j <= i; j++) …
                     for (int j = 0; j <= i; j++)
                     {
-                        // line 580: term *= rate * x;
+                        // line 622: term *= rate * x;
                         double t = this.rate;
                         double t1 = t * x;
                         double dt1 = t * dx;
                         double term_1 = term * t1;
                         double dterm_1 = t1 * dterm + term * dt1;
-                        // line 578: for (int j = 0; j <= i; j++) …
+                        // line 620: for (int j = 0; j <= i; j++) …
                         term = term_1;
                         dterm = dterm_1;
                     }
 
-                    // line 583: s += term;
+                    // line 625: s += term;
                     double s_1 = s + term;
                     double ds_1 = ds + dterm;
-                    // line 575: for (int i = 0; i < n; i++) …
+                    // line 617: for (int i = 0; i < n; i++) …
                     s = s_1;
                     ds = ds_1;
                 }
@@ -72,10 +72,10 @@ namespace Differentiable.Tests.Scenarios
             {
                 dx = 0.0;
                 double ds = 0.0;
-                // line 574: double s = 0;
+                // line 616: double s = 0;
                 double s = 0.0;
-                // line 575: for (int i = 0; i < n; i++) …
-                (dx, ds, s) = Loop575(x, n, dResult, dx, tape, ds, s);
+                // line 617: for (int i = 0; i < n; i++) …
+                (dx, ds, s) = Loop617(x, n, dResult, dx, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -86,49 +86,49 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
 
-            // Runs the loop nest at line 575 of Total: for (int i = 0; i < n; i++) …
+            // Runs the loop nest at line 617 of Total: for (int i = 0; i < n; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            (double, double, double) Loop575(double x, int n, double dResult, double dx, global::Differentiable.Tape tape, double ds, double s)
+            (double, double, double) Loop617(double x, int n, double dResult, double dx, global::Differentiable.Tape tape, double ds, double s)
             {
-                // line 575: for (int i = 0; i < n; i++) …
+                // line 617: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
-                    // line 577: double term = x;
+                    // line 619: double term = x;
                     double term = x;
-                    // line 580: term *= rate * x;
+                    // line 622: term *= rate * x;
                     double t = 0.0;
-                    // line 578: for (int j = 0; j <= i; j++) …
+                    // line 620: for (int j = 0; j <= i; j++) …
                     for (int j = 0; j <= i; j++)
                     {
-                        // line 580: term *= rate * x;
+                        // line 622: term *= rate * x;
                         tape.Doubles.Push(t);
                         t = this.rate;
                         double t1 = t * x;
                         double term_1 = term * t1;
-                        // line 578: for (int j = 0; j <= i; j++) …
+                        // line 620: for (int j = 0; j <= i; j++) …
                         tape.Doubles.Push(term);
                         term = term_1;
                     }
 
-                    // line 583: s += term;
+                    // line 625: s += term;
                     double s_1 = s + term;
-                    // line 575: for (int i = 0; i < n; i++) …
+                    // line 617: for (int i = 0; i < n; i++) …
                     s = s_1;
 
                     // reverse of this iteration
-                    // line 575: for (int i = 0; i < n; i++) …
+                    // line 617: for (int i = 0; i < n; i++) …
                     ds = dResult;
-                    // line 583: s += term;
+                    // line 625: s += term;
                     double dterm = ds;
-                    // line 578, reversed: for (int j = 0; j <= i; j++) …
+                    // line 620, reversed: for (int j = 0; j <= i; j++) …
                     for (int j = i; j >= 0; j--)
                     {
-                        // line 578: for (int j = 0; j <= i; j++) …
+                        // line 620: for (int j = 0; j <= i; j++) …
                         double dterm_1 = dterm;
                         dterm = 0.0;
                         term = tape.Doubles.Pop();
-                        // line 580: term *= rate * x;
+                        // line 622: term *= rate * x;
                         double t1 = t * x;
                         dterm += t1 * dterm_1;
                         double dt1 = term * dterm_1;
@@ -136,9 +136,9 @@ namespace Differentiable.Tests.Scenarios
                         t = tape.Doubles.Pop();
                     }
 
-                    // line 577: double term = x;
+                    // line 619: double term = x;
                     dx += dterm;
-                    // line 575: for (int i = 0; i < n; i++) …
+                    // line 617: for (int i = 0; i < n; i++) …
                     ds = 0.0;
                 }
 

@@ -14,38 +14,38 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Total", global::Differentiable.DerivativeMode.Jvp, 1)]
         public (double Value, double Tangent) TotalJvp(double x, int n, double dx)
         {
-            // line 600: double s = 0;
+            // line 642: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 601: for (int i = 0; i < n; i++) …
+            // line 643: for (int i = 0; i < n; i++) …
             for (int i = 0; i < n; i++)
             {
-                // line 603: double term = x;
+                // line 645: double term = x;
                 double term = x;
                 double dterm = dx;
-                // line 604: for (int j = 0; j <= i; j++) …
+                // line 646: for (int j = 0; j <= i; j++) …
                 for (int j = 0; j <= i; j++)
                 {
-                    // line 606: term *= rate * x;
+                    // line 648: term *= rate * x;
                     double t = this.rate;
                     double t1 = t * x;
                     double dt1 = t * dx;
                     double term_1 = term * t1;
                     double dterm_1 = t1 * dterm + term * dt1;
-                    // line 604: for (int j = 0; j <= i; j++) …
+                    // line 646: for (int j = 0; j <= i; j++) …
                     term = term_1;
                     dterm = dterm_1;
                 }
 
-                // line 609: s += term;
+                // line 651: s += term;
                 double s_1 = s + term;
                 double ds_1 = ds + dterm;
-                // line 601: for (int i = 0; i < n; i++) …
+                // line 643: for (int i = 0; i < n; i++) …
                 s = s_1;
                 ds = ds_1;
             }
 
-            // line 612: return s;
+            // line 654: return s;
             return (s, ds);
         }
 
@@ -62,46 +62,46 @@ namespace Differentiable.Tests.Scenarios
             {
                 dx = 0.0;
                 double ds = 0.0;
-                // line 600: double s = 0;
+                // line 642: double s = 0;
                 double s = 0.0;
-                // line 601: for (int i = 0; i < n; i++) …
+                // line 643: for (int i = 0; i < n; i++) …
                 for (int i = 0; i < n; i++)
                 {
-                    // line 603: double term = x;
+                    // line 645: double term = x;
                     double term = x;
-                    // line 606: term *= rate * x;
+                    // line 648: term *= rate * x;
                     double t = 0.0;
-                    // line 604: for (int j = 0; j <= i; j++) …
+                    // line 646: for (int j = 0; j <= i; j++) …
                     for (int j = 0; j <= i; j++)
                     {
-                        // line 606: term *= rate * x;
+                        // line 648: term *= rate * x;
                         tape.Doubles.Push(t);
                         t = this.rate;
                         double t1 = t * x;
                         double term_1 = term * t1;
-                        // line 604: for (int j = 0; j <= i; j++) …
+                        // line 646: for (int j = 0; j <= i; j++) …
                         tape.Doubles.Push(term);
                         term = term_1;
                     }
 
-                    // line 609: s += term;
+                    // line 651: s += term;
                     double s_1 = s + term;
-                    // line 601: for (int i = 0; i < n; i++) …
+                    // line 643: for (int i = 0; i < n; i++) …
                     s = s_1;
 
                     // reverse of this iteration
-                    // line 601: for (int i = 0; i < n; i++) …
+                    // line 643: for (int i = 0; i < n; i++) …
                     ds = dResult;
-                    // line 609: s += term;
+                    // line 651: s += term;
                     double dterm = ds;
-                    // line 604, reversed: for (int j = 0; j <= i; j++) …
+                    // line 646, reversed: for (int j = 0; j <= i; j++) …
                     for (int j = i; j >= 0; j--)
                     {
-                        // line 604: for (int j = 0; j <= i; j++) …
+                        // line 646: for (int j = 0; j <= i; j++) …
                         double dterm_1 = dterm;
                         dterm = 0.0;
                         term = tape.Doubles.Pop();
-                        // line 606: term *= rate * x;
+                        // line 648: term *= rate * x;
                         double t1 = t * x;
                         dterm += t1 * dterm_1;
                         double dt1 = term * dterm_1;
@@ -109,9 +109,9 @@ namespace Differentiable.Tests.Scenarios
                         t = tape.Doubles.Pop();
                     }
 
-                    // line 603: double term = x;
+                    // line 645: double term = x;
                     dx += dterm;
-                    // line 601: for (int i = 0; i < n; i++) …
+                    // line 643: for (int i = 0; i < n; i++) …
                     ds = 0.0;
                 }
 

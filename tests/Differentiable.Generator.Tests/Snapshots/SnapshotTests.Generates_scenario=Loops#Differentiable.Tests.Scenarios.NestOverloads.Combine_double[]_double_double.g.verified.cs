@@ -18,47 +18,47 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
 
             // inlined: Powers
-            // line 542: double s = 0;
+            // line 584: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 543: for (int i = 0; i < a.Length; i++) …
-            (s, ds) = Loop543(a, x, da, dx, s, ds);
-            // line 554: return s;
+            // line 585: for (int i = 0; i < a.Length; i++) …
+            (s, ds) = Loop585(a, x, da, dx, s, ds);
+            // line 596: return s;
             double t = s;
             double dt = ds;
-            // line 561: Powers(a, x) * y
+            // line 603: Powers(a, x) * y
             double result = t * y;
             double dresult = y * dt + t * dy;
             return (result, dresult);
 
-            // Runs the loop nest at line 543 of Combine: for (int i = 0; i < a.Length; i++) …
+            // Runs the loop nest at line 585 of Combine: for (int i = 0; i < a.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double) Loop543(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx, double s, double ds)
+            static (double, double) Loop585(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx, double s, double ds)
             {
-                // line 543: for (int i = 0; i < a.Length; i++) …
+                // line 585: for (int i = 0; i < a.Length; i++) …
                 for (int i = 0; i < a.Length; i++)
                 {
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     double p = a[i];
                     double dp = da[i];
-                    // line 546: for (int j = 0; j < 2; j++) …
+                    // line 588: for (int j = 0; j < 2; j++) …
                     for (int j = 0; j < 2; j++)
                     {
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double t1 = p * x;
                         double dt1 = x * dp + p * dx;
                         double p_1 = t1 + 0.1;
                         double dp_1 = dt1;
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         p = p_1;
                         dp = dp_1;
                     }
 
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double s_1 = s + p;
                     double ds_1 = ds + dp;
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     s = s_1;
                     ds = ds_1;
                 }
@@ -83,27 +83,27 @@ namespace Differentiable.Tests.Scenarios
             {
 
                 // inlined: Powers
-                // line 542: double s = 0;
+                // line 584: double s = 0;
                 double s = 0.0;
-                // line 545: double p = a[i];
+                // line 587: double p = a[i];
                 double p = 0.0;
-                // line 543: for (int i = 0; i < a.Length; i++) …
-                (s, p) = Loop543(a, x, tape, s, p);
-                // line 554: return s;
+                // line 585: for (int i = 0; i < a.Length; i++) …
+                (s, p) = Loop585(a, x, tape, s, p);
+                // line 596: return s;
                 double t = s;
-                // line 561: Powers(a, x) * y
+                // line 603: Powers(a, x) * y
                 double result = t * y;
 
                 // reverse sweep
                 dx = 0.0;
                 double dresult = dResult;
-                // line 561: Powers(a, x) * y
+                // line 603: Powers(a, x) * y
                 double dt = y * dresult;
                 dy = t * dresult;
-                // line 554: return s;
+                // line 596: return s;
                 double ds = dt;
-                // line 543, reversed: for (int i = 0; i < a.Length; i++) …
-                dx = Loop543Reverse(a, x, da, dx, tape, p, ds);
+                // line 585, reversed: for (int i = 0; i < a.Length; i++) …
+                dx = Loop585Reverse(a, x, da, dx, tape, p, ds);
                 return result;
             }
             finally
@@ -111,60 +111,60 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
 
-            // Runs the loop nest at line 543 of Combine: for (int i = 0; i < a.Length; i++) …
+            // Runs the loop nest at line 585 of Combine: for (int i = 0; i < a.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double) Loop543(double[] a, double x, global::Differentiable.Tape tape, double s, double p)
+            static (double, double) Loop585(double[] a, double x, global::Differentiable.Tape tape, double s, double p)
             {
-                // line 543: for (int i = 0; i < a.Length; i++) …
+                // line 585: for (int i = 0; i < a.Length; i++) …
                 for (int i = 0; i < a.Length; i++)
                 {
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     p = a[i];
-                    // line 546: for (int j = 0; j < 2; j++) …
+                    // line 588: for (int j = 0; j < 2; j++) …
                     for (int j = 0; j < 2; j++)
                     {
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double t1 = p * x;
                         double p_1 = t1 + 0.1;
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         tape.Doubles.Push(p);
                         p = p_1;
                     }
 
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double s_1 = s + p;
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     s = s_1;
                 }
 
                 return (s, p);
             }
 
-            // Runs the loop nest at line 543 of Combine, backwards: for (int i = 0; i < a.Length; i++) …
+            // Runs the loop nest at line 585 of Combine, backwards: for (int i = 0; i < a.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static double Loop543Reverse(double[] a, double x, global::System.Span<double> da, double dx, global::Differentiable.Tape tape, double p, double ds)
+            static double Loop585Reverse(double[] a, double x, global::System.Span<double> da, double dx, global::Differentiable.Tape tape, double p, double ds)
             {
-                // line 543, reversed: for (int i = 0; i < a.Length; i++) …
+                // line 585, reversed: for (int i = 0; i < a.Length; i++) …
                 for (int i = a.Length - 1; i >= 0; i--)
                 {
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double dp = ds;
-                    // line 546, reversed: for (int j = 0; j < 2; j++) …
+                    // line 588, reversed: for (int j = 0; j < 2; j++) …
                     for (int j = 1; j >= 0; j--)
                     {
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         double dp_1 = dp;
                         dp = 0.0;
                         p = tape.Doubles.Pop();
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double dt1 = dp_1;
                         dp += x * dt1;
                         dx += p * dt1;
                     }
 
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     da[i] += dp;
                 }
 

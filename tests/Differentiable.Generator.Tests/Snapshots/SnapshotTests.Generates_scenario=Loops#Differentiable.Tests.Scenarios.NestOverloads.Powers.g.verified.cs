@@ -15,42 +15,42 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) PowersJvp(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
-            // line 542: double s = 0;
+            // line 584: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 543: for (int i = 0; i < a.Length; i++) …
-            (s, ds) = Loop543(a, x, da, dx, s, ds);
-            // line 554: return s;
+            // line 585: for (int i = 0; i < a.Length; i++) …
+            (s, ds) = Loop585(a, x, da, dx, s, ds);
+            // line 596: return s;
             return (s, ds);
 
-            // Runs the loop nest at line 543 of Powers: for (int i = 0; i < a.Length; i++) …
+            // Runs the loop nest at line 585 of Powers: for (int i = 0; i < a.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double) Loop543(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx, double s, double ds)
+            static (double, double) Loop585(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx, double s, double ds)
             {
-                // line 543: for (int i = 0; i < a.Length; i++) …
+                // line 585: for (int i = 0; i < a.Length; i++) …
                 for (int i = 0; i < a.Length; i++)
                 {
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     double p = a[i];
                     double dp = da[i];
-                    // line 546: for (int j = 0; j < 2; j++) …
+                    // line 588: for (int j = 0; j < 2; j++) …
                     for (int j = 0; j < 2; j++)
                     {
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double t = p * x;
                         double dt = x * dp + p * dx;
                         double p_1 = t + 0.1;
                         double dp_1 = dt;
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         p = p_1;
                         dp = dp_1;
                     }
 
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double s_1 = s + p;
                     double ds_1 = ds + dp;
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     s = s_1;
                     ds = ds_1;
                 }
@@ -74,10 +74,10 @@ namespace Differentiable.Tests.Scenarios
             {
                 dx = 0.0;
                 double ds = 0.0;
-                // line 542: double s = 0;
+                // line 584: double s = 0;
                 double s = 0.0;
-                // line 543: for (int i = 0; i < a.Length; i++) …
-                (dx, ds, s) = Loop543(a, x, dResult, da, dx, tape, ds, s);
+                // line 585: for (int i = 0; i < a.Length; i++) …
+                (dx, ds, s) = Loop585(a, x, dResult, da, dx, tape, ds, s);
 
                 // reverse sweep
                 ds += dResult;
@@ -88,53 +88,53 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
 
-            // Runs the loop nest at line 543 of Powers: for (int i = 0; i < a.Length; i++) …
+            // Runs the loop nest at line 585 of Powers: for (int i = 0; i < a.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double, double) Loop543(global::System.ReadOnlySpan<double> a, double x, double dResult, global::System.Span<double> da, double dx, global::Differentiable.Tape tape, double ds, double s)
+            static (double, double, double) Loop585(global::System.ReadOnlySpan<double> a, double x, double dResult, global::System.Span<double> da, double dx, global::Differentiable.Tape tape, double ds, double s)
             {
-                // line 543: for (int i = 0; i < a.Length; i++) …
+                // line 585: for (int i = 0; i < a.Length; i++) …
                 for (int i = 0; i < a.Length; i++)
                 {
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     double p = a[i];
-                    // line 546: for (int j = 0; j < 2; j++) …
+                    // line 588: for (int j = 0; j < 2; j++) …
                     for (int j = 0; j < 2; j++)
                     {
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double t = p * x;
                         double p_1 = t + 0.1;
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         tape.Doubles.Push(p);
                         p = p_1;
                     }
 
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double s_1 = s + p;
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     s = s_1;
 
                     // reverse of this iteration
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     ds = dResult;
-                    // line 551: s += p;
+                    // line 593: s += p;
                     double dp = ds;
-                    // line 546, reversed: for (int j = 0; j < 2; j++) …
+                    // line 588, reversed: for (int j = 0; j < 2; j++) …
                     for (int j = 1; j >= 0; j--)
                     {
-                        // line 546: for (int j = 0; j < 2; j++) …
+                        // line 588: for (int j = 0; j < 2; j++) …
                         double dp_1 = dp;
                         dp = 0.0;
                         p = tape.Doubles.Pop();
-                        // line 548: p = p * x + 0.1;
+                        // line 590: p = p * x + 0.1;
                         double dt = dp_1;
                         dp += x * dt;
                         dx += p * dt;
                     }
 
-                    // line 545: double p = a[i];
+                    // line 587: double p = a[i];
                     da[i] += dp;
-                    // line 543: for (int i = 0; i < a.Length; i++) …
+                    // line 585: for (int i = 0; i < a.Length; i++) …
                     ds = 0.0;
                 }
 

@@ -49,4 +49,13 @@ public static partial class Arithmetic
         double scaled = x * m;
         return square ? scaled * scaled : scaled;
     }
+
+    /// <summary>The floating-point remainder: a − b · trunc(a / b), with a's sign.</summary>
+    [Differentiable]
+    public static double Remainder(double x, double y)
+    {
+        double r = x % y + (x * 3) % 1.5;
+        r %= 2.5;
+        return r;
+    }
 }

@@ -528,6 +528,48 @@ public static partial class Loops
         int h = unchecked(seed * 16777619 + 1000);
         return (h & 1) == 0 ? x * x : x * 3;
     }
+
+    /// <summary>A return from inside a counted loop: the first partial sum above a threshold, or the whole sum.</summary>
+    [Differentiable]
+    public static double FirstAbove(double[] a, double threshold)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += a[i] * a[i];
+            if (s > threshold)
+            {
+                return s * threshold;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>A return from a nested loop: the search leaves both loops at once.</summary>
+    [Differentiable]
+    public static double NestedSearch(double x, int n)
+    {
+        double p = 1;
+        for (int i = 0; i < n; i++)
+        {
+            int j = 0;
+            while (j < n)
+            {
+                p = p * x + j;
+                if (p > 50)
+                {
+                    return p - i;
+                }
+
+                j++;
+            }
+
+            p = Math.Sqrt(p);
+        }
+
+        return -p;
+    }
 }
 
 /// <summary>
