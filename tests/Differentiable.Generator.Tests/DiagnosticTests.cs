@@ -113,7 +113,7 @@ public class DiagnosticTests
     [InlineData("dynamic d = {|DIFF0002:x|};")]
     [InlineData("switch (x) { case {|DIFF0002:double.NaN|}: x = 0; break; }")]
     [InlineData("switch (n) { case 1: x = x * 2; {|DIFF0002:goto case 2;|} case 2: x = x + 1; break; }")]
-    [InlineData("x = {|DIFF0002:x % 2.0|};")]
+    [InlineData("n = {|DIFF0002:n >>> 1|};")]
     [InlineData("{|DIFF0002:goto done;|} done: x = x * 2;")]
     [InlineData("{|DIFF0002:double Twice(double v) => v * 2;|}")]
     [InlineData("var query = {|DIFF0002:from v in Values select v * x|};")]

@@ -253,7 +253,7 @@ internal sealed class RandomPrograms
     private void Statement(int depth, bool topLevel)
     {
         statements++;
-        int choice = random.Next(depth >= 2 ? 7 : 17);
+        int choice = random.Next(depth >= 2 ? 7 : 19);
         switch (choice)
         {
             case 0:
@@ -400,6 +400,35 @@ internal sealed class RandomPrograms
                     Line("break;");
                     indent--;
                 });
+                break;
+            }
+
+            case 16:
+            {
+                // A countdown in the loop's own test, and a write used as a value.
+                string c = "c" + counter++;
+                Line($"int {c} = {random.Next(0, 4)};");
+                Line($"while ({c}-- > 0)");
+                Braced(() =>
+                {
+                    loopDepth++;
+                    Block(depth + 1, random.Next(1, 3));
+                    loopDepth--;
+                });
+                if (doubles.Count > 1)
+                {
+                    string first = Pick(doubles), second = Pick(doubles.Where(d => d != first).ToList());
+                    Line($"{first} = {second} = {Update()};");
+                }
+
+                break;
+            }
+
+            case 17 when arrays.Count > 0:
+            {
+                string array = Pick(arrays);
+                Written(array);
+                Line($"{Pick(doubles)} += ({array}[{Index()}] *= {Bounded()});");
                 break;
             }
 

@@ -148,17 +148,18 @@ internal sealed partial class Lowerer
     }
 
     /// <summary><c>a[i] = v</c>, <c>a[i] += v</c>, <c>a[i] -= v</c>, <c>a[i] *= v</c>, <c>a[i]++</c>…</summary>
-    private void LowerElementWrite(IOperation expression, IOperation target, Env env, List<Stmt> output, Origin origin)
+    /// <returns>The element written (its buffer and index), for a write used as a value; null when it was reported.</returns>
+    private (Expr Buffer, Expr Index)? LowerElementWrite(IOperation expression, IOperation target, Env env, List<Stmt> output, Origin origin)
     {
         if (target.Type is { } elementType && TypeOf(elementType) is { IsBuffer: true })
         {
             Unsupported(expression, "Replacing a row of a jagged array (write its elements instead)");
-            return;
+            return null;
         }
 
         if (LowerElementAccess(target, env) is not var (buffer, index))
         {
-            return;
+            return null;
         }
 
         IrType type = TypeOf(target.Type!)!;
@@ -205,5 +206,7 @@ internal sealed partial class Lowerer
                 Unsupported(expression, "This write to an element");
                 break;
         }
+
+        return (buffer, index);
     }
 }

@@ -21,6 +21,25 @@ internal sealed partial class Lowerer
     private Expr LowerValue(IOperation operation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        List<Stmt>? saved = treeEffects;
+        treeEffects = output; // writes inside the value's integer parts go just before it
+        try
+        {
+            return LowerValueWithEffects(operation, env, output, elementTarget);
+        }
+        finally
+        {
+            treeEffects = saved;
+        }
+    }
+
+    private Expr LowerValueWithEffects(IOperation operation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget)
+    {
+        if (IsWrite(operation))
+        {
+            return LowerWriteAsValue(operation, env, output);
+        }
+
         if (operation.ConstantValue is { HasValue: true } constant && operation.Type is { } constantType)
         {
             return LowerConstant(operation, constant.Value, constantType);
@@ -418,6 +437,11 @@ internal sealed partial class Lowerer
         }
 
         IrType? type = operation.Type is null ? null : TypeOf(operation.Type);
+        if (IsWrite(operation))
+        {
+            return LowerWriteInTree(operation, env);
+        }
+
         switch (operation)
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
@@ -473,13 +497,18 @@ internal sealed partial class Lowerer
                     BinaryOperatorKind.RightShift => BinaryOp.RightShift,
                     _ => null,
                 };
-                return op is null
-                    ? Unsupported(binary, $"The operator '{binary.OperatorKind}'")
-                    : InContext(binary, new Binary(op.Value, LowerTree(binary.LeftOperand, env), LowerTree(binary.RightOperand, env), type));
+                if (op is null)
+                {
+                    return Unsupported(binary, $"The operator '{binary.OperatorKind}'");
+                }
+
+                Expr left = LowerTree(binary.LeftOperand, env);
+                Expr right = op is BinaryOp.And or BinaryOp.Or ? WithoutEffects(binary.RightOperand, env) : LowerTree(binary.RightOperand, env);
+                return InContext(binary, new Binary(op.Value, left, right, type));
             }
 
             case IConditionalOperation { Type: not null } conditional when type is not null:
-                return new Conditional(LowerTree(conditional.Condition, env), LowerTree(conditional.WhenTrue, env), LowerTree(conditional.WhenFalse!, env), type);
+                return new Conditional(LowerTree(conditional.Condition, env), WithoutEffects(conditional.WhenTrue, env), WithoutEffects(conditional.WhenFalse!, env), type);
             case ISwitchExpressionOperation switchExpression when type is not null:
                 return LowerSwitchExpressionTree(switchExpression, type, env);
             case IInvocationOperation invocation when type is not null:
@@ -511,6 +540,16 @@ internal sealed partial class Lowerer
     {
         string quoted = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
         return quoted.Substring(1, quoted.Length - 2).Replace("{", "{{").Replace("}", "}}");
+    }
+
+    /// <summary>A tree that runs on some paths only (the right of &amp;&amp;, a branch of ?:): a write there is reported.</summary>
+    private Expr WithoutEffects(IOperation operation, Env env)
+    {
+        List<Stmt>? saved = treeEffects;
+        treeEffects = null;
+        Expr tree = LowerTree(operation, env);
+        treeEffects = saved;
+        return tree;
     }
 
     /// <summary>A readable name for an operation the generator does not support, for DIFF0002.</summary>

@@ -58,6 +58,7 @@ internal sealed partial class Lowerer
             || group.Declarations[0].Declarators[0] is not { Symbol: { Type.SpecialType: SpecialType.System_Int32 } index } declarator
             || declarator.GetVariableInitializer()?.Value is not { } from
             || loop.Condition is not IBinaryOperation { OperatorMethod: null } condition
+            || HasWrite(condition)
             || loop.AtLoopBottom.Length != 1
             || loop.AtLoopBottom[0] is not IExpressionStatementOperation { Operation: var increment })
         {
@@ -205,7 +206,10 @@ internal sealed partial class Lowerer
 
         var carried = CarriedVariables(loop, env, output, origin);
         var exits = new List<(ISymbol Symbol, Variable Exit)>();
-        if (HasBreak(loop))
+
+        // Where the loop ends somewhere other than after its carried assignments (a break, or a test that writes, as in
+        // while (n-- > 0), whose last write happens as it ends), each carried local leaves through an exit variable.
+        if (HasBreak(loop) || condition is not null && HasWrite(condition))
         {
             foreach ((ISymbol symbol, Variable header) in carried)
             {
@@ -235,16 +239,30 @@ internal sealed partial class Lowerer
         // values in the header variables for it to read.
         void TestAtBottom(Env end, List<Stmt> statements)
         {
-            // After the carried assignments the headers hold the new values: the test reads them, so that it can be
-            // written as the loop's own condition, outside the body's scope.
-            EndIteration(end, statements);
-            Env afterward = end.Clone();
-            foreach ((ISymbol symbol, Variable header) in carried)
+            List<Stmt>? saved = treeEffects;
+            treeEffects = statements;
+            Expr test;
+            if (HasWrite(condition!))
             {
-                afterward[symbol] = new Ref(header);
+                // A test that writes (while (k++ < n)) runs before the carried assignments, which carry its writes.
+                test = LowerTree(condition!, end);
+                EndIteration(end, statements);
+            }
+            else
+            {
+                // After the carried assignments the headers hold the new values: the test reads them, so that it can be
+                // written as the loop's own condition, outside the body's scope.
+                EndIteration(end, statements);
+                Env afterward = end.Clone();
+                foreach ((ISymbol symbol, Variable header) in carried)
+                {
+                    afterward[symbol] = new Ref(header);
+                }
+
+                test = LowerTree(condition!, afterward);
             }
 
-            Expr test = LowerTree(condition!, afterward);
+            treeEffects = saved;
             var leave = new List<Stmt>();
             Exit(end, leave);
             statements.Add(new If(test, Block.Empty, ToBlock(leave), OriginOf(condition!)));
@@ -257,7 +275,10 @@ internal sealed partial class Lowerer
         var endOfBody = new Continuation([], 0, null, next);
         if (condition is not null && conditionAtTop)
         {
+            List<Stmt>? saved = treeEffects;
+            treeEffects = body; // a test that writes (while (n-- > 0)) does so in every iteration, before the test
             Expr test = LowerTree(condition, bodyEnv);
+            treeEffects = saved;
             var then = new List<Stmt>();
             LowerStatements([loop.Body], 0, endOfBody, bodyEnv.Clone(), then);
             var leave = new List<Stmt>();

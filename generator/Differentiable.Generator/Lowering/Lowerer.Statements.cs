@@ -17,6 +17,20 @@ internal sealed partial class Lowerer
     /// </summary>
     private void LowerStatements(IReadOnlyList<IOperation> operations, int index, Continuation? continuation, Env env, List<Stmt> output)
     {
+        List<Stmt>? saved = treeEffects;
+        treeEffects = output; // writes inside a statement's conditions and indices go just before it
+        try
+        {
+            LowerStatementsWithEffects(operations, index, continuation, env, output);
+        }
+        finally
+        {
+            treeEffects = saved;
+        }
+    }
+
+    private void LowerStatementsWithEffects(IReadOnlyList<IOperation> operations, int index, Continuation? continuation, Env env, List<Stmt> output)
+    {
         for (int i = index; i < operations.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -270,13 +284,13 @@ internal sealed partial class Lowerer
                 LowerDeconstruction(deconstruction, env, output, origin);
                 break;
             case ISimpleAssignmentOperation { Target: var element } when IsElementAccess(element):
-                LowerElementWrite(expression, element, env, output, origin);
+                _ = LowerElementWrite(expression, element, env, output, origin);
                 break;
             case ICompoundAssignmentOperation { Target: var element } when IsElementAccess(element):
-                LowerElementWrite(expression, element, env, output, origin);
+                _ = LowerElementWrite(expression, element, env, output, origin);
                 break;
             case IIncrementOrDecrementOperation { Target: var element } when IsElementAccess(element):
-                LowerElementWrite(expression, element, env, output, origin);
+                _ = LowerElementWrite(expression, element, env, output, origin);
                 break;
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
                 Unsupported(expression, $"Writing to field '{field.Field.Name}'");
