@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Differentiable.Generator.Ir;
 using Differentiable.Generator.Model;
@@ -22,10 +23,14 @@ internal sealed partial class Lowerer
     /// <summary>How many branches the statement being lowered is in (loops are counted by <c>loops</c>).</summary>
     private int branchDepth;
 
-    /// <summary>True for <c>a[i]</c> on an array or a span, and for a ref local that names an element.</summary>
+    /// <summary>
+    /// True for <c>a[i]</c> and <c>a[^k]</c> on an array or a span (a field's array too), and for a ref local that names
+    /// an element.
+    /// </summary>
     private bool IsElementAccess(IOperation operation) =>
         operation is IArrayElementReferenceOperation
         || operation is IPropertyReferenceOperation { Property.IsIndexer: true, Instance.Type: { } instanceType } && TypeOf(instanceType) is { IsBuffer: true }
+        || operation is IImplicitIndexerReferenceOperation { Instance.Type: { } indexedType, Argument.Type.Name: "Index" } && TypeOf(indexedType) is { IsBuffer: true }
         || IsElementAlias(operation);
 
     /// <summary>The buffer and index of an element access; the index is an integer tree.</summary>
@@ -40,11 +45,22 @@ internal sealed partial class Lowerer
         {
             IArrayElementReferenceOperation { Indices.Length: 1 } array => (array.ArrayReference, array.Indices[0]),
             IPropertyReferenceOperation { Instance: { } spanInstance, Arguments.Length: 1 } indexer => (spanInstance, indexer.Arguments[0].Value),
+            IImplicitIndexerReferenceOperation implicitIndexer => (implicitIndexer.Instance, implicitIndexer.Argument),
             _ => (operation, null),
         };
+
+        // a[^k] is a[a.Length - k].
+        if (index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var fromEnd } && fromEnd.Type?.SpecialType == SpecialType.System_Int32)
+        {
+            Expr indexed = LowerBuffer(instance, env);
+            return (indexed, Build.Subtract(new Length(indexed), LowerTree(fromEnd, env)));
+        }
+
         if (index is null || index.Type?.SpecialType != SpecialType.System_Int32)
         {
-            Unsupported(operation, "This element access (only one int index is supported)");
+            Unsupported(operation, index?.Type?.Name == "Range"
+                ? "A range of an array or span (a[i..j]): index the elements in a loop, or pass the offset and length"
+                : "This element access (an int index or ^k is supported)");
             return null;
         }
 
@@ -68,6 +84,11 @@ internal sealed partial class Lowerer
                 return Lookup(operation, env);
             case IArrayElementReferenceOperation row when row.Type is { } rowType && TypeOf(rowType) is { IsBuffer: true } type:
                 return LowerElementAccess(row, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(IrType.Double);
+            case IFieldReferenceOperation { Field: { IsReadOnly: true } or { IsConst: true } } field when field.Type is { } fieldType && TypeOf(fieldType) is { IsBuffer: true, ElementType.IsBuffer: false }:
+                // A readonly array field is a constant, as readonly floating fields are: read, never differentiated.
+                return LowerFieldTree(field, env);
+            case IConversionOperation { Operand: ICollectionExpressionOperation } or ICollectionExpressionOperation when operation.Type is { } collectionType && TypeOf(collectionType) is { IsBuffer: true } target:
+                return TemporaryBuffer(operation, target, env);
             default:
                 return Unsupported(operation, $"This array or span expression ('{operation.Syntax}')");
         }
@@ -89,6 +110,27 @@ internal sealed partial class Lowerer
             return;
         }
 
+        if (WithoutConversion(value) is IInvocationOperation { TargetMethod.ReturnsVoid: false } invocation)
+        {
+            // double[] y = H(x); of a [Differentiable] H: a new array, with its tangent from HJvp and its cotangent to HVjp.
+            if (loops.Count > 0 || branchDepth > 0)
+            {
+                Unsupported(value, $"Defining the array '{symbol.Name}' from a call inside a loop or a branch (call it once, before them)");
+                return;
+            }
+
+            Expr call = LowerInvocation(invocation, env, output, null, asTree: false, arrayResult: true);
+            if (!failed)
+            {
+                Variable result = NextVersion(symbol, call.Type);
+                output.Add(new Let(new VariableBinding(result), call, origin));
+                env[symbol] = new Ref(result);
+                createdArrays.Add(result);
+            }
+
+            return;
+        }
+
         if (LowerAllocation(value, type, env) is { } allocation)
         {
             if (loops.Count > 0 || branchDepth > 0)
@@ -97,7 +139,7 @@ internal sealed partial class Lowerer
                 return;
             }
 
-            Variable variable = NextVersion(symbol, type);
+            Variable variable = NextVersion(symbol, allocation.Type); // a read-only span is filled as a span
             output.Add(new Let(new VariableBinding(variable), allocation, origin));
             env[symbol] = new Ref(variable);
             if (allocation is NewBuffer { OnStack: false })
@@ -105,12 +147,19 @@ internal sealed partial class Lowerer
                 createdArrays.Add(variable);
             }
 
-            if (value is IArrayCreationOperation { Initializer: { } initializer })
+            ImmutableArray<IOperation> elements = WithoutConversion(value) switch
             {
-                for (int i = 0; i < initializer.ElementValues.Length; i++)
+                IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                ICollectionExpressionOperation collection => collection.Elements,
+                _ => [],
+            };
+            for (int i = 0; i < elements.Length; i++)
+            {
+                Expr element = Build.ConvertTo(type.ElementType, LowerAtom(elements[i], env, output));
+                output.Add(new Store(new Ref(variable), new Const(IrType.Int, i), element, StoreKind.Set, origin));
+                if (failed)
                 {
-                    Expr element = Build.ConvertTo(type.ElementType, LowerAtom(initializer.ElementValues[i], env, output));
-                    output.Add(new Store(new Ref(variable), new Const(IrType.Int, i), element, StoreKind.Set, origin));
+                    return;
                 }
             }
 
@@ -123,11 +172,53 @@ internal sealed partial class Lowerer
         }
     }
 
+    /// <summary>
+    /// A collection expression passed on (<c>Dot([x, y], w)</c>, <c>return [x, y];</c>): a local buffer of its own, filled
+    /// just before the statement, which may not be in a loop or a branch (buffers are created once).
+    /// </summary>
+    private Expr TemporaryBuffer(IOperation collection, IrType type, Env env)
+    {
+        if (treeEffects is not { } output || loops.Count > 0 || branchDepth > 0)
+        {
+            return Unsupported(collection, "A collection expression passed on inside a loop or a branch (declare it in a local, once, before them)");
+        }
+
+        IrType local = type.Kind == ValueKind.Array ? type : IrType.Span(type.ElementType);
+        if (LowerAllocation(collection, local, env) is not { } allocation)
+        {
+            return Const.Zero(IrType.Double);
+        }
+
+        Origin origin = OriginOf(collection);
+        Variable buffer = names.Fresh("collection", local);
+        output.Add(new Let(new VariableBinding(buffer), allocation, origin));
+        if (allocation is NewBuffer { OnStack: false })
+        {
+            createdArrays.Add(buffer);
+        }
+
+        var elements = ((ICollectionExpressionOperation)WithoutConversion(collection)).Elements;
+        for (int i = 0; i < elements.Length; i++)
+        {
+            Expr element = Build.ConvertTo(local.ElementType, LowerAtom(elements[i], env, output));
+            output.Add(new Store(new Ref(buffer), new Const(IrType.Int, i), element, StoreKind.Set, origin));
+        }
+
+        return new Ref(buffer);
+    }
+
     /// <summary>An allocation of a new buffer, or null when <paramref name="value"/> is not one.</summary>
     private Expr? LowerAllocation(IOperation value, IrType type, Env env)
     {
         switch (value)
         {
+            case ICollectionExpressionOperation { Elements: var elements } collection:
+                // [x, 2 * x]: an array, or for a span a stack buffer; its elements are stored one by one.
+                return elements.Any(e => e is ISpreadOperation)
+                    ? Unsupported(collection, "A spread (..) in a collection expression: copy the elements in a loop")
+                    : type.ElementType.IsBuffer
+                        ? Unsupported(collection, "Creating a jagged array")
+                        : new NewBuffer(type.Kind == ValueKind.Array ? type : IrType.Span(type.ElementType), new Const(IrType.Int, elements.Length), OnStack: type.Kind != ValueKind.Array);
             case IConversionOperation { OperatorMethod: null } conversion:
                 return LowerAllocation(conversion.Operand, type, env);
             case IArrayCreationOperation { DimensionSizes.Length: 1 } creation when type.ElementType.IsBuffer:
@@ -159,6 +250,12 @@ internal sealed partial class Lowerer
 
         if (LowerElementAccess(target, env) is not var (buffer, index))
         {
+            return null;
+        }
+
+        if (IrWalk.Root(buffer) is null)
+        {
+            Unsupported(expression, "Writing an element of an array field (a field is a constant here: copy it into a local array to change it)");
             return null;
         }
 

@@ -108,6 +108,7 @@ internal sealed partial class Lowerer
         {
             case IArrayElementReferenceOperation element when element.ArrayReference == use:
             case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when indexer.Instance == use:
+            case IImplicitIndexerReferenceOperation implicitIndexer when implicitIndexer.Instance == use:
             {
                 IOperation access = parent;
                 return access.Type is IArrayTypeSymbol || IsSpan(access.Type!)

@@ -55,7 +55,7 @@ internal sealed partial class Lowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
-            case IArrayElementReferenceOperation or IPropertyReferenceOperation when IsElementAccess(operation) && type is not null:
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation or IImplicitIndexerReferenceOperation when IsElementAccess(operation) && type is not null:
                 return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
             case IConversionOperation conversion:
                 return LowerConversion(conversion, env, output);
@@ -243,8 +243,11 @@ internal sealed partial class Lowerer
 
     // ------------------------------------------------------------ calls
 
-    /// <summary>Lowers a call; <c>asTree</c> lowers its arguments as trees, where no derivative flows.</summary>
-    private Expr LowerInvocation(IInvocationOperation invocation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget, bool asTree)
+    /// <summary>
+    /// Lowers a call; <c>asTree</c> lowers its arguments as trees, where no derivative flows; <c>arrayResult</c> allows a
+    /// [Differentiable] callee's array result (a new array: the definition of a local buffer).
+    /// </summary>
+    private Expr LowerInvocation(IInvocationOperation invocation, Env env, List<Stmt> output, Func<int, IrType, Variable>? elementTarget, bool asTree, bool arrayResult = false)
     {
         IMethodSymbol target = invocation.TargetMethod;
         IrType? resultType = target.ReturnsVoid ? IrType.Void : TypeOf(target.ReturnType);
@@ -255,10 +258,13 @@ internal sealed partial class Lowerer
             return Unsupported(invocation, $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
         }
 
-        if (resultType.IsBuffer)
+        if (resultType.IsBuffer && !(arrayResult && resultType is { Kind: ValueKind.Array, ElementType.IsBuffer: false } && HasAttribute(target, DifferentiableAttributeName)))
         {
-            // A view of another buffer (Slice, AsSpan) or a new array from a call: its elements' derivatives would be lost.
-            return Unsupported(invocation, $"A call that returns an array or span ('{target.Name}')");
+            // A view of another buffer (Slice, AsSpan), or an array that may be shared with something else: its elements'
+            // derivatives would be lost. A [Differentiable] method's array result is always new.
+            return Unsupported(invocation, arrayResult || !resultType.IsBuffer
+                ? $"A call that returns an array or span ('{target.Name}'), unless it is a [Differentiable] method returning an array"
+                : $"A call that returns an array ('{target.Name}') used other than to define a local (double[] y = {target.Name}(…);)");
         }
 
         var arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
@@ -280,6 +286,14 @@ internal sealed partial class Lowerer
         }
 
         bool[] mayWrite = WrittenParameters(target);
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter && mayWrite[parameter.Ordinal] && WithoutConversion(argument.Value) is IFieldReferenceOperation { Type: { } fieldType } && TypeOf(fieldType) is { IsBuffer: true })
+            {
+                return Unsupported(argument, $"Passing an array field to '{target.Name}', which may write it (a field is a constant here: pass a local copy)");
+            }
+        }
+
         var parameters = target.Parameters.Select((p, i) => new ParameterInfo(
             p.Name,
             parameterTypes[i]!,
@@ -446,7 +460,7 @@ internal sealed partial class Lowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
-            case IArrayElementReferenceOperation or IPropertyReferenceOperation when IsElementAccess(operation) && type is not null:
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation or IImplicitIndexerReferenceOperation when IsElementAccess(operation) && type is not null:
                 return LowerElementAccess(operation, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(type);
             case IPropertyReferenceOperation { Instance: { } instance } when IsLength(operation):
                 return new Length(LowerBuffer(instance, env));

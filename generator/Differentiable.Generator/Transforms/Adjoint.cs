@@ -540,8 +540,9 @@ internal sealed class Adjoint : DerivativeTransform
         {
             // A differentiated call's buffers go on the tape just before the call, after the values its target overwrites:
             // the reverse sweep takes the buffers back first, for the callee's re-run, then the overwritten values.
-            var callSaves = DifferentiatedCall(statement) is var (_, _, call)
-                ? BuffersToSave(statement, call).Select(buffer => (Stmt)new Save(tape, new Ref(buffer), statement.Origin)).ToList()
+            Call? differentiated = DifferentiatedCall(statement)?.Call;
+            var callSaves = differentiated is not null
+                ? BuffersToSave(statement, differentiated).Select(buffer => (Stmt)new Save(tape, new Ref(buffer), statement.Origin)).ToList()
                 : [];
             usesTape |= callSaves.Count > 0;
             int emitted = output.Count;
@@ -642,7 +643,9 @@ internal sealed class Adjoint : DerivativeTransform
 
             if (callSaves.Count > 0)
             {
-                output.InsertRange(output.Count > emitted ? output.Count - 1 : emitted, callSaves);
+                // Just before the call itself (after the saves of what it overwrites; before the shadow of an array it returns).
+                int at = output.FindIndex(emitted, s => (IrWalk.Definition(s)?.Value ?? (s as Evaluate)?.Value) is { } value && ReferenceEquals(value, differentiated));
+                output.InsertRange(at >= 0 ? at : output.Count, callSaves);
             }
         }
 
@@ -1190,8 +1193,8 @@ internal sealed class Adjoint : DerivativeTransform
     {
         switch (target)
         {
-            case VariableBinding { Variable: var v } when v.Type.IsFloating && Activity.IsActive(v):
-                return new Ref(DerivativeOf(v));
+            case VariableBinding { Variable: var v } when (v.Type.IsFloating || v.Type.IsDifferentiableBuffer) && Activity.IsActive(v):
+                return new Ref(DerivativeOf(v)); // an array result's cotangent is its shadow
             case VariableBinding { Variable: var v }:
                 return v.Type.IsFloating ? Const.Zero(v.Type) : new DefaultValue(v.Type);
             case TupleBinding tuple:

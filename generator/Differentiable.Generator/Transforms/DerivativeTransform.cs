@@ -70,12 +70,18 @@ internal abstract class DerivativeTransform
 
     /// <summary>
     /// A buffer's definition and, when the buffer is active and allocated here, its shadow's: the same allocation,
-    /// zeroed (<c>double[] dq = new double[n];</c>, or a cleared <c>stackalloc</c>, which SkipLocalsInit leaves dirty).
+    /// zeroed (<c>double[] dq = new double[n];</c>, or a cleared <c>stackalloc</c>, which SkipLocalsInit leaves dirty). An
+    /// array a call returns gets a new zeroed array of its length.
     /// </summary>
     protected IEnumerable<Stmt> WithShadow(Let definition)
     {
         yield return definition;
-        if (definition is { Target: VariableBinding { Variable: var buffer }, Value: var allocation } && HasShadow(new Ref(buffer)) && IrWalk.IsAllocation(allocation))
+        if (definition is { Target: VariableBinding { Variable: var result }, Value: Call } && HasShadow(new Ref(result)))
+        {
+            Variable shadow = DerivativeOf(result);
+            yield return new Let(new VariableBinding(shadow), new NewBuffer(shadow.Type, new Length(new Ref(result)), OnStack: false), definition.Origin);
+        }
+        else if (definition is { Target: VariableBinding { Variable: var buffer }, Value: var allocation } && HasShadow(new Ref(buffer)) && IrWalk.IsAllocation(allocation))
         {
             Variable shadow = DerivativeOf(buffer);
             yield return new Let(new VariableBinding(shadow), ShadowAllocation(allocation, shadow.Type), definition.Origin);

@@ -77,6 +77,21 @@ internal sealed class Tangent : DerivativeTransform
         {
             switch (statement)
             {
+                case Let { Target: VariableBinding { Variable: var buffer } result, Value: Call { Callee: MethodCallee arrayCallee } arrayCall } let when buffer.Type.IsBuffer:
+                    if (NeedsDerivative(result, arrayCall))
+                    {
+                        // var (y, dy) = HJvp(args…, tangents…); an array result comes with its tangent array.
+                        var after = new List<Stmt>();
+                        Expr jvpCall = JvpCall(arrayCallee, arrayCall, output, after);
+                        output.Add(let with { Target = new TupleBinding(EquatableArray.Of<Binding>(result, TangentBinding(result))), Value = jvpCall });
+                        output.AddRange(after);
+                    }
+                    else
+                    {
+                        output.Add(let);
+                    }
+
+                    break;
                 case Let { Target: VariableBinding { Variable: var buffer } } let when buffer.Type.IsBuffer:
                     output.AddRange(WithShadow(let));
                     break;
@@ -188,7 +203,7 @@ internal sealed class Tangent : DerivativeTransform
 
     private Binding TangentBinding(Binding binding) => binding switch
     {
-        VariableBinding { Variable: var v } when v.Type.IsFloating && Activity.IsActive(v) => new VariableBinding(DerivativeOf(v)),
+        VariableBinding { Variable: var v } when (v.Type.IsFloating || v.Type.IsDifferentiableBuffer) && Activity.IsActive(v) => new VariableBinding(DerivativeOf(v)),
         VariableBinding { Variable: var v } => new VariableBinding(new Variable("_", v.Type)),
         TupleBinding tuple => new TupleBinding(tuple.Elements.Select(TangentBinding).ToEquatableArray()),
         _ => binding,
