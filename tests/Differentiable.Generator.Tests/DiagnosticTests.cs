@@ -229,7 +229,7 @@ public class DiagnosticTests
         public static partial class Model
         {
             [Differentiable]
-            public static double F(double x, ref double {|DIFF0004:y|}) => x * y;
+            public static double F(double x, ref double[] {|DIFF0004:y|}) => x * y[0];
 
             [Differentiable]
             public static {|DIFF0004:string|} G(double x) => x.ToString();

@@ -59,9 +59,9 @@ internal sealed class Activity
             }
         }
 
-        // Outputs: the result, out parameters, and the final contents of every buffer parameter the method writes.
+        // Outputs: the result, out and ref parameters, and the final contents of every buffer parameter the method writes.
         var useful = new HashSet<Variable>(function.Parameters
-            .Where(p => p.Kind == ParameterKind.Out && p.Variable.Type.HasFloating)
+            .Where(p => p.Kind is ParameterKind.Out or ParameterKind.Ref && p.Variable.Type.HasFloating)
             .Select(p => p.Variable));
         var written = WrittenBuffers(function.Body);
         useful.UnionWith(function.Parameters.Select(p => p.Variable).Where(v => v.Type.IsDifferentiableBuffer && written.Contains(v)));

@@ -37,7 +37,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedType = Error(
         "DIFF0004",
         "Type or parameter kind is not differentiable",
-        "{0} is not supported by [Differentiable] yet; supported are double, float, tuples of them, arrays and spans of them, integer and bool parameters, and [NoDerivative] parameters");
+        "{0} is not supported by [Differentiable] yet; supported are double, float, tuples of them, arrays and spans of them (not by ref), out and ref parameters of scalar types, integer, bool, char, string and enum parameters, and [NoDerivative] parameters");
 
     public static readonly DiagnosticDescriptor GenericMethod = Error(
         "DIFF0005",

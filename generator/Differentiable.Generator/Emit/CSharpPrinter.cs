@@ -25,6 +25,7 @@ internal sealed class CSharpPrinter
     {
         ParameterKind.Out => "out " + p.Variable.Type.CSharp + " " + Name(p.Variable),
         ParameterKind.In => "in " + p.Variable.Type.CSharp + " " + Name(p.Variable),
+        ParameterKind.Ref => "ref " + p.Variable.Type.CSharp + " " + Name(p.Variable),
         _ => p.Variable.Type.CSharp + " " + Name(p.Variable),
     }));
 

@@ -111,12 +111,17 @@ internal static class Emitter
 
     private static void Gradient(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction vjp)
     {
+        // FVjp's parameters: the primal's, dResult (here 1), the out parameters' cotangents (here 0), then the adjoints.
         var differentiable = DifferentiableNames(primal);
-        var parameters = vjp.Parameters.Where((p, i) => i != primal.Parameters.Count).ToList();
-        var arguments = vjp.Parameters.Select((p, i) => i == primal.Parameters.Count
+        int cotangents = primal.Parameters.Count(p => p.Kind == ParameterKind.Out && p.IsDifferentiable && p.Variable.Type.IsFloating);
+        int first = primal.Parameters.Count, adjointsFrom = first + 1 + cotangents;
+        var parameters = vjp.Parameters.Where((p, i) => i < first || i >= adjointsFrom).ToList();
+        var arguments = vjp.Parameters.Select((p, i) => i == first
             ? (primal.ReturnType.Kind == ValueKind.Float ? "1f" : "1.0")
-            : (p.Kind == ParameterKind.Out ? "out " : string.Empty) + CSharpPrinter.Name(p.Variable));
-        var adjoints = vjp.Parameters.Skip(primal.Parameters.Count(p => p.Kind != ParameterKind.Out) + 1).ToList();
+            : i > first && i < adjointsFrom
+                ? (p.Variable.Type.Kind == ValueKind.Float ? "0f" : "0.0")
+                : Modifier(p.Kind) + CSharpPrinter.Name(p.Variable));
+        var adjoints = vjp.Parameters.Skip(adjointsFrom).ToList();
         var sets = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind == ParameterKind.Out).Select(p => $"{p.a.Variable.Name} = ∂{model.Name}/∂{differentiable[p.i]}").ToList();
         var adds = adjoints.Select((a, i) => (a, i)).Where(p => p.a.Kind != ParameterKind.Out).Select(p => $"∂{model.Name}/∂{differentiable[p.i]} into {p.a.Variable.Name}").ToList();
         var effects = new List<string>();
@@ -135,15 +140,23 @@ internal static class Emitter
             + (effects.Count == 0 ? string.Empty : " and " + string.Join(" and ", effects)) + ".");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Version}\")]");
-        string signature = string.Join(", ", parameters.Select(p => (p.Kind == ParameterKind.Out ? "out " : p.Kind == ParameterKind.In ? "in " : string.Empty) + p.Variable.Type.CSharp + " " + CSharpPrinter.Name(p.Variable)));
+        string signature = string.Join(", ", parameters.Select(p => Modifier(p.Kind) + p.Variable.Type.CSharp + " " + CSharpPrinter.Name(p.Variable)));
         using (writer.WriteBlock($"{model.Modifiers} {primal.ReturnType.CSharp} {model.Name}Gradient({signature})"))
         {
             writer.WriteLine($"return {vjp.Name}({string.Join(", ", arguments)});");
         }
     }
 
+    private static string Modifier(ParameterKind kind) => kind switch
+    {
+        ParameterKind.Out => "out ",
+        ParameterKind.Ref => "ref ",
+        ParameterKind.In => "in ",
+        _ => string.Empty,
+    };
+
     private static List<string> DifferentiableNames(IrFunction primal) =>
-        primal.Parameters.Where(p => p.IsDifferentiable && p.Variable.Type.CarriesDerivative).Select(p => p.Variable.Name).ToList();
+        primal.Parameters.Where(p => p.IsDifferentiable && p.Kind != ParameterKind.Out && p.Variable.Type.CarriesDerivative).Select(p => p.Variable.Name).ToList();
 
     private static string JvpSummary(MethodModel model, IrFunction primal)
     {

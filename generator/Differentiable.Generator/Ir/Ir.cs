@@ -281,6 +281,9 @@ internal enum ParameterKind
     Value,
     In,
     Out,
+
+    /// <summary>A <c>ref</c> parameter: an input (its value on entry) and an output (its value on exit).</summary>
+    Ref,
 }
 
 /// <summary>A function parameter; <c>IsDifferentiable</c> says whether a transform gives it a tangent or an adjoint.</summary>

@@ -377,6 +377,7 @@ internal sealed partial class Lowerer
         var then = new List<Stmt>();
         if (outermost)
         {
+            WriteBack(env, then);
             then.Add(new Return(context.Value is null ? null : new Ref(context.Value), origin));
         }
         else

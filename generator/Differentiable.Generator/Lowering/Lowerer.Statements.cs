@@ -135,6 +135,7 @@ internal sealed partial class Lowerer
     {
         if (ret.ReturnedValue is null)
         {
+            WriteBack(env, output);
             output.Add(new Return(null, OriginOf(ret)));
             return;
         }
@@ -153,6 +154,7 @@ internal sealed partial class Lowerer
             value = new Ref(result);
         }
 
+        WriteBack(env, output);
         output.Add(new Return(value, OriginOf(ret)));
     }
 

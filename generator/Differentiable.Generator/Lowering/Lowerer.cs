@@ -53,6 +53,9 @@ internal sealed partial class Lowerer
     private readonly List<DiagnosticInfo> diagnostics = new();
     private readonly HashSet<string> contractNames;
     private readonly HashSet<string> localNames = new();
+
+    /// <summary>The out and ref parameters: each return writes their current values back to them.</summary>
+    private readonly List<(ISymbol Symbol, Variable Parameter)> resultParameters = new();
     private readonly INamedTypeSymbol containingType;
     private bool failed;
 
@@ -146,9 +149,11 @@ internal sealed partial class Lowerer
         {
             IrType? type = TypeOf(parameter.Type);
             var parameterSpan = SourceSpan.From(parameter.Locations.FirstOrDefault() ?? syntax.GetLocation());
-            if (parameter.RefKind is RefKind.Ref or RefKind.Out or RefKind.RefReadOnlyParameter)
+            // out and ref parameters of scalar types: a result, or an input that is also a result.
+            if (parameter.RefKind is RefKind.RefReadOnlyParameter
+                || parameter.RefKind is RefKind.Ref or RefKind.Out && type is not { IsBuffer: false, Kind: not ValueKind.Tuple })
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, parameterSpan, $"A '{parameter.RefKind.ToString().ToLowerInvariant()}' parameter ('{parameter.Name}')"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, parameterSpan, $"A '{parameter.RefKind.ToString().ToLowerInvariant()}' parameter ('{parameter.Name}') of type '{parameter.Type.ToDisplayString()}'"));
                 continue;
             }
 
@@ -159,7 +164,13 @@ internal sealed partial class Lowerer
             }
 
             bool differentiable = (type.IsFloating || type.IsDifferentiableBuffer) && !HasAttribute(parameter, NoDerivativeAttributeName);
-            var kind = parameter.RefKind == RefKind.In ? ParameterKind.In : ParameterKind.Value;
+            var kind = parameter.RefKind switch
+            {
+                RefKind.In => ParameterKind.In,
+                RefKind.Out => ParameterKind.Out,
+                RefKind.Ref => ParameterKind.Ref,
+                _ => ParameterKind.Value,
+            };
             parameters.Add(new Parameter(new Variable(parameter.Name, type), kind, differentiable));
         }
 
@@ -198,7 +209,7 @@ internal sealed partial class Lowerer
 
         var lowerer = new Lowerer(model.Compilation, method, ReservedNames(method, syntax, parameters), model.Compilation.Options.CheckOverflow, cancellationToken);
         var env = new Env();
-        foreach (Parameter parameter in parameters)
+        foreach (Parameter parameter in parameters.Where(p => p.Kind != ParameterKind.Out)) // an out parameter starts unassigned
         {
             IParameterSymbol symbol = method.Parameters.First(p => p.Name == parameter.Variable.Name);
             env[symbol] = new Ref(parameter.Variable);
@@ -206,7 +217,12 @@ internal sealed partial class Lowerer
 
         var statements = new List<Stmt>();
         lowerer.FindRefLocals(block);
-        lowerer.LowerStatements(block.Operations, 0, null, env, statements);
+        lowerer.resultParameters.AddRange(parameters.Where(p => p.Kind is ParameterKind.Out or ParameterKind.Ref)
+            .Select(p => ((ISymbol)method.Parameters.First(s => s.Name == p.Variable.Name), p.Variable)));
+
+        // Every path that falls off the end (a void method) writes its out and ref parameters back first.
+        var end = new Continuation([], 0, null, method.ReturnsVoid ? lowerer.WriteBack : null);
+        lowerer.LowerStatements(block.Operations, 0, end.Finish is null ? null : end, env, statements);
         diagnostics.AddRange(lowerer.diagnostics);
         if (lowerer.failed)
         {
@@ -269,6 +285,21 @@ internal sealed partial class Lowerer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Before a return (or the end of a void method): each out or ref parameter takes the value its local has there,
+    /// <c>y = y_2;</c>. Until then the body's writes to it are versions like any local's.
+    /// </summary>
+    private void WriteBack(Env env, List<Stmt> output)
+    {
+        foreach ((ISymbol symbol, Variable parameter) in resultParameters)
+        {
+            if (env.TryGetValue(symbol, out Expr? value) && !value.Equals(new Ref(parameter)))
+            {
+                output.Add(new Assign(new VariableBinding(parameter), Build.ConvertTo(parameter.Type, value), null));
+            }
+        }
     }
 
     // ------------------------------------------------------------ names

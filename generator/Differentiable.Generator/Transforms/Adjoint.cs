@@ -109,13 +109,27 @@ internal sealed class Adjoint : DerivativeTransform
     private IrFunction Run(string name)
     {
         IrFunction function = Function;
-        var parameters = function.Parameters.Where(p => p.Kind != ParameterKind.Out).ToList();
+        // The primal's parameters (it performs the primal's writes, out parameters included), dResult, the out parameters'
+        // cotangents, then one adjoint per differentiable input: out for a value, ref for a ref parameter (the cotangent of
+        // its final value on entry, the adjoint of its initial value on exit), a shadow for a buffer.
+        var parameters = function.Parameters.ToList();
+        var cotangents = new List<Parameter>();
         var adjoints = new List<Parameter>();
         var shadows = new List<(Variable Primal, Variable Shadow)>();
-        foreach (Parameter parameter in parameters.Where(p => p.IsDifferentiable))
+        foreach (Parameter parameter in function.Parameters.Where(p => p.IsDifferentiable))
         {
             Variable adjoint = DerivativeOf(parameter.Variable);
-            if (parameter.Variable.Type.IsFloating)
+            if (parameter.Kind == ParameterKind.Out && parameter.Variable.Type.IsFloating)
+            {
+                parameterAdjoints.Add(adjoint);
+                cotangents.Add(new Parameter(adjoint, ParameterKind.Value, false));
+            }
+            else if (parameter.Kind == ParameterKind.Ref && parameter.Variable.Type.IsFloating)
+            {
+                parameterAdjoints.Add(adjoint);
+                adjoints.Add(new Parameter(adjoint, ParameterKind.Ref, false));
+            }
+            else if (parameter.Variable.Type.IsFloating)
             {
                 parameterAdjoints.Add(adjoint);
                 adjoints.Add(new Parameter(adjoint, ParameterKind.Out, false));
@@ -136,6 +150,7 @@ internal sealed class Adjoint : DerivativeTransform
             resultCotangent = new Ref(dResult);
         }
 
+        parameters.AddRange(cotangents);
         parameters.AddRange(adjoints);
 
         // Only a body that returns from inside a branch needs a slot for the result.
@@ -794,6 +809,13 @@ internal sealed class Adjoint : DerivativeTransform
                 break;
             case Assign { Target: VariableBinding { Variable: var v }, Value: var value } assign:
                 output.AddRange(ReverseOperation(v, value, assign.Origin));
+                if (Function.Parameters.Any(p => p.Variable == v && p.Kind is ParameterKind.Out or ParameterKind.Ref) && Activity.IsActive(v))
+                {
+                    // The write of an out or ref parameter's final value: its cotangent is passed on, and what the parameter
+                    // held before (a ref parameter's initial value) starts with none of its own.
+                    output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(v.Type), assign.Origin));
+                }
+
                 break;
             case Store store:
                 output.AddRange(ReverseStore(store));

@@ -68,7 +68,7 @@ internal static class Inliner
     public static bool IsCandidate(IrFunction function) =>
         (function.Parameters.Any(p => p.Variable.Type.IsBuffer) || IrWalk.Statements(function.Body).Any(s => s is For or Loop))
         && IrWalk.Statements(function.Body).Count() <= MaxStatements
-        && function.Parameters.All(p => p.Kind != ParameterKind.Out)
+        && function.Parameters.All(p => p.Kind is ParameterKind.Value or ParameterKind.In)
         && !function.ReturnType.IsBuffer
         && !IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).Any(IrWalk.IsAllocation);
 

@@ -68,7 +68,7 @@ internal static class Outliner
                 }
             }
 
-            results = new HashSet<Variable>(function.Parameters.Where(p => p.Kind == ParameterKind.Out).Select(p => p.Variable));
+            results = new HashSet<Variable>(function.Parameters.Where(p => p.Kind is ParameterKind.Out or ParameterKind.Ref).Select(p => p.Variable));
         }
 
         public List<Helper> Helpers { get; } = new();

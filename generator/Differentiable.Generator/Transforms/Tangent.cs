@@ -26,7 +26,10 @@ internal sealed class Tangent : DerivativeTransform
     {
         IrFunction function = Function;
 
+        // The inputs' tangents in parameter order (a ref parameter's by ref: the tangent of its initial value on entry, of
+        // its final value on exit), then the out parameters' tangents.
         var parameters = new List<Parameter>(function.Parameters);
+        var outTangents = new List<Parameter>();
         var prologue = new List<Stmt>();
         foreach (Parameter parameter in function.Parameters)
         {
@@ -41,14 +44,16 @@ internal sealed class Tangent : DerivativeTransform
             Variable tangent = DerivativeOf(parameter.Variable);
             if (parameter.Kind == ParameterKind.Out)
             {
-                parameters.Add(new Parameter(tangent, ParameterKind.Out, false));
+                outTangents.Add(new Parameter(tangent, ParameterKind.Out, false));
                 prologue.Add(new Assign(new VariableBinding(tangent), Const.Zero(tangent.Type), null));
             }
             else
             {
-                parameters.Add(new Parameter(tangent, ParameterKind.Value, false));
+                parameters.Add(new Parameter(tangent, parameter.Kind == ParameterKind.Ref ? ParameterKind.Ref : ParameterKind.Value, false));
             }
         }
+
+        parameters.AddRange(outTangents);
 
         // A tangent is written when its parameter is: then it, and the parameter, must share memory with nothing else.
         var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
