@@ -342,9 +342,60 @@ public static class Shadows
         ArrayPool<float>.Shared.Return(scratch);
     }
 
-    /// <summary>Returns a rented scratch shadow whose contents are not needed to the pool.</summary>
-    public static void Return<T>(T[] scratch)
-        where T : struct => ArrayPool<T>.Shared.Return(scratch);
+    /// <summary>Returns a rented scratch shadow whose contents are not needed to the pool (nothing for null).</summary>
+    public static void Return<T>(T[]? scratch)
+        where T : struct
+    {
+        if (scratch is not null)
+        {
+            ArrayPool<T>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// An empty reverse-mode shadow for a non-empty array means "not wanted": a pooled, zeroed scratch shadow of the
+    /// array's <paramref name="length"/> stands in (give it back with <see cref="Return{T}(T[])"/>). Any other shadow is
+    /// returned as it is, and <paramref name="scratch"/> is null.
+    /// </summary>
+    public static Span<T> OrScratch<T>(Span<T> shadow, int length, out T[]? scratch)
+        where T : struct
+    {
+        if (shadow.Length == 0 && length != 0)
+        {
+            scratch = Rent<T>(length);
+            return scratch.AsSpan(0, length);
+        }
+
+        scratch = null;
+        return shadow;
+    }
+
+    /// <summary>
+    /// An empty forward-mode tangent of a read-only array that is not empty means a zero tangent: a shared read-only span
+    /// of <paramref name="length"/> zeros stands in. Any other tangent is returned as it is.
+    /// </summary>
+    public static ReadOnlySpan<T> OrZeros<T>(ReadOnlySpan<T> tangent, int length)
+        where T : struct =>
+        tangent.Length == 0 && length != 0 ? ZeroBuffer<T>.Get(length) : tangent;
+
+    /// <summary>A shared array of zeros, grown as needed and never written, so any thread may read it.</summary>
+    private static class ZeroBuffer<T>
+        where T : struct
+    {
+        private static T[] zeros = [];
+
+        public static ReadOnlySpan<T> Get(int length)
+        {
+            T[] current = zeros;
+            if (current.Length < length)
+            {
+                current = new T[Math.Max(length, 2 * current.Length)];
+                zeros = current; // a racing thread may install another zero array: both are all zeros
+            }
+
+            return current.AsSpan(0, length);
+        }
+    }
 
     /// <summary>
     /// A pooled copy of <paramref name="values"/> (the array may be longer: its first <c>values.Length</c> elements). A

@@ -242,7 +242,16 @@ internal sealed class Adjoint : DerivativeTransform
 
         var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
             .Concat(shadows.Select(s => (s.Shadow, true))).ToList();
-        var checks = ArgumentChecks(buffers, shadows).ToList();
+        var unwanted = shadows.Select(s => Unwanted(s.Primal, s.Shadow, reverse: true)).OfType<(Stmt Substitution, Stmt? Release)>().ToList();
+        var checks = ArgumentChecks(buffers, shadows, unwanted.Select(u => u.Substitution)).ToList();
+        var releases = unwanted.Select(u => u.Release).OfType<Stmt>().ToList();
+        if (releases.Count > 0)
+        {
+            // The scratch shadows standing in for unwanted ones go back to the pool when the sweeps are done.
+            int end = statements.Count > 0 && statements[statements.Count - 1] is Return ? statements.Count - 1 : statements.Count;
+            statements.InsertRange(end, releases);
+        }
+
         if (usesTape)
         {
             statements = [new TapeScope(tape, Names.Fresh("mark", IrType.Scalar(ValueKind.Other, "global::Differentiable.TapeMark")), new Block(statements.ToEquatableArray()))];

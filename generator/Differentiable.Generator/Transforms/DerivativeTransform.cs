@@ -109,7 +109,7 @@ internal abstract class DerivativeTransform
     /// parameter, every adjoint shadow, a written tangent) shares no memory with any other buffer argument, and each
     /// shadow has its primal's length (for a jagged array, its shape). Two read-only buffers may alias.
     /// </summary>
-    protected static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows)
+    protected static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows, IEnumerable<Stmt>? unwanted = null)
     {
         // A null array is an ArgumentNullException naming it, before any work (a jagged array and its shadow: CheckShape).
         var shapeChecked = new HashSet<Variable>(shadows.Where(s => s.Primal.Type.ElementType.IsBuffer).SelectMany(s => new[] { s.Primal, s.Shadow }));
@@ -118,6 +118,11 @@ internal abstract class DerivativeTransform
             yield return new Evaluate(
                 new Call(new MethodCallee("ThrowIfNull", "global::System.ArgumentNullException", "ThrowIfNull", null, Model.EquatableArray<ParameterInfo>.Empty, null, null), Model.EquatableArray.Of<Expr>(new Ref(buffer)), IrType.Void),
                 null);
+        }
+
+        foreach (Stmt substitution in unwanted ?? [])
+        {
+            yield return substitution;
         }
 
         foreach ((Variable primal, Variable shadow) in shadows)
@@ -140,6 +145,33 @@ internal abstract class DerivativeTransform
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// An empty shadow for a non-empty array means "not wanted" (shared/DESIGN.md): in reverse mode a pooled scratch shadow
+    /// stands in, <c>da = Shadows.OrScratch(da, a.Length, out double[]? daUnwanted);</c>, given back at the end (the
+    /// release statement returned); in forward mode a read-only parameter's empty tangent is zeros,
+    /// <c>da = Shadows.OrZeros(da, a.Length);</c>. Jagged arrays have no such stand-in: their shapes must match.
+    /// </summary>
+    protected (Stmt Substitution, Stmt? Release)? Unwanted(Variable primal, Variable shadow, bool reverse)
+    {
+        if (primal.Type.ElementType.IsBuffer || !(reverse ? shadow.Type.Kind == ValueKind.Span : shadow.Type.Kind == ValueKind.ReadOnlySpan))
+        {
+            return null;
+        }
+
+        IrType element = primal.Type.ElementType;
+        if (!reverse)
+        {
+            return (new Assign(new VariableBinding(shadow), new Call(ShadowsMethod("OrZeros<" + element.CSharp + ">"), Model.EquatableArray.Of<Expr>(new Ref(shadow), new Length(new Ref(primal))), shadow.Type), null), null);
+        }
+
+        Variable scratch = Names.Fresh(shadow.Name + "Unwanted", IrType.Scalar(ValueKind.Other, element.CSharp + "[]?"));
+        var substitution = new Assign(
+            new VariableBinding(shadow),
+            new Call(ShadowsMethod("OrScratch<" + element.CSharp + ">"), Model.EquatableArray.Of<Expr>(new Ref(shadow), new Length(new Ref(primal)), new OutArgument(scratch)), shadow.Type),
+            null);
+        return (substitution, Check("Return", new Ref(scratch)));
     }
 
     /// <summary>

@@ -59,8 +59,9 @@ internal sealed class Tangent : DerivativeTransform
         var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
             .Concat(function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (DerivativeOf(p.Variable), Written.Contains(p.Variable))))
             .ToList();
-        var shadows = function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (p.Variable, DerivativeOf(p.Variable)));
-        prologue.InsertRange(0, ArgumentChecks(buffers, shadows));
+        var shadows = function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (p.Variable, DerivativeOf(p.Variable))).ToList();
+        var zeros = shadows.Select(s => Unwanted(s.Variable, s.Item2, reverse: false)?.Substitution).OfType<Stmt>();
+        prologue.InsertRange(0, ArgumentChecks(buffers, shadows, zeros));
         Block body = TransformBlock(function.Body);
         IrType returnType = function.ReturnType.Kind == ValueKind.Void
             ? IrType.Void

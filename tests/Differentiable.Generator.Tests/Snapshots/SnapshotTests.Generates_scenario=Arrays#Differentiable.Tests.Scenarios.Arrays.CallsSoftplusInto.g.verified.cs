@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("CallsSoftplusInto", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) CallsSoftplusIntoJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 219: Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> y = stackalloc double[x.Length];
@@ -86,6 +87,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("CallsSoftplusInto", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double CallsSoftplusIntoVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -178,6 +180,7 @@ namespace Differentiable.Tests.Scenarios
                     dx[i1] += dt4;
                 }
 
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
             finally

@@ -15,6 +15,8 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) CosineOffsetJvp(global::System.Span<double> a, double[] b, double c, global::System.ReadOnlySpan<double> da, global::System.ReadOnlySpan<double> db, double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(b);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
+            db = global::Differentiable.Shadows.OrZeros<double>(db, b.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
 
@@ -90,6 +92,8 @@ namespace Differentiable.Tests.Scenarios
         public static double CosineOffsetVjp(global::System.Span<double> a, double[] b, double c, double dResult, global::System.Span<double> da, global::System.Span<double> db, out double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(b);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
+            db = global::Differentiable.Shadows.OrScratch<double>(db, b.Length, out double[]? dbUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
@@ -182,6 +186,8 @@ namespace Differentiable.Tests.Scenarios
                 da[i] += dt4;
             }
 
+            global::Differentiable.Shadows.Return(daUnwanted);
+            global::Differentiable.Shadows.Return(dbUnwanted);
             return result;
         }
 

@@ -81,6 +81,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Diffuse", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void DiffuseVjp(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, out double drate)
         {
+            du = global::Differentiable.Shadows.OrScratch<double>(du, u.Length, out double[]? duUnwanted);
             global::Differentiable.Shadows.CheckLength(u.Length, nameof(u), du.Length, nameof(du));
             global::Differentiable.Shadows.CheckDistinct<double>(u, nameof(u), du, nameof(du));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -102,6 +103,7 @@ namespace Differentiable.Tests.Scenarios
                 drate = 0.0;
                 // line 353, reversed: for (int s = 0; s < steps; s++) …
                 drate = Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
+                global::Differentiable.Shadows.Return(duUnwanted);
             }
             finally
             {

@@ -14,6 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Dot", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) DotJvp(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> da, global::System.ReadOnlySpan<double> db)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
+            db = global::Differentiable.Shadows.OrZeros<double>(db, b.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             // line 40: double s = 0;
@@ -47,6 +49,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Dot", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double DotVjp(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, double dResult, global::System.Span<double> da, global::System.Span<double> db)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
+            db = global::Differentiable.Shadows.OrScratch<double>(db, b.Length, out double[]? dbUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
@@ -83,6 +87,8 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(daUnwanted);
+            global::Differentiable.Shadows.Return(dbUnwanted);
             return s;
         }
 

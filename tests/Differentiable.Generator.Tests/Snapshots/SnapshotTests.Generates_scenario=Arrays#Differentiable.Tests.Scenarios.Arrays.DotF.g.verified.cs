@@ -14,6 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DotF", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) DotFJvp(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> da, global::System.ReadOnlySpan<float> db)
         {
+            da = global::Differentiable.Shadows.OrZeros<float>(da, a.Length);
+            db = global::Differentiable.Shadows.OrZeros<float>(db, b.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             // line 536: float s = 0f;
@@ -47,6 +49,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DotF", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float DotFVjp(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b, float dResult, global::System.Span<float> da, global::System.Span<float> db)
         {
+            da = global::Differentiable.Shadows.OrScratch<float>(da, a.Length, out float[]? daUnwanted);
+            db = global::Differentiable.Shadows.OrScratch<float>(db, b.Length, out float[]? dbUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<float>(a, nameof(a), da, nameof(da));
@@ -83,6 +87,8 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(daUnwanted);
+            global::Differentiable.Shadows.Return(dbUnwanted);
             return s;
         }
 

@@ -44,6 +44,7 @@ namespace Differentiable.Tests.Scenarios
         public static double HelperTwiceThenWriteVjp(double y, double z, double[] a, double dResult, out double dy, out double dz, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -90,6 +91,7 @@ namespace Differentiable.Tests.Scenarios
                 SinSumVjp(y, a, dt, out double dy_y1, da);
                 dy += dy_y1;
                 global::Differentiable.Shadows.Unstash(aFinal1, a);
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HelperWritesInLoop", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HelperWritesInLoopJvp(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 246: Span<double> t = stackalloc double[x.Length];
             global::System.Span<double> t = stackalloc double[x.Length];
@@ -90,6 +91,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HelperWritesInLoop", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HelperWritesInLoopVjp(global::System.ReadOnlySpan<double> x, int iterations, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -114,6 +116,7 @@ namespace Differentiable.Tests.Scenarios
                 double ds = dResult;
                 // line 248, reversed: for (int k = 0; k < iterations; k++) …
                 Loop248Reverse(x, iterations, dx, tape, t, dt, s, t11, t1, ds);
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
             finally

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) HelpersOnLocalJvp(double[] x, double c, global::System.ReadOnlySpan<double> dx, double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 61: var t = new double[x.Length];
             double[] t = new double[x.Length];
@@ -101,6 +102,7 @@ namespace Differentiable.Tests.Scenarios
         public static double HelpersOnLocalVjp(double[] x, double c, double dResult, global::System.Span<double> dx, out double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 61: var t = new double[x.Length];
@@ -208,6 +210,7 @@ namespace Differentiable.Tests.Scenarios
                 dx[i] += dt1;
             }
 
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HornerWithCoefficients", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HornerWithCoefficientsJvp(double x, global::System.ReadOnlySpan<double> coefficients, double dx, global::System.ReadOnlySpan<double> dcoefficients)
         {
+            dcoefficients = global::Differentiable.Shadows.OrZeros<double>(dcoefficients, coefficients.Length);
             global::Differentiable.Shadows.CheckLength(coefficients.Length, nameof(coefficients), dcoefficients.Length, nameof(dcoefficients));
             // line 485: double r = 0;
             double r = 0.0;
@@ -44,6 +45,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("HornerWithCoefficients", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HornerWithCoefficientsVjp(double x, global::System.ReadOnlySpan<double> coefficients, double dResult, out double dx, global::System.Span<double> dcoefficients)
         {
+            dcoefficients = global::Differentiable.Shadows.OrScratch<double>(dcoefficients, coefficients.Length, out double[]? dcoefficientsUnwanted);
             global::Differentiable.Shadows.CheckLength(coefficients.Length, nameof(coefficients), dcoefficients.Length, nameof(dcoefficients));
             global::Differentiable.Shadows.CheckDistinct<double>(coefficients, nameof(coefficients), dcoefficients, nameof(dcoefficients));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -85,6 +87,7 @@ namespace Differentiable.Tests.Scenarios
                     dx += r * dt;
                 }
 
+                global::Differentiable.Shadows.Return(dcoefficientsUnwanted);
                 return result;
             }
             finally

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) IndexArithmeticJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 26: int n = a.Length;
             int n = a.Length;
@@ -60,6 +61,7 @@ namespace Differentiable.Tests.Scenarios
         public static double IndexArithmeticVjp(double[] a, double dResult, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;
@@ -105,6 +107,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(daUnwanted);
             return s;
         }
 

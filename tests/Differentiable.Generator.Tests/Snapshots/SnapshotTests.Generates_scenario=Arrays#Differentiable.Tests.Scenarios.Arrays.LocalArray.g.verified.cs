@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) LocalArrayJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 381: var t = new double[a.Length];
             double[] t = new double[a.Length];
@@ -65,6 +66,7 @@ namespace Differentiable.Tests.Scenarios
         public static double LocalArrayVjp(double[] a, double dResult, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;
@@ -122,6 +124,7 @@ namespace Differentiable.Tests.Scenarios
                 da[i] += dt1;
             }
 
+            global::Differentiable.Shadows.Return(daUnwanted);
             return s;
         }
 

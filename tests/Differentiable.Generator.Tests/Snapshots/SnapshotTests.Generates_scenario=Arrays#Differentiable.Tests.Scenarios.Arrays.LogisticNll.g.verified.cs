@@ -16,6 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(features);
             global::System.ArgumentNullException.ThrowIfNull(labels);
+            dweights = global::Differentiable.Shadows.OrZeros<double>(dweights, weights.Length);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             // line 515: int d = weights.Length;
             int d = weights.Length;
@@ -98,6 +99,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(features);
             global::System.ArgumentNullException.ThrowIfNull(labels);
+            dweights = global::Differentiable.Shadows.OrScratch<double>(dweights, weights.Length, out double[]? dweightsUnwanted);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(features, nameof(features), dweights, nameof(dweights));
@@ -113,6 +115,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             dnll += dResult;
+            global::Differentiable.Shadows.Return(dweightsUnwanted);
             return nll;
 
             // Runs the loop nest at line 517 of LogisticNll: for (int r = 0; r < labels.Length; r++) …

@@ -14,6 +14,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("MatVec", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static void MatVecJvp(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.ReadOnlySpan<double> dm, global::System.ReadOnlySpan<double> dv, global::System.Span<double> dresult)
         {
+            dm = global::Differentiable.Shadows.OrZeros<double>(dm, m.Length);
+            dv = global::Differentiable.Shadows.OrZeros<double>(dv, v.Length);
             global::Differentiable.Shadows.CheckLength(m.Length, nameof(m), dm.Length, nameof(dm));
             global::Differentiable.Shadows.CheckLength(v.Length, nameof(v), dv.Length, nameof(dv));
             global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dresult.Length, nameof(dresult));
@@ -73,6 +75,9 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("MatVec", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void MatVecVjp(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<double> dm, global::System.Span<double> dv, global::System.Span<double> dresult)
         {
+            dm = global::Differentiable.Shadows.OrScratch<double>(dm, m.Length, out double[]? dmUnwanted);
+            dv = global::Differentiable.Shadows.OrScratch<double>(dv, v.Length, out double[]? dvUnwanted);
+            dresult = global::Differentiable.Shadows.OrScratch<double>(dresult, result.Length, out double[]? dresultUnwanted);
             global::Differentiable.Shadows.CheckLength(m.Length, nameof(m), dm.Length, nameof(dm));
             global::Differentiable.Shadows.CheckLength(v.Length, nameof(v), dv.Length, nameof(dv));
             global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dresult.Length, nameof(dresult));
@@ -98,6 +103,9 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             // line 499, reversed: for (int i = 0; i < result.Length; i++) …
             Loop499Reverse(m, v, result, dm, dv, dresult, n);
+            global::Differentiable.Shadows.Return(dmUnwanted);
+            global::Differentiable.Shadows.Return(dvUnwanted);
+            global::Differentiable.Shadows.Return(dresultUnwanted);
 
             // Runs the loop nest at line 499 of MatVec: for (int i = 0; i < result.Length; i++) …
             // In a method of its own, the nest has the JIT's registers to itself.

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) NeighbourProductsJvp(double[] u, global::System.ReadOnlySpan<double> du)
         {
             global::System.ArgumentNullException.ThrowIfNull(u);
+            du = global::Differentiable.Shadows.OrZeros<double>(du, u.Length);
             global::Differentiable.Shadows.CheckLength(u.Length, nameof(u), du.Length, nameof(du));
             // line 598: int n = u.Length;
             int n = u.Length;
@@ -62,6 +63,7 @@ namespace Differentiable.Tests.Scenarios
         public static double NeighbourProductsVjp(double[] u, double dResult, global::System.Span<double> du)
         {
             global::System.ArgumentNullException.ThrowIfNull(u);
+            du = global::Differentiable.Shadows.OrScratch<double>(du, u.Length, out double[]? duUnwanted);
             global::Differentiable.Shadows.CheckLength(u.Length, nameof(u), du.Length, nameof(du));
             global::Differentiable.Shadows.CheckDistinct<double>(u, nameof(u), du, nameof(du));
             double ds = 0.0;
@@ -111,6 +113,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(duUnwanted);
             return s;
         }
 

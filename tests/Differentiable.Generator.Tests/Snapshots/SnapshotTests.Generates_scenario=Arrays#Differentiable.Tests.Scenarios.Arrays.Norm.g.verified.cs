@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Norm", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NormJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
 
             // inlined: Dot
@@ -51,6 +52,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Norm", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NormVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
 
@@ -90,6 +92,7 @@ namespace Differentiable.Tests.Scenarios
                 dx[i] += dt1;
             }
 
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) ProductUntilNegativeJvp(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 102: double p = x;
             double p = x;
@@ -75,6 +76,7 @@ namespace Differentiable.Tests.Scenarios
         public static double ProductUntilNegativeVjp(double[] a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -183,6 +185,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // line 102: double p = x;
                 dx += dp;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return p_1;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ReadsSpan", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ReadsSpanJvp(global::System.Span<double> a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 261: double s = x;
             double s = x;
@@ -48,6 +49,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ReadsSpan", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ReadsSpanVjp(global::System.Span<double> a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -98,6 +100,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // line 261: double s = x;
                 dx += ds;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

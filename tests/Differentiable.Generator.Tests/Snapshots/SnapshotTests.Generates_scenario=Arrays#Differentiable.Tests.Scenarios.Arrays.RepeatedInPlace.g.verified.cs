@@ -51,6 +51,7 @@ namespace Differentiable.Tests.Scenarios
         public static double RepeatedInPlaceVjp(double[] a, int times, double dResult, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -100,6 +101,7 @@ namespace Differentiable.Tests.Scenarios
                     global::Differentiable.Shadows.Return(aAsCalled);
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) ReverseWeightedJvp(double[] a, global::System.ReadOnlySpan<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 135: double s = 0;
             double s = 0.0;
@@ -51,6 +52,7 @@ namespace Differentiable.Tests.Scenarios
         public static double ReverseWeightedVjp(double[] a, double dResult, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             // line 135: double s = 0;
@@ -89,6 +91,7 @@ namespace Differentiable.Tests.Scenarios
                 ds += 0.5 * dt;
             }
 
+            global::Differentiable.Shadows.Return(daUnwanted);
             return s;
         }
 

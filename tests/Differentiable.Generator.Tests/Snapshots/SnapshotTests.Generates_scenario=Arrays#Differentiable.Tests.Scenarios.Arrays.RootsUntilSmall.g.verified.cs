@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RootsUntilSmall", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RootsUntilSmallJvp(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> da)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 167: double s = 0;
             double s = 0.0;
@@ -68,6 +69,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RootsUntilSmall", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RootsUntilSmallVjp(global::System.ReadOnlySpan<double> a, double dResult, global::System.Span<double> da)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -82,6 +84,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 ds += dResult;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Rosenbrock", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RosenbrockJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 457: double s = 0;
             double s = 0.0;
@@ -60,6 +61,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Rosenbrock", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RosenbrockVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             double ds = 0.0;
@@ -111,6 +113,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return s;
         }
 

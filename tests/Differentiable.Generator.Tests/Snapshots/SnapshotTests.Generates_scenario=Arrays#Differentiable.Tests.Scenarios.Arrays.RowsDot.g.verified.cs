@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RowsDot", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RowsDotJvp(double[][] rows, global::System.ReadOnlySpan<double> w, double[][] drows, global::System.ReadOnlySpan<double> dw)
         {
+            dw = global::Differentiable.Shadows.OrZeros<double>(dw, w.Length);
             global::Differentiable.Shadows.CheckShape<double>(rows, nameof(rows), drows, nameof(drows));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             // line 74: double s = 0;
@@ -78,6 +79,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RowsDot", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RowsDotVjp(double[][] rows, global::System.ReadOnlySpan<double> w, double dResult, double[][] drows, global::System.Span<double> dw)
         {
+            dw = global::Differentiable.Shadows.OrScratch<double>(dw, w.Length, out double[]? dwUnwanted);
             global::Differentiable.Shadows.CheckShape<double>(rows, nameof(rows), drows, nameof(drows));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dw, nameof(dw));
@@ -89,6 +91,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             ds += dResult;
+            global::Differentiable.Shadows.Return(dwUnwanted);
             return s;
 
             // Runs the loop nest at line 75 of RowsDot: for (int i = 0; i < rows.Length; i++) …

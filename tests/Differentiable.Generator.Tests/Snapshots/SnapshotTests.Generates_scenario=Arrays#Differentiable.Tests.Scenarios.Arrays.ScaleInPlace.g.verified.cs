@@ -52,6 +52,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScaleInPlace", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void ScaleInPlaceVjp(global::System.Span<double> a, double x, global::System.Span<double> da, out double dx)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -106,6 +107,8 @@ namespace Differentiable.Tests.Scenarios
                     da[i] += dt;
                     t = tape.Doubles.Pop();
                 }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
             }
             finally
             {

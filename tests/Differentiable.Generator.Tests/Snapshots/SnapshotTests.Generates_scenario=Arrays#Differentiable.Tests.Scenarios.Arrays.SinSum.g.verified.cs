@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) SinSumJvp(double y, double[] a, double dy, global::System.ReadOnlySpan<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 612: var scaled = new double[a.Length];
             double[] scaled = new double[a.Length];
@@ -56,6 +57,7 @@ namespace Differentiable.Tests.Scenarios
         public static double SinSumVjp(double y, double[] a, double dResult, out double dy, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -105,6 +107,7 @@ namespace Differentiable.Tests.Scenarios
                     da[i] += dt;
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

@@ -78,6 +78,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SmoothF", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float SmoothFVjp(global::System.Span<float> a, float dResult, global::System.Span<float> da)
         {
+            da = global::Differentiable.Shadows.OrScratch<float>(da, a.Length, out float[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<float>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -157,6 +158,7 @@ namespace Differentiable.Tests.Scenarios
                     da[i] += dt;
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

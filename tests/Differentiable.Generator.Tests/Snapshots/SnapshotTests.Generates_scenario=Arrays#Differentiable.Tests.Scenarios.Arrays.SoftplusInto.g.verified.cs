@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusInto", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SoftplusIntoJvp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<double> dx, global::System.Span<double> dy)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
@@ -59,6 +60,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusInto", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SoftplusIntoVjp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, double dResult, global::System.Span<double> dx, global::System.Span<double> dy)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<double>(dy, y.Length, out double[]? dyUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
@@ -111,6 +114,8 @@ namespace Differentiable.Tests.Scenarios
                     dx[i] += dt;
                 }
 
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
                 return total;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusSum", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SoftplusSumJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 583: Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> y = stackalloc double[x.Length];
@@ -68,6 +69,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusSum", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SoftplusSumVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -137,6 +139,7 @@ namespace Differentiable.Tests.Scenarios
                     dx[i1] += dt3;
                 }
 
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return s;
             }
             finally

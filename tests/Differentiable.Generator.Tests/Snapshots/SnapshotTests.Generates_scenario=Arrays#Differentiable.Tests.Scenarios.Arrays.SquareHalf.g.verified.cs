@@ -48,6 +48,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquareHalf", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void SquareHalfVjp(global::System.Span<double> a, global::System.Span<double> da)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -92,6 +93,8 @@ namespace Differentiable.Tests.Scenarios
                     dold[i] = 0.0;
                     da[i] += dt;
                 }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
             }
             finally
             {

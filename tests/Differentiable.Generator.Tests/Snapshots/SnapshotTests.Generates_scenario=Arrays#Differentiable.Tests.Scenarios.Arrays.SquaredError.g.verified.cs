@@ -16,6 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(weights);
             global::System.ArgumentNullException.ThrowIfNull(data);
+            dweights = global::Differentiable.Shadows.OrZeros<double>(dweights, weights.Length);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             // line 436: int n = weights.Length;
             int n = weights.Length;
@@ -81,6 +82,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(weights);
             global::System.ArgumentNullException.ThrowIfNull(data);
+            dweights = global::Differentiable.Shadows.OrScratch<double>(dweights, weights.Length, out double[]? dweightsUnwanted);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
             global::Differentiable.Shadows.CheckDistinct<double>(data, nameof(data), dweights, nameof(dweights));
@@ -95,6 +97,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             dloss += dResult;
+            global::Differentiable.Shadows.Return(dweightsUnwanted);
             return loss;
 
             // Runs the loop nest at line 438 of SquaredError: for (int r = 0; r < targets.Length; r++) …

@@ -83,6 +83,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SquashUntilNegative", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SquashUntilNegativeVjp(global::System.Span<double> a, double cap, double dResult, global::System.Span<double> da, out double dcap)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -199,6 +200,7 @@ namespace Differentiable.Tests.Scenarios
                     branch = tape.Bools.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s_1;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("StackallocScratch", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) StackallocScratchJvp(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> da)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 400: Span<double> prefix = stackalloc double[a.Length];
             global::System.Span<double> prefix = stackalloc double[a.Length];
@@ -71,6 +72,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("StackallocScratch", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double StackallocScratchVjp(global::System.ReadOnlySpan<double> a, double dResult, global::System.Span<double> da)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;
@@ -138,6 +140,7 @@ namespace Differentiable.Tests.Scenarios
                 da[i] += dt;
             }
 
+            global::Differentiable.Shadows.Return(daUnwanted);
             return s;
         }
 

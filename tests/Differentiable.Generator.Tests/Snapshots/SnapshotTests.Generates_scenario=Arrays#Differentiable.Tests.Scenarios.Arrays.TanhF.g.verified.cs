@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static void TanhFJvp(float[] x, float gain, global::System.Span<float> y, global::System.ReadOnlySpan<float> dx, float dgain, global::System.Span<float> dy)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrZeros<float>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));
@@ -45,6 +46,8 @@ namespace Differentiable.Tests.Scenarios
         public static void TanhFVjp(float[] x, float gain, global::System.Span<float> y, global::System.Span<float> dx, out float dgain, global::System.Span<float> dy)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrScratch<float>(dx, x.Length, out float[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<float>(dy, y.Length, out float[]? dyUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));
@@ -85,6 +88,9 @@ namespace Differentiable.Tests.Scenarios
                     float dt = gain * dt1;
                     dx[i] += dt;
                 }
+
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
             }
             finally
             {

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UntilThreshold", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UntilThresholdJvp(global::System.ReadOnlySpan<double> a, double threshold, global::System.ReadOnlySpan<double> da, double dthreshold)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 87: int i = 0;
             int i = 0;
@@ -51,6 +52,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UntilThreshold", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UntilThresholdVjp(global::System.ReadOnlySpan<double> a, double threshold, double dResult, global::System.Span<double> da, out double dthreshold)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -118,6 +120,7 @@ namespace Differentiable.Tests.Scenarios
                     branch = tape.Bools.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

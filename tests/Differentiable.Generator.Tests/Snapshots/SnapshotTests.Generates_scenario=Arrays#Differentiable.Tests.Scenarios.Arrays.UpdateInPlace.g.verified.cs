@@ -58,6 +58,7 @@ namespace Differentiable.Tests.Scenarios
         public static double UpdateInPlaceVjp(double[] a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -109,6 +110,7 @@ namespace Differentiable.Tests.Scenarios
                     dx += t * dt1;
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

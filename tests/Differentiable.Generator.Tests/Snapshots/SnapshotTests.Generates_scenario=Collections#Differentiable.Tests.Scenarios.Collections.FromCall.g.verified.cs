@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) FromCallJvp(double[] a, double c, global::System.ReadOnlySpan<double> da, double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 39: double[] b = Scaled(a, c);
             var (b, db) = ScaledJvp(a, c, da, dc);
@@ -62,6 +63,7 @@ namespace Differentiable.Tests.Scenarios
         public static double FromCallVjp(double[] a, double c, double dResult, global::System.Span<double> da, out double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             double ds = 0.0;
@@ -117,6 +119,7 @@ namespace Differentiable.Tests.Scenarios
             // line 39: double[] b = Scaled(a, c);
             ScaledVjp(a, c, db, da, out double dc_c);
             dc = dc_c;
+            global::Differentiable.Shadows.Return(daUnwanted);
             return result;
         }
 

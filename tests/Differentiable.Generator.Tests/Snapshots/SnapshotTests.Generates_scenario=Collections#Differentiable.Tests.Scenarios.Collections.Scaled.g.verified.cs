@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double[] Value, double[] Tangent) ScaledJvp(double[] a, double c, global::System.ReadOnlySpan<double> da, double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 15: var result = new double[a.Length];
             double[] result = new double[a.Length];
@@ -47,6 +48,7 @@ namespace Differentiable.Tests.Scenarios
         public static double[] ScaledVjp(double[] a, double c, global::System.ReadOnlySpan<double> dResult, global::System.Span<double> da, out double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             // line 15: var result = new double[a.Length];
@@ -82,6 +84,7 @@ namespace Differentiable.Tests.Scenarios
                 da[i] += dt;
             }
 
+            global::Differentiable.Shadows.Return(daUnwanted);
             return result;
         }
     }

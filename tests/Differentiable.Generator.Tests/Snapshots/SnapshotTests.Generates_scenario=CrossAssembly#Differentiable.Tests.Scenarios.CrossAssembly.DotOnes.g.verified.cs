@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DotOnes", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) DotOnesJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 128: var ones = new double[x.Length];
             double[] ones = new double[x.Length];
@@ -38,6 +39,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("DotOnes", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double DotOnesVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 128: var ones = new double[x.Length];
@@ -58,6 +60,7 @@ namespace Differentiable.Tests.Scenarios
             double[] dones_b = global::Differentiable.Shadows.Rent<double>(ones.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, ones, dresult, dx, global::System.MemoryExtensions.AsSpan(dones_b, 0, ones.Length));
             global::Differentiable.Shadows.Return(dones_b);
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

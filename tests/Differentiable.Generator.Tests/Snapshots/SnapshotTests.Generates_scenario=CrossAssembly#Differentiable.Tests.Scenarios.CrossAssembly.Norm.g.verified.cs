@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Norm", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) NormJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 25: Math.Sqrt(Vectors.Dot(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
@@ -29,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Norm", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double NormVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 25: Math.Sqrt(Vectors.Dot(x, x))
@@ -42,6 +44,7 @@ namespace Differentiable.Tests.Scenarios
             double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

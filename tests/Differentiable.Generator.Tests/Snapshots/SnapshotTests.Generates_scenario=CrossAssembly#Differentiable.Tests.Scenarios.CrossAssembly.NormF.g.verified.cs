@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NormF", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) NormFJvp(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<float>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 29: MathF.Sqrt(Vectors.DotF(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotFJvp(x, x, dx, dx);
@@ -29,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("NormF", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float NormFVjp(global::System.ReadOnlySpan<float> x, float dResult, global::System.Span<float> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<float>(dx, x.Length, out float[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), dx, nameof(dx));
             // line 29: MathF.Sqrt(Vectors.DotF(x, x))
@@ -42,6 +44,7 @@ namespace Differentiable.Tests.Scenarios
             float[] dx_b = global::Differentiable.Shadows.Rent<float>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotFVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

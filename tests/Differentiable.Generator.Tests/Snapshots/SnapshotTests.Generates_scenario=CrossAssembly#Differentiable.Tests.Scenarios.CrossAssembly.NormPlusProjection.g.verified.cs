@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) NormPlusProjectionJvp(global::System.ReadOnlySpan<double> x, double[] w, global::System.ReadOnlySpan<double> dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 41: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
@@ -36,6 +37,7 @@ namespace Differentiable.Tests.Scenarios
         public static double NormPlusProjectionVjp(global::System.ReadOnlySpan<double> x, double[] w, double dResult, global::System.Span<double> dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));
@@ -57,6 +59,7 @@ namespace Differentiable.Tests.Scenarios
             double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RepeatedScale", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RepeatedScaleJvp(global::System.ReadOnlySpan<double> x, double s, int iterations, global::System.ReadOnlySpan<double> dx, double ds)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 87: var t = new double[x.Length];
             double[] t = new double[x.Length];
@@ -56,6 +57,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RepeatedScale", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RepeatedScaleVjp(global::System.ReadOnlySpan<double> x, double s, int iterations, double dResult, global::System.Span<double> dx, out double ds)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -115,6 +117,7 @@ namespace Differentiable.Tests.Scenarios
                     dx[i] += dt1;
                 }
 
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return total;
             }
             finally

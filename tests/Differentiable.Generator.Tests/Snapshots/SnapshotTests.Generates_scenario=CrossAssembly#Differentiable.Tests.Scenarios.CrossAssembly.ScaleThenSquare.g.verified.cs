@@ -30,6 +30,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScaleThenSquare", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ScaleThenSquareVjp(global::System.Span<double> a, double s, double dResult, global::System.Span<double> da, out double ds)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -52,6 +53,7 @@ namespace Differentiable.Tests.Scenarios
                 tape.Doubles.PopRange(a);
                 global::Differentiable.Tests.Library.Vectors.ScaleVjp(a, s, da, out double ds_s);
                 ds = ds_s;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScaledSoftplus", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static void ScaledSoftplusJvp(global::System.ReadOnlySpan<double> x, double s, global::System.Span<double> y, global::System.ReadOnlySpan<double> dx, double ds, global::System.Span<double> dy)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
@@ -34,6 +35,8 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScaledSoftplus", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static void ScaledSoftplusVjp(global::System.ReadOnlySpan<double> x, double s, global::System.Span<double> y, global::System.Span<double> dx, out double ds, global::System.Span<double> dy)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<double>(dy, y.Length, out double[]? dyUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
@@ -63,6 +66,8 @@ namespace Differentiable.Tests.Scenarios
                 tape.Doubles.PopRange(global::System.MemoryExtensions.AsSpan(yAsCalled, 0, y.Length));
                 global::Differentiable.Tests.Library.Vectors.SoftplusVjp(x, global::System.MemoryExtensions.AsSpan(yAsCalled, 0, y.Length), dx, dy);
                 global::Differentiable.Shadows.Return(yAsCalled);
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
             }
             finally
             {

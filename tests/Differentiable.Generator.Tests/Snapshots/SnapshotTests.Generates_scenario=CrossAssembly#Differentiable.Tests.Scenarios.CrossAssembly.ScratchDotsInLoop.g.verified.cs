@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScratchDotsInLoop", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ScratchDotsInLoopJvp(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 47: var t = new double[x.Length];
             double[] t = new double[x.Length];
@@ -73,6 +74,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ScratchDotsInLoop", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ScratchDotsInLoopVjp(global::System.ReadOnlySpan<double> x, int iterations, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -91,6 +93,7 @@ namespace Differentiable.Tests.Scenarios
                 double ds = dResult;
                 // line 49, reversed: for (int k = 0; k < iterations; k++) …
                 Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return s;
             }
             finally

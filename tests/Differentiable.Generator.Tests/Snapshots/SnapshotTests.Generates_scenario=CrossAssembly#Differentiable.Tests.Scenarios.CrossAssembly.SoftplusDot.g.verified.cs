@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusDot", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SoftplusDotJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 107: Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> y = stackalloc double[x.Length];
@@ -33,6 +34,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusDot", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SoftplusDotVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -56,6 +58,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 108: Vectors.Softplus(x, y);
                 tape.Doubles.PopRange(y);
                 global::Differentiable.Tests.Library.Vectors.SoftplusVjp(x, y, dx, dy);
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusInLoop", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) SoftplusInLoopJvp(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 66: var u = new double[x.Length];
             double[] u = new double[x.Length];
@@ -76,6 +77,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("SoftplusInLoop", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double SoftplusInLoopVjp(global::System.ReadOnlySpan<double> x, int iterations, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -98,6 +100,7 @@ namespace Differentiable.Tests.Scenarios
                 double ds = dResult;
                 // line 69, reversed: for (int k = 0; k < iterations; k++) …
                 Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
             finally

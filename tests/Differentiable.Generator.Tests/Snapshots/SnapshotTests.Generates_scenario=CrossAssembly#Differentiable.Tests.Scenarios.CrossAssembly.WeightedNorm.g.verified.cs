@@ -16,6 +16,8 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
+            dw = global::Differentiable.Shadows.OrZeros<double>(dw, w.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             // line 33: Math.Sqrt(Vectors.WeightedSquares(w, x))
@@ -34,6 +36,8 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
+            dw = global::Differentiable.Shadows.OrScratch<double>(dw, w.Length, out double[]? dwUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
@@ -50,6 +54,8 @@ namespace Differentiable.Tests.Scenarios
             // line 33: Math.Sqrt(Vectors.WeightedSquares(w, x))
             double dt = 0.5 / result * dresult;
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, dw, dx);
+            global::Differentiable.Shadows.Return(dxUnwanted);
+            global::Differentiable.Shadows.Return(dwUnwanted);
             return result;
         }
 

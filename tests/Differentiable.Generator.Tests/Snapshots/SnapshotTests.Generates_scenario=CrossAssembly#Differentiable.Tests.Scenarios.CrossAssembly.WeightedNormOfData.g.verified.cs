@@ -16,6 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             double[] dw_w = global::Differentiable.Shadows.Rent<double>(w.Length);
             // line 37: Math.Sqrt(Vectors.WeightedSquares(w, x))
@@ -35,6 +36,7 @@ namespace Differentiable.Tests.Scenarios
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(w);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));
@@ -49,6 +51,7 @@ namespace Differentiable.Tests.Scenarios
             double[] dw_w = global::Differentiable.Shadows.Rent<double>(w.Length);
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, global::System.MemoryExtensions.AsSpan(dw_w, 0, w.Length), dx);
             global::Differentiable.Shadows.Return(dw_w);
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return result;
         }
 

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) FirstAboveJvp(double[] a, double threshold, global::System.ReadOnlySpan<double> da, double dthreshold)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 536: double s = 0;
             double s = 0.0;
@@ -72,6 +73,7 @@ namespace Differentiable.Tests.Scenarios
         public static double FirstAboveVjp(double[] a, double threshold, double dResult, global::System.Span<double> da, out double dthreshold)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -191,6 +193,7 @@ namespace Differentiable.Tests.Scenarios
                     branch = tape.Bools.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

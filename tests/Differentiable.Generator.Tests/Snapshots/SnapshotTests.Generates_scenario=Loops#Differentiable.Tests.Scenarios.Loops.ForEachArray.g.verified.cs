@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) ForEachArrayJvp(double[] a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 239: double s = 0;
             double s = 0.0;
@@ -48,6 +49,7 @@ namespace Differentiable.Tests.Scenarios
         public static double ForEachArrayVjp(double[] a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -96,6 +98,7 @@ namespace Differentiable.Tests.Scenarios
                     da[index] += dv;
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ForEachSpan", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) ForEachSpanJvp(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 252: double s = 0;
             double s = 0.0;
@@ -50,6 +51,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ForEachSpan", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ForEachSpanVjp(global::System.ReadOnlySpan<double> a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -103,6 +105,7 @@ namespace Differentiable.Tests.Scenarios
                     da[index] += dv;
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

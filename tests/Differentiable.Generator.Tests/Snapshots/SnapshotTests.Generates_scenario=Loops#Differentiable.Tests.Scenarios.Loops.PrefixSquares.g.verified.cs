@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("PrefixSquares", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PrefixSquaresJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 421: double s = 0;
             double s = 0.0;
@@ -52,6 +53,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("PrefixSquares", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PrefixSquaresVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -101,6 +103,7 @@ namespace Differentiable.Tests.Scenarios
                     dx[i] += dt;
                 }
 
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return f;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RefillFromCarried", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) RefillFromCarriedJvp(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 436: int n = x.Length;
             int n = x.Length;
@@ -91,6 +92,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("RefillFromCarried", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double RefillFromCarriedVjp(global::System.ReadOnlySpan<double> x, double dResult, global::System.Span<double> dx)
         {
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -119,6 +121,7 @@ namespace Differentiable.Tests.Scenarios
                 dc = Loop440Reverse(x, dx, tape, n, dz, c, t4, t5, df, dc);
                 // line 438: double c = x[0];
                 dx[0] += dc;
+                global::Differentiable.Shadows.Return(dxUnwanted);
                 return f;
             }
             finally

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) StridedSumJvp(double[] x, int n, global::System.ReadOnlySpan<double> dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             // line 406: double s = 0;
             double s = 0.0;
@@ -51,6 +52,7 @@ namespace Differentiable.Tests.Scenarios
         public static double StridedSumVjp(double[] x, int n, double dResult, global::System.Span<double> dx)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             // line 406: double s = 0;
@@ -87,6 +89,7 @@ namespace Differentiable.Tests.Scenarios
                 dx[k] += dt;
             }
 
+            global::Differentiable.Shadows.Return(dxUnwanted);
             return s;
         }
 

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) CombineJvp(double[] a, double x, double y, global::System.ReadOnlySpan<double> da, double dx, double dy)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
 
             // inlined: Powers
@@ -75,6 +76,7 @@ namespace Differentiable.Tests.Scenarios
         public static double CombineVjp(double[] a, double x, double y, double dResult, global::System.Span<double> da, out double dx, out double dy)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -104,6 +106,7 @@ namespace Differentiable.Tests.Scenarios
                 double ds = dt;
                 // line 585, reversed: for (int i = 0; i < a.Length; i++) …
                 dx = Loop585Reverse(a, x, da, dx, tape, p, ds);
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -14,6 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Powers", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) PowersJvp(global::System.ReadOnlySpan<double> a, double x, global::System.ReadOnlySpan<double> da, double dx)
         {
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 584: double s = 0;
             double s = 0.0;
@@ -66,6 +67,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Powers", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double PowersVjp(global::System.ReadOnlySpan<double> a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -81,6 +83,7 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 ds += dResult;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

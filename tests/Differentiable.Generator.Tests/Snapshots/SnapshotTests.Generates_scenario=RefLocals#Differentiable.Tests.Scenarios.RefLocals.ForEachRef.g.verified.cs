@@ -59,6 +59,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("ForEachRef", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double ForEachRefVjp(global::System.Span<double> a, double dResult, global::System.Span<double> da)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -119,6 +120,7 @@ namespace Differentiable.Tests.Scenarios
                     t = tape.Doubles.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return s;
             }
             finally

@@ -50,6 +50,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("IndexChangesAfterward", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double IndexChangesAfterwardVjp(global::System.Span<double> a, double x, double dResult, global::System.Span<double> da, out double dx)
         {
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             // line 50: int k = 1;
@@ -85,6 +86,7 @@ namespace Differentiable.Tests.Scenarios
             double dt = x * dt1;
             dx = t * dt1;
             da[eIndex] += dt;
+            global::Differentiable.Shadows.Return(daUnwanted);
             return result;
         }
 

@@ -58,6 +58,7 @@ namespace Differentiable.Tests.Scenarios
         public static double ToElementVjp(double[] a, double dResult, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -113,6 +114,7 @@ namespace Differentiable.Tests.Scenarios
                     t = tape.Doubles.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -77,6 +77,7 @@ namespace Differentiable.Tests.Scenarios
         public static double ChainedVjp(double x, double y, double[] a, double dResult, out double dx, out double dy, global::System.Span<double> da)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -156,6 +157,7 @@ namespace Differentiable.Tests.Scenarios
                 dq += dp;
                 dx += y * dq;
                 dy = x * dq;
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -15,6 +15,7 @@ namespace Differentiable.Tests.Scenarios
         public static (double Value, double Tangent) CountdownJvp(double[] a, double t, int n, global::System.ReadOnlySpan<double> da, double dt)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<double>(da, a.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             // line 13: double s = 0;
             double s = 0.0;
@@ -128,6 +129,7 @@ namespace Differentiable.Tests.Scenarios
         public static double CountdownVjp(double[] a, double t, int n, double dResult, global::System.Span<double> da, out double dt)
         {
             global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<double>(da, a.Length, out double[]? daUnwanted);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -315,6 +317,7 @@ namespace Differentiable.Tests.Scenarios
                     branch = tape.Bools.Pop();
                 }
 
+                global::Differentiable.Shadows.Return(daUnwanted);
                 return result;
             }
             finally

@@ -15,6 +15,7 @@ namespace Sensitivities
         public static (double Value, double Tangent) ChainEndPositionJvp(double[] stiffness, double c, int steps, double dt, global::System.ReadOnlySpan<double> dstiffness, double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(stiffness);
+            dstiffness = global::Differentiable.Shadows.OrZeros<double>(dstiffness, stiffness.Length);
             global::Differentiable.Shadows.CheckLength(stiffness.Length, nameof(stiffness), dstiffness.Length, nameof(dstiffness));
             // line 56: int n = stiffness.Length;
             int n = stiffness.Length;
@@ -127,6 +128,7 @@ namespace Sensitivities
         public static double ChainEndPositionVjp(double[] stiffness, double c, int steps, double dt, double dResult, global::System.Span<double> dstiffness, out double dc)
         {
             global::System.ArgumentNullException.ThrowIfNull(stiffness);
+            dstiffness = global::Differentiable.Shadows.OrScratch<double>(dstiffness, stiffness.Length, out double[]? dstiffnessUnwanted);
             global::Differentiable.Shadows.CheckLength(stiffness.Length, nameof(stiffness), dstiffness.Length, nameof(dstiffness));
             global::Differentiable.Shadows.CheckDistinct<double>(stiffness, nameof(stiffness), dstiffness, nameof(dstiffness));
             global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
@@ -162,6 +164,7 @@ namespace Sensitivities
                 dc = Loop61Reverse(stiffness, c, steps, dt, dstiffness, dc, tape, n, dx, v, dv, dforce, stretch);
                 // line 60: x[n - 1] = 1;
                 dx[n - 1] = 0.0;
+                global::Differentiable.Shadows.Return(dstiffnessUnwanted);
                 return result;
             }
             finally
