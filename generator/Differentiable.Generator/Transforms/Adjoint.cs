@@ -947,11 +947,12 @@ internal sealed class Adjoint : DerivativeTransform
             yield break;
         }
 
-        For reverseLoop;
         Expr one = Const.One(IrType.Int);
-        if (IntRanges.CanReverseInPlace(loop, Function))
+        LoopReversal reversal = IntRanges.HowToReverse(loop, Function);
+        For reverseLoop;
+        if (reversal != LoopReversal.Successor)
         {
-            // The primal's last index down to its first: for (int i = n - 1; i >= 0; i--).
+            // The primal's last index back to its first: for (int i = n - 1; i >= 0; i--).
             (Expr last, BinaryOp compare) = loop.Compare switch
             {
                 BinaryOp.Less => (Build.Subtract(loop.Bound, one), BinaryOp.GreaterOrEqual),
@@ -963,8 +964,8 @@ internal sealed class Adjoint : DerivativeTransform
         }
         else
         {
-            // Bounds that may sit at the ends of int: the reverse counts the index's successor (in the primal's order) down to
-            // the first index, so no value steps past an end of int whatever the bounds (n - 1 with n = int.MinValue would).
+            // The first index may sit at an end of int, where one step past it would wrap: the reverse counts the index's
+            // successor (in the primal's order) down to the first index, which no value steps past.
             // for (int iNext = n; iNext > from; iNext--) { int i = iNext - 1; … }
             Variable next = Names.Fresh(loop.Index.Name + "Next", IrType.Int);
             Expr start = loop.Compare switch
@@ -980,6 +981,14 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         primalLoops[reverseLoop] = loop;
+        if (reversal == LoopReversal.Guarded)
+        {
+            // n - 1 wraps only for n = int.MinValue, where the primal's loop never ran: if (from < n) for (int i = n - 1; …).
+            Expr ran = new Binary(loop.Compare, loop.From, loop.Bound, IrType.Bool);
+            yield return new If(ran, new Block(new Stmt[] { reverseLoop }.ToEquatableArray()), Block.Empty, null);
+            yield break;
+        }
+
         yield return reverseLoop;
     }
 

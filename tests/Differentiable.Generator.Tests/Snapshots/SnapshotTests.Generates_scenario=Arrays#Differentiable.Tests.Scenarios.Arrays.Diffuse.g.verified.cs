@@ -101,8 +101,12 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 drate = 0.0;
-                // line 353, reversed: for (int s = 0; s < steps; s++) …
-                drate = Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
+                if (0 < steps)
+                {
+                    // line 353, reversed: for (int s = 0; s < steps; s++) …
+                    drate = Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
+                }
+
                 global::Differentiable.Shadows.Return(duUnwanted);
             }
             finally
@@ -157,9 +161,8 @@ namespace Differentiable.Tests.Scenarios
             static double Loop353Reverse(global::System.Span<double> u, double rate, int steps, global::System.Span<double> du, double drate, global::Differentiable.Tape tape, global::System.Span<double> dnext, double t, double t1, double t5)
             {
                 // line 353, reversed: for (int s = 0; s < steps; s++) …
-                for (int sNext = steps; sNext > 0; sNext--)
+                for (int s = steps - 1; s >= 0; s--)
                 {
-                    int s = sNext - 1;
                     // line 360, reversed: for (int i = 1; i < u.Length - 1; i++) …
                     for (int i_1 = u.Length - 1 - 1; i_1 >= 1; i_1--)
                     {

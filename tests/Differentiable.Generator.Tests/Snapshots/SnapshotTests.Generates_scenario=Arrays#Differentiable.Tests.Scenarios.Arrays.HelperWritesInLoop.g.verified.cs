@@ -114,8 +114,12 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 double ds = dResult;
-                // line 248, reversed: for (int k = 0; k < iterations; k++) …
-                Loop248Reverse(x, iterations, dx, tape, t, dt, s, t11, t1, ds);
+                if (0 < iterations)
+                {
+                    // line 248, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop248Reverse(x, iterations, dx, tape, t, dt, s, t11, t1, ds);
+                }
+
                 global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
@@ -174,9 +178,8 @@ namespace Differentiable.Tests.Scenarios
             static void Loop248Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double s, double t11, double t1, double ds)
             {
                 // line 248, reversed: for (int k = 0; k < iterations; k++) …
-                for (int kNext = iterations; kNext > 0; kNext--)
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    int k = kNext - 1;
                     // line 248: for (int k = 0; k < iterations; k++) …
                     double ds_1 = ds;
                     ds = 0.0;

@@ -82,23 +82,25 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 double ds = dResult;
-                // line 649, reversed: for (int k = 0; k < times; k++) …
-                for (int kNext = times; kNext > 0; kNext--)
+                if (0 < times)
                 {
-                    int k = kNext - 1;
-                    // line 652: s += a[0] * a[a.Length - 1];
-                    double dt2 = ds;
-                    double dt = t1 * dt2;
-                    double dt1 = t * dt2;
-                    da[a.Length - 1] += dt1;
-                    t1 = tape.Doubles.Pop();
-                    da[0] += dt;
-                    t = tape.Doubles.Pop();
-                    // line 651: SquareHalf(a);
-                    double[] aAsCalled = global::Differentiable.Shadows.Rent<double>(a.Length);
-                    tape.Doubles.PopRange(global::System.MemoryExtensions.AsSpan(aAsCalled, 0, a.Length));
-                    SquareHalfVjp(global::System.MemoryExtensions.AsSpan(aAsCalled, 0, a.Length), da);
-                    global::Differentiable.Shadows.Return(aAsCalled);
+                    // line 649, reversed: for (int k = 0; k < times; k++) …
+                    for (int k = times - 1; k >= 0; k--)
+                    {
+                        // line 652: s += a[0] * a[a.Length - 1];
+                        double dt2 = ds;
+                        double dt = t1 * dt2;
+                        double dt1 = t * dt2;
+                        da[a.Length - 1] += dt1;
+                        t1 = tape.Doubles.Pop();
+                        da[0] += dt;
+                        t = tape.Doubles.Pop();
+                        // line 651: SquareHalf(a);
+                        double[] aAsCalled = global::Differentiable.Shadows.Rent<double>(a.Length);
+                        tape.Doubles.PopRange(global::System.MemoryExtensions.AsSpan(aAsCalled, 0, a.Length));
+                        SquareHalfVjp(global::System.MemoryExtensions.AsSpan(aAsCalled, 0, a.Length), da);
+                        global::Differentiable.Shadows.Return(aAsCalled);
+                    }
                 }
 
                 global::Differentiable.Shadows.Return(daUnwanted);

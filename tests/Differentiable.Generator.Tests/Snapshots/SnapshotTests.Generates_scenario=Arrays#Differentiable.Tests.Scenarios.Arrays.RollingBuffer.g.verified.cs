@@ -111,26 +111,28 @@ namespace Differentiable.Tests.Scenarios
                 double dt9 = dresult;
                 dt[1] += dt9;
                 dt[0] += dt8;
-                // line 123, reversed: for (int i = 2; i < n; i++) …
-                for (int iNext = n; iNext > 2; iNext--)
+                if (2 < n)
                 {
-                    int i = iNext - 1;
-                    // line 125: t[i % 2] = t[0] * t[1] * 0.5 + Math.Sin(t[i % 2]);
-                    double dt7 = dt[i % 2];
-                    dt[i % 2] = 0.0;
-                    t[i % 2] = tape.Doubles.Pop();
-                    double dt4 = dt7;
-                    double dt6 = dt7;
-                    double dt5 = global::System.Math.Cos(t5) * dt6;
-                    dt[i % 2] += dt5;
-                    t5 = tape.Doubles.Pop();
-                    double dt3 = 0.5 * dt4;
-                    double dt1 = t2 * dt3;
-                    double dt2 = t1 * dt3;
-                    dt[1] += dt2;
-                    t2 = tape.Doubles.Pop();
-                    dt[0] += dt1;
-                    t1 = tape.Doubles.Pop();
+                    // line 123, reversed: for (int i = 2; i < n; i++) …
+                    for (int i = n - 1; i >= 2; i--)
+                    {
+                        // line 125: t[i % 2] = t[0] * t[1] * 0.5 + Math.Sin(t[i % 2]);
+                        double dt7 = dt[i % 2];
+                        dt[i % 2] = 0.0;
+                        t[i % 2] = tape.Doubles.Pop();
+                        double dt4 = dt7;
+                        double dt6 = dt7;
+                        double dt5 = global::System.Math.Cos(t5) * dt6;
+                        dt[i % 2] += dt5;
+                        t5 = tape.Doubles.Pop();
+                        double dt3 = 0.5 * dt4;
+                        double dt1 = t2 * dt3;
+                        double dt2 = t1 * dt3;
+                        dt[1] += dt2;
+                        t2 = tape.Doubles.Pop();
+                        dt[0] += dt1;
+                        t1 = tape.Doubles.Pop();
+                    }
                 }
 
                 // line 122: t[1] = 1;

@@ -116,8 +116,12 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 double ds = dResult;
-                // line 188, reversed: for (int k = 0; k < iterations; k++) …
-                Loop188Reverse(x, iterations, dx, tape, t, dt, ds);
+                if (0 < iterations)
+                {
+                    // line 188, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop188Reverse(x, iterations, dx, tape, t, dt, ds);
+                }
+
                 global::Differentiable.Shadows.Return(dxUnwanted);
                 return s;
             }
@@ -181,9 +185,8 @@ namespace Differentiable.Tests.Scenarios
             static void Loop188Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, global::System.Span<double> t, global::System.Span<double> dt, double ds)
             {
                 // line 188, reversed: for (int k = 0; k < iterations; k++) …
-                for (int kNext = iterations; kNext > 0; kNext--)
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    int k = kNext - 1;
                     // line 195: s += Dot(t, x);
                     double dt7 = ds;
                     // line 46: return s;

@@ -94,18 +94,20 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 ds = 0.0;
                 double dtotal = dResult;
-                // line 94, reversed: for (int k = 0; k < iterations; k++) …
-                for (int kNext = iterations; kNext > 0; kNext--)
+                if (0 < iterations)
                 {
-                    int k = kNext - 1;
-                    // line 97: total += Vectors.Dot(t, x);
-                    double dt2 = dtotal;
-                    tape.Doubles.PopRange(t);
-                    global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt2, dt, dx);
-                    // line 96: Vectors.Scale(t, s);
-                    tape.Doubles.PopRange(t);
-                    global::Differentiable.Tests.Library.Vectors.ScaleVjp(t, s, dt, out double ds_s);
-                    ds += ds_s;
+                    // line 94, reversed: for (int k = 0; k < iterations; k++) …
+                    for (int k = iterations - 1; k >= 0; k--)
+                    {
+                        // line 97: total += Vectors.Dot(t, x);
+                        double dt2 = dtotal;
+                        tape.Doubles.PopRange(t);
+                        global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt2, dt, dx);
+                        // line 96: Vectors.Scale(t, s);
+                        tape.Doubles.PopRange(t);
+                        global::Differentiable.Tests.Library.Vectors.ScaleVjp(t, s, dt, out double ds_s);
+                        ds += ds_s;
+                    }
                 }
 
                 // line 88, reversed: for (int i = 0; i < x.Length; i++) …

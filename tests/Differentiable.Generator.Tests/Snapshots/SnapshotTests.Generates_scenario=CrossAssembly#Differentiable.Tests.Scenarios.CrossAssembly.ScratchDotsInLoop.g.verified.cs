@@ -91,8 +91,12 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 double ds = dResult;
-                // line 49, reversed: for (int k = 0; k < iterations; k++) …
-                Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
+                if (0 < iterations)
+                {
+                    // line 49, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
+                }
+
                 global::Differentiable.Shadows.Return(dxUnwanted);
                 return s;
             }
@@ -139,9 +143,8 @@ namespace Differentiable.Tests.Scenarios
             static void Loop49Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
             {
                 // line 49, reversed: for (int k = 0; k < iterations; k++) …
-                for (int kNext = iterations; kNext > 0; kNext--)
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    int k = kNext - 1;
                     // line 56: s += Vectors.Dot(t, x);
                     double dt7 = ds;
                     tape.Doubles.PopRange(t);

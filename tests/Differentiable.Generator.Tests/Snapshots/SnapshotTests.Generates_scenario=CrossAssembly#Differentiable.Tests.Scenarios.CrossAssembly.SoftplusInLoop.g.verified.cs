@@ -98,8 +98,12 @@ namespace Differentiable.Tests.Scenarios
 
                 // reverse sweep
                 double ds = dResult;
-                // line 69, reversed: for (int k = 0; k < iterations; k++) …
-                Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
+                if (0 < iterations)
+                {
+                    // line 69, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
+                }
+
                 global::Differentiable.Shadows.Return(dxUnwanted);
                 return result;
             }
@@ -150,9 +154,8 @@ namespace Differentiable.Tests.Scenarios
             static void Loop69Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
                 // line 69, reversed: for (int k = 0; k < iterations; k++) …
-                for (int kNext = iterations; kNext > 0; kNext--)
+                for (int k = iterations - 1; k >= 0; k--)
                 {
-                    int k = kNext - 1;
                     // line 69: for (int k = 0; k < iterations; k++) …
                     s = tape.Doubles.Pop();
                     // line 71: for (int i = 0; i < x.Length; i++) …

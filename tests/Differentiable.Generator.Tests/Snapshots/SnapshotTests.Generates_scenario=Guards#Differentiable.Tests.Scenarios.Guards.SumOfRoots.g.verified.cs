@@ -158,22 +158,24 @@ namespace Differentiable.Tests.Scenarios
                         dx += s * dt3;
                     }
 
-                    // line 20, reversed: for (int i = 0; i < n; i++) …
-                    for (int iNext = n; iNext > 0; iNext--)
+                    if (0 < n)
                     {
-                        int i = iNext - 1;
-                        // line 22: s > 1e6
-                        if (!branch1)
+                        // line 20, reversed: for (int i = 0; i < n; i++) …
+                        for (int i = n - 1; i >= 0; i--)
                         {
-                            // line 27: s += Math.Sqrt(x + i);
-                            double dt2 = ds;
-                            double dt1 = 0.5 / t2 * dt2;
-                            t2 = tape.Doubles.Pop();
-                            dx += dt1;
-                        }
+                            // line 22: s > 1e6
+                            if (!branch1)
+                            {
+                                // line 27: s += Math.Sqrt(x + i);
+                                double dt2 = ds;
+                                double dt1 = 0.5 / t2 * dt2;
+                                t2 = tape.Doubles.Pop();
+                                dx += dt1;
+                            }
 
-                        // line 22: s > 1e6
-                        branch1 = tape.Bools.Pop();
+                            // line 22: s > 1e6
+                            branch1 = tape.Bools.Pop();
+                        }
                     }
                 }
 

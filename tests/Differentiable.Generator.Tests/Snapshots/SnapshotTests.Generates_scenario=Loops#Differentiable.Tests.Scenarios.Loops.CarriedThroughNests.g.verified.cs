@@ -102,8 +102,12 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
                 double dtotal = dResult;
                 double dc = 0.0;
-                // line 173, reversed: for (int a = 0; a < n; a++) …
-                (dx, dc) = Loop173Reverse(x, n, dx, tape, c, t3, dtotal, dc);
+                if (0 < n)
+                {
+                    // line 173, reversed: for (int a = 0; a < n; a++) …
+                    (dx, dc) = Loop173Reverse(x, n, dx, tape, c, t3, dtotal, dc);
+                }
+
                 // line 171: double c = x;
                 dx += dc;
                 return total;
@@ -165,9 +169,8 @@ namespace Differentiable.Tests.Scenarios
             static (double, double) Loop173Reverse(double x, int n, double dx, global::Differentiable.Tape tape, double c, double t3, double dtotal, double dc)
             {
                 // line 173, reversed: for (int a = 0; a < n; a++) …
-                for (int aNext = n; aNext > 0; aNext--)
+                for (int a = n - 1; a >= 0; a--)
                 {
-                    int a = aNext - 1;
                     // line 175, reversed: for (int b = 0; b <= a; b++) …
                     (dx, c, t3, dc) = Loop175Reverse(x, dx, tape, c, t3, a, dtotal, dc);
                 }

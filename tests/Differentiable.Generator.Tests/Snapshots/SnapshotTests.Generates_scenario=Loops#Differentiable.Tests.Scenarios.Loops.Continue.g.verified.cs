@@ -84,27 +84,29 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 88, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                if (0 < n)
                 {
-                    int i = iNext - 1;
-                    // line 90: i % 2 == 0
-                    bool branch = i % 2 == 0;
-                    if (!branch)
+                    // line 88, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
                     {
-                        // line 88: for (int i = 0; i < n; i++) …
-                        double ds_1 = ds;
-                        ds = 0.0;
-                        s = tape.Doubles.Pop();
-                        // line 95: s = s * Math.Cos(x) + i * x;
-                        double dt1 = ds_1;
-                        double dt3 = ds_1;
-                        double t2 = (double)i;
-                        dx += t2 * dt3;
-                        ds += t * dt1;
-                        double dt = s * dt1;
-                        dx -= global::System.Math.Sin(x) * dt;
-                        t = tape.Doubles.Pop();
+                        // line 90: i % 2 == 0
+                        bool branch = i % 2 == 0;
+                        if (!branch)
+                        {
+                            // line 88: for (int i = 0; i < n; i++) …
+                            double ds_1 = ds;
+                            ds = 0.0;
+                            s = tape.Doubles.Pop();
+                            // line 95: s = s * Math.Cos(x) + i * x;
+                            double dt1 = ds_1;
+                            double dt3 = ds_1;
+                            double t2 = (double)i;
+                            dx += t2 * dt3;
+                            ds += t * dt1;
+                            double dt = s * dt1;
+                            dx -= global::System.Math.Sin(x) * dt;
+                            t = tape.Doubles.Pop();
+                        }
                     }
                 }
 

@@ -98,35 +98,37 @@ namespace Differentiable.Tests.Scenarios
                 ddt = 0.0;
                 double dx = dResult;
                 double dv = 0.0;
-                // line 334, reversed: for (int i = 0; i < steps; i++) …
-                for (int iNext = steps; iNext > 0; iNext--)
+                if (0 < steps)
                 {
-                    int i = iNext - 1;
-                    // line 334: for (int i = 0; i < steps; i++) …
-                    v = tape.Doubles.Pop();
-                    x = tape.Doubles.Pop();
-                    // line 338: v = v + dt * a;
-                    double dt4 = dv;
-                    // line 336: double a = -stiffness * x - damping * v;
-                    double t2 = damping * v;
-                    double t = -stiffness;
-                    double t1 = t * x;
-                    double a = t1 - t2;
-                    // line 338: v = v + dt * a;
-                    ddt += a * dt4;
-                    double da = dt * dt4;
-                    // line 337: x = x + dt * v;
-                    double dt3 = dx;
-                    ddt += v * dt3;
-                    dv += dt * dt3;
-                    // line 336: double a = -stiffness * x - damping * v;
-                    double dt1 = da;
-                    double dt2 = -da;
-                    ddamping += v * dt2;
-                    dv += damping * dt2;
-                    double dt5 = x * dt1;
-                    dx += t * dt1;
-                    dstiffness -= dt5;
+                    // line 334, reversed: for (int i = 0; i < steps; i++) …
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // line 334: for (int i = 0; i < steps; i++) …
+                        v = tape.Doubles.Pop();
+                        x = tape.Doubles.Pop();
+                        // line 338: v = v + dt * a;
+                        double dt4 = dv;
+                        // line 336: double a = -stiffness * x - damping * v;
+                        double t2 = damping * v;
+                        double t = -stiffness;
+                        double t1 = t * x;
+                        double a = t1 - t2;
+                        // line 338: v = v + dt * a;
+                        ddt += a * dt4;
+                        double da = dt * dt4;
+                        // line 337: x = x + dt * v;
+                        double dt3 = dx;
+                        ddt += v * dt3;
+                        dv += dt * dt3;
+                        // line 336: double a = -stiffness * x - damping * v;
+                        double dt1 = da;
+                        double dt2 = -da;
+                        ddamping += v * dt2;
+                        dv += damping * dt2;
+                        double dt5 = x * dt1;
+                        dx += t * dt1;
+                        dstiffness -= dt5;
+                    }
                 }
 
                 // line 333: double v = v0;

@@ -67,20 +67,22 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 502, reversed: for (int i = 3; i > bound; i--) …
-                for (int iNext = bound; iNext < 3; iNext++)
+                if (3 > bound)
                 {
-                    int i = iNext + 1;
-                    // line 502: for (int i = 3; i > bound; i--) …
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    s = tape.Doubles.Pop();
-                    // line 504: s = s * s * 0.5 + x;
-                    double dt1 = ds_1;
-                    dx += ds_1;
-                    double dt = 0.5 * dt1;
-                    ds += s * dt;
-                    ds += s * dt;
+                    // line 502, reversed: for (int i = 3; i > bound; i--) …
+                    for (int i = bound + 1; i <= 3; i++)
+                    {
+                        // line 502: for (int i = 3; i > bound; i--) …
+                        double ds_1 = ds;
+                        ds = 0.0;
+                        s = tape.Doubles.Pop();
+                        // line 504: s = s * s * 0.5 + x;
+                        double dt1 = ds_1;
+                        dx += ds_1;
+                        double dt = 0.5 * dt1;
+                        ds += s * dt;
+                        ds += s * dt;
+                    }
                 }
 
                 // line 501: double s = x;

@@ -89,8 +89,12 @@ namespace Differentiable.Tests.Scenarios
                 dx = 0.0;
                 dy = 0.0;
                 double ds = dResult;
-                // line 150, reversed: for (int i = 0; i < n; i++) …
-                (dx, dy) = Loop150Reverse(y, n, dx, dy, tape, s, row, ds);
+                if (0 < n)
+                {
+                    // line 150, reversed: for (int i = 0; i < n; i++) …
+                    (dx, dy) = Loop150Reverse(y, n, dx, dy, tape, s, row, ds);
+                }
+
                 return result;
             }
             finally
@@ -140,9 +144,8 @@ namespace Differentiable.Tests.Scenarios
             static (double, double) Loop150Reverse(double y, int n, double dx, double dy, global::Differentiable.Tape tape, double s, double row, double ds)
             {
                 // line 150, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                for (int i = n - 1; i >= 0; i--)
                 {
-                    int i = iNext - 1;
                     // line 150: for (int i = 0; i < n; i++) …
                     s = tape.Doubles.Pop();
                     // line 158: s += row / (i + 1);

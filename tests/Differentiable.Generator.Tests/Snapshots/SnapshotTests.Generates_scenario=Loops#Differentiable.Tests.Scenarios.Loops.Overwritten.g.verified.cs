@@ -100,32 +100,34 @@ namespace Differentiable.Tests.Scenarios
                 // line 279: return sum + t;
                 double dsum = dresult;
                 double dt = dresult;
-                // line 272, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                if (0 < n)
                 {
-                    int i = iNext - 1;
-                    // line 272: for (int i = 0; i < n; i++) …
-                    double dt_1 = dt;
-                    dt = 0.0;
-                    // line 276: sum += u * t;
-                    double dt5 = dsum;
-                    // line 275: double u = t * t - x;
-                    double t4 = t_1 * t_1;
-                    double u = t4 - x;
-                    // line 276: sum += u * t;
-                    double du = t_1 * dt5;
-                    dt_1 += u * dt5;
-                    // line 275: double u = t * t - x;
-                    double dt4 = du;
-                    dx -= du;
-                    dt_1 += t_1 * dt4;
-                    dt_1 += t_1 * dt4;
-                    // line 274: t = Math.Exp(x * i * 0.1);
-                    double dt3 = t_1 * dt_1;
-                    t_1 = tape.Doubles.Pop();
-                    double dt2 = 0.1 * dt3;
-                    double t1 = (double)i;
-                    dx += t1 * dt2;
+                    // line 272, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
+                    {
+                        // line 272: for (int i = 0; i < n; i++) …
+                        double dt_1 = dt;
+                        dt = 0.0;
+                        // line 276: sum += u * t;
+                        double dt5 = dsum;
+                        // line 275: double u = t * t - x;
+                        double t4 = t_1 * t_1;
+                        double u = t4 - x;
+                        // line 276: sum += u * t;
+                        double du = t_1 * dt5;
+                        dt_1 += u * dt5;
+                        // line 275: double u = t * t - x;
+                        double dt4 = du;
+                        dx -= du;
+                        dt_1 += t_1 * dt4;
+                        dt_1 += t_1 * dt4;
+                        // line 274: t = Math.Exp(x * i * 0.1);
+                        double dt3 = t_1 * dt_1;
+                        t_1 = tape.Doubles.Pop();
+                        double dt2 = 0.1 * dt3;
+                        double t1 = (double)i;
+                        dx += t1 * dt2;
+                    }
                 }
 
                 return result;

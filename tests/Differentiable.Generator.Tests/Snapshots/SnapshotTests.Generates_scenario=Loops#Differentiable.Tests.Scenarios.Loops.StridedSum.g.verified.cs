@@ -75,18 +75,20 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double ds = dResult;
-            // line 408, reversed: for (int i = 0; i < n; i++) …
-            for (int iNext = n; iNext > 0; iNext--)
+            if (0 < n)
             {
-                int i = iNext - 1;
-                // line 408: for (int i = 0; i < n; i++) …
-                k -= 2;
-                // line 410: s += x[k] * x[k];
-                double dt2 = ds;
-                double t = x[k];
-                double dt = t * dt2;
-                dt += t * dt2;
-                dx[k] += dt;
+                // line 408, reversed: for (int i = 0; i < n; i++) …
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    // line 408: for (int i = 0; i < n; i++) …
+                    k -= 2;
+                    // line 410: s += x[k] * x[k];
+                    double dt2 = ds;
+                    double t = x[k];
+                    double dt = t * dt2;
+                    dt += t * dt2;
+                    dx[k] += dt;
+                }
             }
 
             global::Differentiable.Shadows.Return(dxUnwanted);

@@ -71,20 +71,22 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double dsum = dResult;
-                double dpower = 0.0;
-                // line 15, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                if (0 < n)
                 {
-                    int i = iNext - 1;
-                    // line 15: for (int i = 0; i < n; i++) …
-                    double dpower_1 = dpower;
-                    dpower = 0.0;
-                    power = tape.Doubles.Pop();
-                    // line 18: sum += power;
-                    dpower_1 += dsum;
-                    // line 17: power *= x;
-                    dpower += x * dpower_1;
-                    dx += power * dpower_1;
+                    double dpower = 0.0;
+                    // line 15, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
+                    {
+                        // line 15: for (int i = 0; i < n; i++) …
+                        double dpower_1 = dpower;
+                        dpower = 0.0;
+                        power = tape.Doubles.Pop();
+                        // line 18: sum += power;
+                        dpower_1 += dsum;
+                        // line 17: power *= x;
+                        dpower += x * dpower_1;
+                        dx += power * dpower_1;
+                    }
                 }
 
                 return sum;

@@ -71,20 +71,22 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0f;
                 float dsum = dResult;
-                float dpower = 0f;
-                // line 350, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                if (0 < n)
                 {
-                    int i = iNext - 1;
-                    // line 350: for (int i = 0; i < n; i++) …
-                    float dpower_1 = dpower;
-                    dpower = 0f;
-                    power = tape.Singles.Pop();
-                    // line 353: sum += power;
-                    dpower_1 += dsum;
-                    // line 352: power *= x;
-                    dpower += x * dpower_1;
-                    dx += power * dpower_1;
+                    float dpower = 0f;
+                    // line 350, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
+                    {
+                        // line 350: for (int i = 0; i < n; i++) …
+                        float dpower_1 = dpower;
+                        dpower = 0f;
+                        power = tape.Singles.Pop();
+                        // line 353: sum += power;
+                        dpower_1 += dsum;
+                        // line 352: power *= x;
+                        dpower += x * dpower_1;
+                        dx += power * dpower_1;
+                    }
                 }
 
                 return sum;

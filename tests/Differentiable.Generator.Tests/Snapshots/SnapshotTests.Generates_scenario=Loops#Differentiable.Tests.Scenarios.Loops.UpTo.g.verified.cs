@@ -67,19 +67,21 @@ namespace Differentiable.Tests.Scenarios
                 // reverse sweep
                 dx = 0.0;
                 double ds = dResult;
-                // line 489, reversed: for (int i = 0; i < n; i++) …
-                for (int iNext = n; iNext > 0; iNext--)
+                if (0 < n)
                 {
-                    int i = iNext - 1;
-                    // line 489: for (int i = 0; i < n; i++) …
-                    double ds_1 = ds;
-                    ds = 0.0;
-                    s = tape.Doubles.Pop();
-                    // line 491: s = Math.Sin(s) * x;
-                    double dt = x * ds_1;
-                    dx += t * ds_1;
-                    ds += global::System.Math.Cos(s) * dt;
-                    t = tape.Doubles.Pop();
+                    // line 489, reversed: for (int i = 0; i < n; i++) …
+                    for (int i = n - 1; i >= 0; i--)
+                    {
+                        // line 489: for (int i = 0; i < n; i++) …
+                        double ds_1 = ds;
+                        ds = 0.0;
+                        s = tape.Doubles.Pop();
+                        // line 491: s = Math.Sin(s) * x;
+                        double dt = x * ds_1;
+                        dx += t * ds_1;
+                        ds += global::System.Math.Cos(s) * dt;
+                        t = tape.Doubles.Pop();
+                    }
                 }
 
                 // line 488: double s = x;

@@ -147,16 +147,18 @@ namespace Differentiable.Tests.Scenarios
                     // line 222: while (s < 10 && rounds < 50) …
                     if (branch)
                     {
-                        // line 224, reversed: for (int j = 0; j < n; j++) …
-                        for (int jNext = n; jNext > 0; jNext--)
+                        if (0 < n)
                         {
-                            int j = jNext - 1;
-                            // line 224: for (int j = 0; j < n; j++) …
-                            double ds_1 = ds;
-                            ds = 0.0;
-                            // line 226: s = s * 1.1 + 0.01 * j;
-                            double dt = ds_1;
-                            ds += 1.1 * dt;
+                            // line 224, reversed: for (int j = 0; j < n; j++) …
+                            for (int j = n - 1; j >= 0; j--)
+                            {
+                                // line 224: for (int j = 0; j < n; j++) …
+                                double ds_1 = ds;
+                                ds = 0.0;
+                                // line 226: s = s * 1.1 + 0.01 * j;
+                                double dt = ds_1;
+                                ds += 1.1 * dt;
+                            }
                         }
                     }
 

@@ -201,19 +201,21 @@ namespace Differentiable.Tests.Scenarios
                     // line 205: last = s * x;
                     ds += x * dlast_2;
                     dx += s * dlast_2;
-                    // line 200, reversed: for (int j = 0; j < n; j++) …
-                    for (int jNext = n; jNext > 0; jNext--)
+                    if (0 < n)
                     {
-                        int j = jNext - 1;
-                        // line 200: for (int j = 0; j < n; j++) …
-                        double ds_2 = ds;
-                        ds = 0.0;
-                        s = tape.Doubles.Pop();
-                        // line 202: s = s * 1.05 + 0.01 * x;
-                        double dt = ds_2;
-                        double dt1 = ds_2;
-                        dx += 0.01 * dt1;
-                        ds += 1.05 * dt;
+                        // line 200, reversed: for (int j = 0; j < n; j++) …
+                        for (int j = n - 1; j >= 0; j--)
+                        {
+                            // line 200: for (int j = 0; j < n; j++) …
+                            double ds_2 = ds;
+                            ds = 0.0;
+                            s = tape.Doubles.Pop();
+                            // line 202: s = s * 1.05 + 0.01 * x;
+                            double dt = ds_2;
+                            double dt1 = ds_2;
+                            dx += 0.01 * dt1;
+                            ds += 1.05 * dt;
+                        }
                     }
                 }
 

@@ -94,26 +94,28 @@ namespace Differentiable.Tests.Scenarios
                 double dstate_1 = dstate;
                 dstate = 0.0;
                 double dstart = 0.0;
-                // line 31, reversed: for (int i = 0; i < steps; i++) …
-                for (int iNext = steps; iNext > 0; iNext--)
+                if (0 < steps)
                 {
-                    int i = iNext - 1;
-                    // line 31: for (int i = 0; i < steps; i++) …
-                    double dchange_2 = dchange_1;
-                    dchange_1 = 0.0;
-                    double dstate_2 = dstate_1;
-                    dstate_1 = 0.0;
-                    state_1 = tape.Doubles.Pop();
-                    // line 34: change = state - start;
-                    dstate_2 += dchange_2;
-                    dstart -= dchange_2;
-                    // line 33: state = state - rate * Math.Sin(state);
-                    dstate_1 += dstate_2;
-                    double dt1 = -dstate_2;
-                    drate += t * dt1;
-                    double dt = rate * dt1;
-                    dstate_1 += global::System.Math.Cos(state_1) * dt;
-                    t = tape.Doubles.Pop();
+                    // line 31, reversed: for (int i = 0; i < steps; i++) …
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // line 31: for (int i = 0; i < steps; i++) …
+                        double dchange_2 = dchange_1;
+                        dchange_1 = 0.0;
+                        double dstate_2 = dstate_1;
+                        dstate_1 = 0.0;
+                        state_1 = tape.Doubles.Pop();
+                        // line 34: change = state - start;
+                        dstate_2 += dchange_2;
+                        dstart -= dchange_2;
+                        // line 33: state = state - rate * Math.Sin(state);
+                        dstate_1 += dstate_2;
+                        double dt1 = -dstate_2;
+                        drate += t * dt1;
+                        double dt = rate * dt1;
+                        dstate_1 += global::System.Math.Cos(state_1) * dt;
+                        t = tape.Doubles.Pop();
+                    }
                 }
 
                 // line 31: for (int i = 0; i < steps; i++) …

@@ -160,8 +160,12 @@ namespace Sensitivities
                 double dresult = dResult;
                 // line 86: return x[n - 1];
                 dx[n - 1] += dresult;
-                // line 61, reversed: for (int step = 0; step < steps; step++) …
-                dc = Loop61Reverse(stiffness, c, steps, dt, dstiffness, dc, tape, n, dx, v, dv, dforce, stretch);
+                if (0 < steps)
+                {
+                    // line 61, reversed: for (int step = 0; step < steps; step++) …
+                    dc = Loop61Reverse(stiffness, c, steps, dt, dstiffness, dc, tape, n, dx, v, dv, dforce, stretch);
+                }
+
                 // line 60: x[n - 1] = 1;
                 dx[n - 1] = 0.0;
                 global::Differentiable.Shadows.Return(dstiffnessUnwanted);
@@ -247,9 +251,8 @@ namespace Sensitivities
             static double Loop61Reverse(double[] stiffness, double c, int steps, double dt, global::System.Span<double> dstiffness, double dc, global::Differentiable.Tape tape, int n, double[] dx, double[] v, double[] dv, double[] dforce, double stretch)
             {
                 // line 61, reversed: for (int step = 0; step < steps; step++) …
-                for (int stepNext = steps; stepNext > 0; stepNext--)
+                for (int step = steps - 1; step >= 0; step--)
                 {
-                    int step = stepNext - 1;
                     // line 79, reversed: for (int i = 0; i < n; i++) …
                     for (int i_1 = n - 1; i_1 >= 0; i_1--)
                     {

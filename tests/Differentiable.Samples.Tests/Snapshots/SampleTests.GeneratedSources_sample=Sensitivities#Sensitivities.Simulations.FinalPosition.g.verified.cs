@@ -97,28 +97,30 @@ namespace Sensitivities
                 dc = 0.0;
                 double dx = dResult;
                 double dv = 0.0;
-                // line 22, reversed: for (int i = 0; i < steps; i++) …
-                for (int iNext = steps; iNext > 0; iNext--)
+                if (0 < steps)
                 {
-                    int i = iNext - 1;
-                    // line 22: for (int i = 0; i < steps; i++) …
-                    v = tape.Doubles.Pop();
-                    x = tape.Doubles.Pop();
-                    // line 26: v += dt * a;
-                    double dt4 = dv;
-                    double da = dt * dt4;
-                    // line 25: x += dt * v;
-                    double dt3 = dx;
-                    dv += dt * dt3;
-                    // line 24: double a = -k * x - c * v;
-                    double dt1 = da;
-                    double dt2 = -da;
-                    dc += v * dt2;
-                    dv += c * dt2;
-                    double t = -k;
-                    double dt5 = x * dt1;
-                    dx += t * dt1;
-                    dk -= dt5;
+                    // line 22, reversed: for (int i = 0; i < steps; i++) …
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // line 22: for (int i = 0; i < steps; i++) …
+                        v = tape.Doubles.Pop();
+                        x = tape.Doubles.Pop();
+                        // line 26: v += dt * a;
+                        double dt4 = dv;
+                        double da = dt * dt4;
+                        // line 25: x += dt * v;
+                        double dt3 = dx;
+                        dv += dt * dt3;
+                        // line 24: double a = -k * x - c * v;
+                        double dt1 = da;
+                        double dt2 = -da;
+                        dc += v * dt2;
+                        dv += c * dt2;
+                        double t = -k;
+                        double dt5 = x * dt1;
+                        dx += t * dt1;
+                        dk -= dt5;
+                    }
                 }
 
                 // line 21: double v = v0;
