@@ -67,7 +67,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             var lowering = new List<DiagnosticInfo>();
             IrFunction? lowered = Lowerer.LowerMethod(context.SemanticModel, method, syntax, lowering, context.CancellationToken);
-            MethodCheck.Result check = MethodCheck.Run(lowered, lowering, registry.Value, Lowerer.KeyOf(method.OriginalDefinition), method.Name, SourceSpan.From(syntax.Identifier.GetLocation()));
+            MethodCheck.Result check = MethodCheck.Run(lowered, lowering, registry.Value, Lowerer.KeyOf(method.OriginalDefinition), method.Name, SourceSpan.From(syntax.Identifier.GetLocation()), order: Lowerer.OrderOf(method));
 
             // As the generator decides: a callee that gets no derivatives (or no Jvp) takes them away from this method too.
             var outcomes = CalleeOutcomes.Resolve(check.Own, methods.OwnOutcome);

@@ -20,7 +20,11 @@ internal sealed record GeneratedFile(string HintName, string? Source, EquatableA
 /// One method checked and transformed on its own (its primal and derivatives as IR, null when it cannot be differentiated),
 /// its generator failures, and what it calls: whether it is finally generated depends on its callees too.
 /// </summary>
-internal sealed record CheckedMethod(MethodModel Model, IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Failures, OwnOutcome Own, EquatableArray<CalleeCall> Calls);
+internal sealed record CheckedMethod(MethodModel Model, IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Failures, OwnOutcome Own, EquatableArray<CalleeCall> Calls)
+{
+    /// <summary>The Hessian-vector product when the method asks for second order and it can be generated.</summary>
+    public IrFunction? Hvp { get; init; }
+}
 
 /// <summary>The final outcomes of the compilation's [Differentiable] methods, by key, sorted so that an unchanged set compares equal.</summary>
 internal sealed record Outcomes(EquatableArray<(string Key, MethodOutcome Outcome)> Entries)
@@ -50,9 +54,9 @@ public sealed partial class DifferentiableGenerator
         // only its own failures.
         try
         {
-            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining);
+            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining, model.Order);
             cancellationToken.ThrowIfCancellationRequested();
-            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls);
+            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp };
         }
         catch (OperationCanceledException)
         {
@@ -86,7 +90,7 @@ public sealed partial class DifferentiableGenerator
 
         try
         {
-            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp);
+            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp, method.Hvp);
             return new GeneratedFile(method.Model.HintName, source, diagnostics.ToEquatableArray());
         }
         catch (Exception exception)

@@ -14,6 +14,9 @@ namespace Differentiable;
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
 public sealed class DifferentiableAttribute : Attribute
 {
-    /// <summary>The highest derivative order to generate members for: 1 (default) or 2.</summary>
+    /// <summary>
+    /// The highest derivative order to generate members for: 1 (default) or 2. Order 2, on a method with a scalar result,
+    /// adds <c>MHvp</c> (the value, the gradient and a Hessian-vector product in one sweep) and <c>MHessian</c>.
+    /// </summary>
     public int Order { get; set; } = 1;
 }

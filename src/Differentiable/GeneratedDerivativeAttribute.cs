@@ -11,6 +11,9 @@ public enum DerivativeMode
 
     /// <summary>Reverse mode: <c>{M}Vjp</c>, a vector-Jacobian product.</summary>
     Vjp = 2,
+
+    /// <summary>Second order: <c>{M}Hvp</c>, the gradient and a Hessian-vector product.</summary>
+    Hvp = 3,
 }
 
 /// <summary>

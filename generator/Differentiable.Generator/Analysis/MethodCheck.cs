@@ -23,6 +23,9 @@ internal static class MethodCheck
     /// </summary>
     public sealed record Result(IrFunction? Primal, IrFunction? Jvp, IrFunction? Vjp, EquatableArray<DiagnosticInfo> Diagnostics, OwnOutcome Own, EquatableArray<CalleeCall> Calls)
     {
+        /// <summary>The Hessian-vector product (<c>Order = 2</c>), or null.</summary>
+        public IrFunction? Hvp { get; init; }
+
         public bool HasForwardMode => Own.HasForwardMode;
     }
 
@@ -32,9 +35,14 @@ internal static class MethodCheck
     /// analyzer, which sees one method, does not). When the transforms fail on the inlined body, they run on the body as
     /// written, which is what the analyzer checks.
     /// </remarks>
-    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string key, string methodName, SourceSpan location, Inlining? inlining = null)
+    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string key, string methodName, SourceSpan location, Inlining? inlining = null, int order = 1)
     {
         var diagnostics = new List<DiagnosticInfo>(loweringDiagnostics);
+        if (order is not (1 or 2))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOrder, location, order.ToString(System.Globalization.CultureInfo.InvariantCulture), methodName));
+        }
+
         if (lowered is null)
         {
             return new Result(null, null, null, diagnostics.ToEquatableArray(), new OwnOutcome(key, false, false, EquatableArray<string>.Empty), EquatableArray<CalleeCall>.Empty);
@@ -47,7 +55,7 @@ internal static class MethodCheck
         Result Done(IrFunction? primal, IrFunction? jvp, IrFunction? vjp, bool canDifferentiate) =>
             new(primal, jvp, vjp, diagnostics.ToEquatableArray(), new OwnOutcome(key, canDifferentiate, check.HasForwardMode, callees), check.Calls);
 
-        if (!check.CanDifferentiate)
+        if (!check.CanDifferentiate || order is not (1 or 2))
         {
             return Done(null, null, null, canDifferentiate: false);
         }
@@ -57,7 +65,7 @@ internal static class MethodCheck
         bool loopsOrArrays = IrWalk.Statements(primal.Body).Any(s => s is For or Loop or Store)
             || primal.Parameters.Any(p => p.Variable.Type.IsBuffer) || primal.ReturnType.IsBuffer
             || IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Arguments.Any(a => a.Type.IsBuffer));
-        if (inlining is null && !loopsOrArrays)
+        if (inlining is null && !loopsOrArrays && order != 2)
         {
             return Done(primal, null, null, canDifferentiate: true);
         }
@@ -68,6 +76,12 @@ internal static class MethodCheck
         {
             IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, methodName + "Jvp") : null;
             IrFunction vjp = Adjoint.Apply(primal, methodName + "Vjp");
+            IrFunction? hvp = null;
+            if (order == 2 && (hvp = SecondOrderOf(primal, methodName, location, diagnostics)) is null)
+            {
+                return Done(null, null, null, canDifferentiate: false); // an error skips the method, as every error does
+            }
+
             if (inlining is { Candidates.Count: > 0 }
                 && Inliner.Apply(primal, key => inlining.Find(key) is { } callee ? registry.Resolve(callee) : null) is var inlined
                 && !ReferenceEquals(inlined, primal))
@@ -75,16 +89,17 @@ internal static class MethodCheck
                 try
                 {
                     IrFunction? inlinedJvp = check.HasForwardMode ? Tangent.Apply(inlined, methodName + "Jvp") : null;
-                    vjp = Adjoint.Apply(inlined, methodName + "Vjp");
-                    jvp = inlinedJvp;
+                    IrFunction inlinedVjp = Adjoint.Apply(inlined, methodName + "Vjp");
+                    IrFunction? inlinedHvp = hvp is null ? null : SecondOrder.Hvp(inlined, methodName + "Hvp");
+                    (jvp, vjp, hvp) = (inlinedJvp, inlinedVjp, inlinedHvp);
                 }
                 catch (TransformException)
                 {
-                    // Inlined, a callee's shape met the caller's: keep the calls (jvp and vjp as computed above).
+                    // Inlined, a callee's shape met the caller's: keep the calls (the derivatives as computed above).
                 }
             }
 
-            return Done(primal, jvp, vjp, canDifferentiate: true);
+            return Done(primal, jvp, vjp, canDifferentiate: true) with { Hvp = hvp };
         }
         catch (TransformException exception)
         {
@@ -96,6 +111,23 @@ internal static class MethodCheck
                     ? DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName, "Give it a derivative ([Differentiable] or [DerivativeOf])")
                     : DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
             return Done(null, null, null, canDifferentiate: false);
+        }
+    }
+
+    /// <summary>
+    /// The Hessian-vector product of the body as written (which decides, as in the analyzer), or null with the construct
+    /// that prevents it reported.
+    /// </summary>
+    private static IrFunction? SecondOrderOf(IrFunction primal, string methodName, SourceSpan location, List<DiagnosticInfo> diagnostics)
+    {
+        try
+        {
+            return SecondOrder.Hvp(primal, methodName + "Hvp");
+        }
+        catch (TransformException exception)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SecondOrderUnavailable, exception.Site ?? location, exception.Message, methodName));
+            return null;
         }
     }
 }

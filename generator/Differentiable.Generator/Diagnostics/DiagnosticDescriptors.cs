@@ -117,12 +117,22 @@ internal static class DiagnosticDescriptors
         "A [Differentiable] callee gets no derivatives",
         "'{0}' gets no derivatives (see the errors reported on it), so neither does '{1}', whose derivatives would call them; fix '{0}', or pass it only values that carry no derivative");
 
+    public static readonly DiagnosticDescriptor SecondOrderUnavailable = Error(
+        "DIFF0020",
+        "Second-order derivatives cannot be generated",
+        "'{1}' asks for second-order derivatives (Order = 2), which cannot be generated through {0}; remove Order = 2 for the first-order derivatives");
+
+    public static readonly DiagnosticDescriptor InvalidOrder = Error(
+        "DIFF0021",
+        "Order must be 1 or 2",
+        "'{1}' asks for Order = {0}; the generator emits first-order derivatives (Order = 1, the default) and second-order ones (Order = 2)");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All =
     [
         TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
         DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
         NoDerivativeOnNonFloating, IncompatibleMetadata, DerivativeThroughRounding, ResultIndependentOfParameters,
-        UnusedNoDerivativeParameter, GeneratedNameClash, CalleeNotGenerated,
+        UnusedNoDerivativeParameter, GeneratedNameClash, CalleeNotGenerated, SecondOrderUnavailable, InvalidOrder,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

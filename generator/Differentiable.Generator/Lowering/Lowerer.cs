@@ -100,7 +100,7 @@ internal sealed partial class Lowerer
             primal = null;
         }
 
-        return new MethodModel(hintName, ns, types, method.Name, KeyOf(method.OriginalDefinition), modifiers, signature, primal, location, diagnostics.ToEquatableArray());
+        return new MethodModel(hintName, ns, types, method.Name, KeyOf(method.OriginalDefinition), modifiers, signature, primal, location, diagnostics.ToEquatableArray(), OrderOf(method));
     }
 
     /// <summary>Lowers one method to IR, or returns null with the reasons in <paramref name="diagnostics"/>.</summary>
@@ -427,6 +427,11 @@ internal sealed partial class Lowerer
 
     internal static bool HasAttribute(ISymbol symbol, string metadataName) =>
         symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
+
+    /// <summary>The <c>Order</c> a method's <c>[Differentiable]</c> asks for: 1 unless it says otherwise.</summary>
+    internal static int OrderOf(IMethodSymbol method) =>
+        method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Differentiable.DifferentiableAttribute")?.NamedArguments
+            .FirstOrDefault(n => n.Key == "Order").Value.Value is int order ? order : 1;
 
     /// <summary>The registry key of a method: its owner, name and parameter types.</summary>
     internal static string KeyOf(IMethodSymbol method) =>

@@ -7,7 +7,8 @@ internal sealed record TypeDeclaration(string Keyword, string Name);
 
 /// <summary>
 /// What the generator knows about one [Differentiable] method after lowering: where its derivatives
-/// go, the contract it must follow, its registry key, and its body as IR (null when lowering rejected it).
+/// go, the contract it must follow, its registry key, its body as IR (null when lowering rejected it), and the highest
+/// derivative order it asks for.
 /// </summary>
 internal sealed record MethodModel(
     string HintName,
@@ -19,4 +20,5 @@ internal sealed record MethodModel(
     string PrimalSignature,
     IrFunction? Primal,
     SourceSpan Location,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    int Order = 1);

@@ -53,10 +53,14 @@ internal sealed class Adjoint : DerivativeTransform
         tape = Names.Fresh("tape", IrType.Scalar(ValueKind.Other, "global::Differentiable.Tape"));
     }
 
-    public static IrFunction Apply(IrFunction primal, string name)
+    /// <remarks>
+    /// Without <paramref name="argumentChecks"/> the function neither checks its buffer arguments nor stands scratch in for
+    /// unwanted shadows: a caller that composes it (second order) checks its own arguments.
+    /// </remarks>
+    public static IrFunction Apply(IrFunction primal, string name, bool argumentChecks = true)
     {
         var adjoint = new Adjoint(primal, []);
-        IrFunction result = adjoint.Run(name);
+        IrFunction result = adjoint.Run(name, argumentChecks);
         if (!IrWalk.Statements(primal.Body).Any(s => s is For or Loop))
         {
             return result; // without loops nothing is overwritten: the reverse sweep reads every value in its local
@@ -68,7 +72,7 @@ internal sealed class Adjoint : DerivativeTransform
         {
             var reads = adjoint.ReverseReads();
             var next = new Adjoint(primal, reads);
-            IrFunction nextResult = next.Run(name);
+            IrFunction nextResult = next.Run(name, argumentChecks);
             if (new HashSet<(int?, Variable)>(next.ReverseReads()).SetEquals(reads))
             {
                 return nextResult;
@@ -106,7 +110,7 @@ internal sealed class Adjoint : DerivativeTransform
         }
     }
 
-    private IrFunction Run(string name)
+    private IrFunction Run(string name, bool argumentChecks)
     {
         IrFunction function = Function;
         // The primal's parameters (it performs the primal's writes, out parameters included), dResult, the out parameters'
@@ -242,8 +246,8 @@ internal sealed class Adjoint : DerivativeTransform
 
         var buffers = function.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => (p.Variable, Written.Contains(p.Variable)))
             .Concat(shadows.Select(s => (s.Shadow, true))).ToList();
-        var unwanted = shadows.Select(s => Unwanted(s.Primal, s.Shadow, reverse: true)).OfType<(Stmt Substitution, Stmt? Release)>().ToList();
-        var checks = ArgumentChecks(buffers, shadows, unwanted.Select(u => u.Substitution)).ToList();
+        var unwanted = argumentChecks ? shadows.Select(s => Unwanted(s.Primal, s.Shadow, reverse: true)).OfType<(Stmt Substitution, Stmt? Release)>().ToList() : [];
+        var checks = argumentChecks ? ArgumentChecks(buffers, shadows, unwanted.Select(u => u.Substitution)).ToList() : [];
         var releases = unwanted.Select(u => u.Release).OfType<Stmt>().ToList();
         if (releases.Count > 0)
         {

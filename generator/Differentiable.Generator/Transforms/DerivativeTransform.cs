@@ -42,12 +42,15 @@ internal abstract class DerivativeTransform
     {
         if (!derivatives.TryGetValue(variable, out Variable? derivative))
         {
-            derivative = Names.Fresh("d" + variable.Name, variable.Type.IsBuffer ? ShadowType(variable) : variable.Type);
+            derivative = Names.Fresh(DerivativeName(variable), variable.Type.IsBuffer ? ShadowType(variable) : variable.Type);
             derivatives[variable] = derivative;
         }
 
         return derivative;
     }
+
+    /// <summary>The name a derivative is given before a suffix makes it unique: <c>d</c> + the variable's name.</summary>
+    protected virtual string DerivativeName(Variable variable) => "d" + variable.Name;
 
     /// <summary>The type of a buffer's shadow (its tangent or adjoint).</summary>
     protected abstract IrType ShadowType(Variable buffer);
@@ -109,7 +112,7 @@ internal abstract class DerivativeTransform
     /// parameter, every adjoint shadow, a written tangent) shares no memory with any other buffer argument, and each
     /// shadow has its primal's length (for a jagged array, its shape). Two read-only buffers may alias.
     /// </summary>
-    protected static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows, IEnumerable<Stmt>? unwanted = null)
+    internal static IEnumerable<Stmt> ArgumentChecks(IReadOnlyList<(Variable Buffer, bool Written)> buffers, IEnumerable<(Variable Primal, Variable Shadow)> shadows, IEnumerable<Stmt>? unwanted = null)
     {
         // A null array is an ArgumentNullException naming it, before any work (a jagged array and its shadow: CheckShape).
         var shapeChecked = new HashSet<Variable>(shadows.Where(s => s.Primal.Type.ElementType.IsBuffer).SelectMany(s => new[] { s.Primal, s.Shadow }));

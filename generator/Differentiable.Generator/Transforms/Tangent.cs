@@ -15,12 +15,33 @@ namespace Differentiable.Generator.Transforms;
 /// </summary>
 internal sealed class Tangent : DerivativeTransform
 {
-    private Tangent(IrFunction primal)
+    private readonly IReadOnlyDictionary<Variable, string>? parameterTangentNames;
+    private readonly bool returnsValueOnly;
+
+    private Tangent(IrFunction primal, IReadOnlyDictionary<Variable, string>? parameterTangentNames = null, bool returnsValueOnly = false)
         : base(primal)
     {
+        this.parameterTangentNames = parameterTangentNames;
+        this.returnsValueOnly = returnsValueOnly;
     }
 
     public static IrFunction Apply(IrFunction primal, string name) => new Tangent(primal).Run(name);
+
+    /// <summary>
+    /// Forward mode of a sweep whose result's tangent nobody reads (the Hessian-vector product's tangent of a reverse
+    /// sweep): the parameters' tangents get the given names, the function returns the sweep's own value, and
+    /// <paramref name="parameterTangents"/> tells which tangent parameter belongs to which parameter.
+    /// </summary>
+    public static IrFunction OfSweep(IrFunction sweep, string name, IReadOnlyDictionary<Variable, string> parameterTangentNames, out IReadOnlyDictionary<Variable, Variable> parameterTangents)
+    {
+        var tangent = new Tangent(sweep, parameterTangentNames, returnsValueOnly: true);
+        IrFunction result = tangent.Run(name);
+        parameterTangents = sweep.Parameters.Where(p => tangent.HasDerivative(p.Variable)).ToDictionary(p => p.Variable, p => tangent.DerivativeOf(p.Variable));
+        return result;
+    }
+
+    protected override string DerivativeName(Variable variable) =>
+        parameterTangentNames is not null && parameterTangentNames.TryGetValue(variable, out string? name) ? name : base.DerivativeName(variable);
 
     private IrFunction Run(string name)
     {
@@ -61,10 +82,14 @@ internal sealed class Tangent : DerivativeTransform
             .ToList();
         var shadows = function.Parameters.Where(p => p.Variable.Type.IsBuffer && HasDerivative(p.Variable)).Select(p => (p.Variable, DerivativeOf(p.Variable))).ToList();
         var zeros = shadows.Select(s => Unwanted(s.Variable, s.Item2, reverse: false)?.Substitution).OfType<Stmt>();
-        prologue.InsertRange(0, ArgumentChecks(buffers, shadows, zeros));
+        if (!returnsValueOnly)
+        {
+            prologue.InsertRange(0, ArgumentChecks(buffers, shadows, zeros)); // a composed sweep's caller checks its own arguments
+        }
+
         Block body = TransformBlock(function.Body);
-        IrType returnType = function.ReturnType.Kind == ValueKind.Void
-            ? IrType.Void
+        IrType returnType = function.ReturnType.Kind == ValueKind.Void || returnsValueOnly
+            ? function.ReturnType
             : IrType.ValueAndTangent(function.ReturnType);
         return new IrFunction(
             name,
@@ -180,6 +205,9 @@ internal sealed class Tangent : DerivativeTransform
                     output.Add(branch with { Then = TransformBlock(branch.Then), Else = TransformBlock(branch.Else) });
                     break;
                 case Return { Value: null }:
+                    output.Add(statement);
+                    break;
+                case Return { Value: { } } when returnsValueOnly:
                     output.Add(statement);
                     break;
                 case Return { Value: { } value } ret:

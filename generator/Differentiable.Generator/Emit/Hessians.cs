@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Linq;
+using Differentiable.Generator.Ir;
+using Differentiable.Generator.Model;
+
+namespace Differentiable.Generator.Emit;
+
+/// <summary>
+/// <c>{M}Hessian</c>: the n × n matrix of second derivatives over the method's n differentiable inputs (floating
+/// parameters one each, arrays and spans their elements, in parameter order), row by row from <c>{M}Hvp</c> along each unit
+/// direction (the Hessian is symmetric, so H·e_j is row j), made exactly symmetric at the end.
+/// </summary>
+internal static class Hessians
+{
+    public static void Emit(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction hvp)
+    {
+        var inputs = primal.Parameters.Where(p => p.IsDifferentiable && p.Variable.Type.CarriesDerivative).Select(p => p.Variable).ToList();
+        int count = primal.Parameters.Count;
+        var directions = hvp.Parameters.Skip(count).Take(inputs.Count).Select(p => p.Variable).ToList();
+        var gradients = hvp.Parameters.Skip(count + inputs.Count).Take(inputs.Count).Select(p => p.Variable).ToList();
+
+        var names = new NameScope(primal.Parameters.Select(p => p.Variable.Name).Concat([model.Name, model.Name + "Hvp"]));
+        string hessian = names.Fresh("hessian"), size = names.Fresh("size"), value = names.Fresh("value"), row = names.Fresh("row"), k = names.Fresh("k");
+        var directionNames = directions.Select(d => names.Fresh(d.Name)).ToList();
+        var gradientNames = gradients.Select(d => names.Fresh(d.Name)).ToList();
+
+        IrType element = primal.ReturnType;
+        string e = element.CSharp, one = element.Kind == ValueKind.Float ? "1f" : "1.0", zero = element.Kind == ValueKind.Float ? "0f" : "0.0";
+        int scalars = inputs.Count(v => !v.Type.IsBuffer);
+        string sizeExpression = string.Join(" + ", (scalars > 0 || inputs.All(v => !v.Type.IsBuffer) ? [scalars.ToString(System.Globalization.CultureInfo.InvariantCulture)] : System.Array.Empty<string>())
+            .Concat(inputs.Where(v => v.Type.IsBuffer).Select(v => CSharpPrinter.Name(v) + ".Length")));
+        string primalParameters = string.Join(", ", primal.Parameters.Select(p => p.Variable.Type.CSharp + " " + CSharpPrinter.Name(p.Variable)));
+        string primalArguments = string.Join(", ", primal.Parameters.Select(p => CSharpPrinter.Name(p.Variable)));
+        string what = $"the Hessian of <c>{model.PrimalSignature}</c>: the matrix of its second derivatives over its inputs "
+            + $"({string.Join(", ", inputs.Select(v => v.Type.IsBuffer ? v.Name + "'s elements" : v.Name))}, in this order)";
+
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Returns {what}, exactly symmetric.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Emitter.Version}\")]");
+        using (writer.WriteBlock($"{model.Modifiers} {e}[,] {model.Name}Hessian({primalParameters})"))
+        {
+            writer.WriteLine($"int {size} = {sizeExpression};");
+            writer.WriteLine($"var {hessian} = new {e}[{size}, {size}];");
+            writer.WriteLine($"{model.Name}Hessian({primalArguments}, global::Differentiable.Matrices.RowMajor({hessian}));");
+            writer.WriteLine($"return {hessian};");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// Writes {what} into <paramref name=\"{hessian}\"/>, row-major, exactly symmetric; returns its value.");
+        writer.WriteLine($"/// <paramref name=\"{hessian}\"/> must hold exactly n × n elements.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Emitter.Version}\")]");
+        using (writer.WriteBlock($"{model.Modifiers} {e} {model.Name}Hessian({primalParameters}, global::System.Span<{e}> {hessian})"))
+        {
+            writer.WriteLine($"int {size} = {sizeExpression};");
+            writer.WriteLine($"global::Differentiable.Matrices.CheckLength({hessian}, {size}, {size}, nameof({hessian}));");
+            if (scalars == 0)
+            {
+                using (writer.WriteBlock($"if ({size} == 0)"))
+                {
+                    writer.WriteLine($"return {model.Name}({primalArguments});");
+                }
+            }
+
+            // The directions start at zero; each sweep sets one of them to 1. The gradient's shadows are scratch.
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                writer.WriteLine(inputs[i].Type.IsBuffer
+                    ? $"var {directionNames[i]} = new {e}[{CSharpPrinter.Name(inputs[i])}.Length];"
+                    : $"{e} {directionNames[i]} = {zero};");
+                if (inputs[i].Type.IsBuffer)
+                {
+                    writer.WriteLine($"var {gradientNames[i]} = new {e}[{CSharpPrinter.Name(inputs[i])}.Length];");
+                }
+            }
+
+            writer.WriteLine($"{e} {value} = {zero};");
+            writer.WriteLine($"{hessian}.Clear();");
+            writer.WriteLine($"int {row} = 0;");
+            writer.WriteLine($"// Row j of the Hessian is H·e_j (it is symmetric): one {model.Name}Hvp sweep along each unit direction e_j.");
+            string Call()
+            {
+                var arguments = new List<string>(primal.Parameters.Select(p => CSharpPrinter.Name(p.Variable)));
+                arguments.AddRange(directionNames);
+                arguments.AddRange(inputs.Select((v, i) => v.Type.IsBuffer ? gradientNames[i] : "out _"));
+                string offset = "0";
+                foreach (Variable input in inputs)
+                {
+                    string at = offset == "0" ? $"{row} * {size}" : $"{row} * {size} + {offset}";
+                    arguments.Add(input.Type.IsBuffer ? $"{hessian}.Slice({at}, {CSharpPrinter.Name(input)}.Length)" : $"out {hessian}[{at}]");
+                    string length = input.Type.IsBuffer ? CSharpPrinter.Name(input) + ".Length" : "1";
+                    offset = offset == "0" ? length : int.TryParse(offset, out int o) && length == "1" ? (o + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : offset + " + " + length;
+                }
+
+                return $"{value} = {model.Name}Hvp({string.Join(", ", arguments)});";
+            }
+
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i].Type.IsBuffer)
+                {
+                    using (writer.WriteBlock($"for (int {k} = 0; {k} < {CSharpPrinter.Name(inputs[i])}.Length; {k}++)"))
+                    {
+                        writer.WriteLine($"{directionNames[i]}[{k}] = {one};");
+                        writer.WriteLine(Call());
+                        writer.WriteLine($"{directionNames[i]}[{k}] = {zero};");
+                        writer.WriteLine($"{row}++;");
+                    }
+                }
+                else
+                {
+                    writer.WriteLine($"{directionNames[i]} = {one};");
+                    writer.WriteLine(Call());
+                    writer.WriteLine($"{directionNames[i]} = {zero};");
+                    writer.WriteLine($"{row}++;");
+                }
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($"global::Differentiable.Matrices.Symmetrize({hessian}, {size});");
+            writer.WriteLine($"return {value};");
+        }
+    }
+}

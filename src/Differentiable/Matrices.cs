@@ -1,0 +1,54 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Differentiable;
+
+/// <summary>
+/// What the generated <c>{M}Hessian</c> (and, later, <c>{M}Jacobian</c>) members share: caller storage checked before any
+/// work, a rectangular array seen as its row-major span, and a Hessian made exactly symmetric.
+/// </summary>
+public static class Matrices
+{
+    /// <summary>The elements of <paramref name="matrix"/> in row-major order, as one span over its storage.</summary>
+    public static Span<T> RowMajor<T>(T[,] matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(matrix)), matrix.Length);
+    }
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming both lengths unless <paramref name="storage"/> holds exactly
+    /// <paramref name="rows"/> × <paramref name="columns"/> elements.
+    /// </summary>
+    public static void CheckLength<T>(Span<T> storage, int rows, int columns, string parameterName)
+    {
+        long expected = (long)rows * columns;
+        if (storage.Length != expected)
+        {
+            throw new ArgumentException(
+                $"'{parameterName}' has length {storage.Length}; the {rows} × {columns} matrix needs exactly {expected} elements, row-major.",
+                parameterName);
+        }
+    }
+
+    /// <summary>
+    /// Makes the n × n row-major <paramref name="matrix"/> exactly symmetric: each pair of entries mirrored across the
+    /// diagonal becomes their mean (Hessian-vector products give the two halves with different rounding).
+    /// </summary>
+    public static void Symmetrize<T>(Span<T> matrix, int n)
+        where T : IFloatingPointIeee754<T>
+    {
+        T half = T.One / (T.One + T.One);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                T mean = (matrix[i * n + j] + matrix[j * n + i]) * half;
+                matrix[i * n + j] = mean;
+                matrix[j * n + i] = mean;
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.CodeAnalysis;
+
+namespace Differentiable.Generator.Tests;
+
+/// <summary>
+/// Order = 2 that cannot be generated is an error on what prevents it (DIFF0020); an Order other than 1 or 2 is DIFF0021.
+/// As for every error, nothing is generated for the method; the analyzer and the generator report the same.
+/// </summary>
+public class SecondOrderDiagnosticTests
+{
+    private const string Usings = "using System;\nusing Differentiable;\n";
+
+    [Fact]
+    public void OrderOtherThanOneOrTwo_IsReported()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 3)]
+                public static double {|DIFF0021:F|}(double x) => x * x;
+            }
+            """);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void SecondOrderOfATupleResult_IsReported()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 2)]
+                public static (double A, double B) {|DIFF0020:F|}(double x) => (x * x, x);
+            }
+            """);
+        Assert.Empty(run.Sources);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void SecondOrderOfAMethodThatWritesItsArray_IsReported()
+    {
+        Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 2)]
+                public static double {|DIFF0020:Scale|}(double[] a, double s)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < a.Length; i++)
+                    {
+                        a[i] = a[i] * s;
+                        sum += a[i];
+                    }
+
+                    return sum;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void SecondOrderThroughACall_IsReportedOnTheCall()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 2)]
+                public static double Loss(double[] x) => {|DIFF0020:SumOfSquares(x)|} * 0.5;
+
+                [Differentiable(Order = 2)]
+                public static double Energy(double x, double y) => {|DIFF0020:Square(x - y)|} + Math.Sin(x);
+
+                [Differentiable]
+                public static double Square(double z) => z * z;
+
+                [Differentiable]
+                public static double SumOfSquares(double[] x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        s += x[i] * x[i];
+                    }
+
+                    return s;
+                }
+            }
+            """);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS", StringComparison.Ordinal)));
+        Assert.Equal(["Model.Square.g.cs", "Model.SumOfSquares.g.cs"], run.Sources.Select(s => s.HintName).Order());
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using Differentiable;
+
+namespace Differentiable.Tests.Scenarios;
+
+/// <summary>Second order: [Differentiable(Order = 2)] adds {M}Hvp and {M}Hessian.</summary>
+public static partial class SecondOrder
+{
+    /// <summary>The 2-D Rosenbrock function, on scalars.</summary>
+    [Differentiable(Order = 2)]
+    public static double Rosenbrock2(double x, double y)
+    {
+        double a = 1 - x;
+        double b = y - x * x;
+        return a * a + 100 * b * b;
+    }
+
+    /// <summary>The n-D Rosenbrock function, a loop over an array.</summary>
+    [Differentiable(Order = 2)]
+    public static double Rosenbrock(double[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length - 1; i++)
+        {
+            double a = 1 - x[i];
+            double b = x[i + 1] - x[i] * x[i];
+            sum += a * a + 100 * b * b;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The negative log-likelihood of a logistic regression: weights w, features X (rows of length w.Length, row-major)
+    /// and labels y in {0, 1}, data the Hessian does not differentiate. Its Hessian is Xᵀ diag(p(1 − p)) X.
+    /// </summary>
+    [Differentiable(Order = 2)]
+    public static double LogisticLoss(ReadOnlySpan<double> w, [NoDerivative] ReadOnlySpan<double> features, [NoDerivative] ReadOnlySpan<double> labels)
+    {
+        int d = w.Length;
+        double loss = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double z = 0;
+            for (int j = 0; j < d; j++)
+            {
+                z += features[i * d + j] * w[j];
+            }
+
+            // log(1 + e^z) - y z, written to stay finite for large |z|
+            double softplus = z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+            loss += softplus - labels[i] * z;
+        }
+
+        return loss;
+    }
+
+    /// <summary>A state overwritten every step of a loop (the reverse sweep restores it from the tape), and a scalar weight.</summary>
+    [Differentiable(Order = 2)]
+    public static double Orbit(double x, double y, double[] weights)
+    {
+        double p = x;
+        double q = y;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double a = Math.Sin(p) * q * weights[i];
+            p = p + 0.1 * q * q;
+            q = q - 0.1 * a;
+        }
+
+        return p * q + Math.Exp(p / 4);
+    }
+
+    /// <summary>Single precision: the Hessian is a float[,].</summary>
+    [Differentiable(Order = 2)]
+    public static float Bowl(float x, float y) => MathF.Cos(x) * y * y + x * x * x;
+}
