@@ -10,8 +10,8 @@ namespace Quickstart;
 /// For each <c>[Differentiable]</c> method <c>M</c> the generator adds <c>MJvp</c> (forward mode: the value and
 /// the directional derivative along given input tangents) and <c>MVjp</c> (reverse mode: the value, and the
 /// input cotangents for a given output cotangent); for a scalar result it also adds <c>MGradient</c>.
-/// <c>[Differentiable]</c> methods have no loops or arrays (yet), so the Jacobians are assembled below in
-/// ordinary C#: one <c>Jvp</c> call per input gives one column, one <c>Vjp</c> call per output gives one row.
+/// These three are scalar functions (loops and arrays work too: see samples/Sensitivities). Their Jacobians are
+/// assembled below in ordinary C#: one <c>Jvp</c> call per input gives one column, one <c>Vjp</c> per output one row.
 /// </remarks>
 public static partial class QuickstartFunctions
 {

@@ -27,14 +27,18 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Assert.Contains("analyzers/dotnet/cs/Differentiable.CodeFixes.dll", entries);
         Assert.Contains("build/Differentiable.targets", entries);
         Assert.Contains("buildTransitive/Differentiable.targets", entries);
-        Assert.Contains("README.md", entries);
+        Assert.Contains("PACKAGE.md", entries); // the package's own readme, not the repository's README.md
+        Assert.DoesNotContain("README.md", entries);
         Assert.DoesNotContain(entries, e => e.Contains("Tests", StringComparison.Ordinal) || e.Contains("Quickstart", StringComparison.Ordinal));
 
         using var nuspec = new StreamReader(archive.GetEntry("Differentiable.nuspec")!.Open());
         string manifest = nuspec.ReadToEnd();
         Assert.Contains("<license type=\"expression\">MIT</license>", manifest);
-        Assert.Contains("<readme>README.md</readme>", manifest);
+        Assert.Contains("<readme>PACKAGE.md</readme>", manifest);
         Assert.DoesNotContain("<dependency ", manifest); // the generator and analyzers are not package dependencies
+
+        using var readme = new StreamReader(archive.GetEntry("PACKAGE.md")!.Open());
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Differentiable", "PACKAGE.md")), readme.ReadToEnd());
     }
 
     [Fact]
