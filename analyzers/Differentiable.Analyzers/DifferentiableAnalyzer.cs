@@ -30,7 +30,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = DiagnosticDescriptors.All
         .Where(d => d != DiagnosticDescriptors.LanguageVersionTooLow // the generator reports it, once per project
             && d != DiagnosticDescriptors.InternalError // the generator reports its failures
-            && d != DiagnosticDescriptors.NoDerivativeOnNonFloating) // NoDerivativeAnalyzer
+            && d != DiagnosticDescriptors.NoDerivativeOnNonFloating // NoDerivativeAnalyzer
+            && d != DiagnosticDescriptors.ArgumentNamedLikeOtherParameter) // DerivativeArgumentAnalyzer
         .ToImmutableArray();
 
     /// <inheritdoc/>

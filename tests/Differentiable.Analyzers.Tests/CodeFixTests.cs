@@ -609,4 +609,165 @@ public class CodeFixTests
             public static double F(double x, [NotNull] double scale) => x * x;
         }
         """);
+
+    // ------------------------------------------------------------ DIFF0019: Swap the arguments / Name the arguments
+
+    /// <summary>Two tangents passed in each other's places.</summary>
+    private const string SwappedTangents = """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y, double dx, double dy) =>
+                GJvp(x, y, {|DIFF0019:dy|}, dx).Tangent;
+        }
+        """;
+
+    [Fact]
+    public Task SwapArguments_PutsSwappedOutAdjointsBack() => CodeFixVerifier.VerifyAsync(
+        new DerivativeArgumentsCodeFixProvider(),
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y) =>
+                GVjp(x, y, 1.0, {|DIFF0019:out double dy|}, out double dx) + dx;
+        }
+        """,
+        DerivativeArgumentsCodeFixProvider.SwapTitle,
+        DerivativeArgumentsCodeFixProvider.SwapEquivalenceKey,
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y) =>
+                GVjp(x, y, 1.0, out double dx, out double dy) + dx;
+        }
+        """,
+        withDerivatives: true);
+
+    [Fact]
+    public Task SwapArguments_SwapsShadowsOnOtherLines() => CodeFixVerifier.VerifyAsync(
+        new DerivativeArgumentsCodeFixProvider(),
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double Dot(double[] a, double[] b) => a[0] * b[0];
+
+            public static double Use(double[] a, double[] b, double[] da, double[] db) =>
+                DotGradient(
+                    a,
+                    b,
+                    db, // the first shadow
+                    {|DIFF0019:da|});
+        }
+        """,
+        DerivativeArgumentsCodeFixProvider.SwapTitle,
+        DerivativeArgumentsCodeFixProvider.SwapEquivalenceKey,
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double Dot(double[] a, double[] b) => a[0] * b[0];
+
+            public static double Use(double[] a, double[] b, double[] da, double[] db) =>
+                DotGradient(
+                    a,
+                    b,
+                    da, // the first shadow
+                    db);
+        }
+        """,
+        withDerivatives: true);
+
+    [Fact]
+    public Task NameArguments_WritesWhatBindsWhere() => CodeFixVerifier.VerifyAsync(
+        new DerivativeArgumentsCodeFixProvider(),
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y, double dx) =>
+                GVjp(x, y, {|DIFF0019:dx|}, out double ct, out double dy);
+        }
+        """,
+        DerivativeArgumentsCodeFixProvider.NameTitle,
+        DerivativeArgumentsCodeFixProvider.NameEquivalenceKey,
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y, double dx) =>
+                GVjp(x, y, dResult: dx, dx: out double ct, out double dy);
+        }
+        """,
+        withDerivatives: true);
+
+    [Fact]
+    public Task NameArguments_OfASwappedPair_NamesBoth() => CodeFixVerifier.VerifyAsync(
+        new DerivativeArgumentsCodeFixProvider(),
+        SwappedTangents,
+        DerivativeArgumentsCodeFixProvider.NameTitle,
+        DerivativeArgumentsCodeFixProvider.NameEquivalenceKey,
+        """
+        using Differentiable;
+
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double G(double x, double y) => x * x * y;
+
+            public static double Use(double x, double y, double dx, double dy) =>
+                GJvp(x, y, dx: dy, dy: dx).Tangent;
+        }
+        """,
+        withDerivatives: true);
+
+    [Fact]
+    public async Task DerivativeArguments_SwapIsOfferedOnlyForAPairNamedLikeEachOther()
+    {
+        Assert.Equal(
+            [DerivativeArgumentsCodeFixProvider.SwapTitle, DerivativeArgumentsCodeFixProvider.NameTitle],
+            await CodeFixVerifier.TitlesAsync(new DerivativeArgumentsCodeFixProvider(), SwappedTangents, withDerivatives: true));
+
+        // dx lands in dResult, but what lands in dx is not named dResult: there is nothing to swap it with.
+        Assert.Equal(
+            [DerivativeArgumentsCodeFixProvider.NameTitle],
+            await CodeFixVerifier.TitlesAsync(
+                new DerivativeArgumentsCodeFixProvider(),
+                SwappedTangents.Replace("GJvp(x, y, {|DIFF0019:dy|}, dx).Tangent", "GVjp(x, y, {|DIFF0019:dx|}, out double ct, out dy)", StringComparison.Ordinal),
+                withDerivatives: true));
+
+        // The same local in both places of a primal and a derivative parameter of different ref kinds: only naming.
+        Assert.Equal(
+            [DerivativeArgumentsCodeFixProvider.NameTitle],
+            await CodeFixVerifier.TitlesAsync(
+                new DerivativeArgumentsCodeFixProvider(),
+                SwappedTangents.Replace("GJvp(x, y, {|DIFF0019:dy|}, dx).Tangent", "GVjp({|DIFF0019:dx|}, y, 1.0, out x, out dy)", StringComparison.Ordinal),
+                withDerivatives: true));
+    }
 }

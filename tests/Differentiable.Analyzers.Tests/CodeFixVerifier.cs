@@ -25,11 +25,11 @@ internal static partial class CodeFixVerifier
     /// is <paramref name="expected"/>, compiles with no error, and has neither the fixed diagnostic nor any
     /// other error diagnostic of the analyzers.
     /// </summary>
-    public static async Task VerifyAsync(CodeFixProvider provider, string markup, string title, string? equivalenceKey, string expected)
+    public static async Task VerifyAsync(CodeFixProvider provider, string markup, string title, string? equivalenceKey, string expected, bool withDerivatives = false)
     {
         var (source, id, span) = Parse(markup);
         Assert.Contains(id, provider.FixableDiagnosticIds);
-        Document document = CreateDocument(source);
+        Document document = await CreateDocumentAsync(source, withDerivatives);
 
         Diagnostic diagnostic = await FindDiagnosticAsync(document, id, span);
         ImmutableArray<CodeAction> actions = await GetActionsAsync(provider, document, diagnostic);
@@ -51,10 +51,10 @@ internal static partial class CodeFixVerifier
     }
 
     /// <summary>The titles of the fixes <paramref name="provider"/> offers for the marked diagnostic.</summary>
-    public static async Task<IReadOnlyList<string>> TitlesAsync(CodeFixProvider provider, string markup)
+    public static async Task<IReadOnlyList<string>> TitlesAsync(CodeFixProvider provider, string markup, bool withDerivatives = false)
     {
         var (source, id, span) = Parse(markup);
-        Document document = CreateDocument(source);
+        Document document = await CreateDocumentAsync(source, withDerivatives);
         Diagnostic diagnostic = await FindDiagnosticAsync(document, id, span);
         return (await GetActionsAsync(provider, document, diagnostic)).Select(a => a.Title).ToList();
     }
@@ -112,6 +112,36 @@ internal static partial class CodeFixVerifier
         return solution.GetDocument(documentId)!;
     }
 
+    /// <summary>
+    /// The input document; <paramref name="withDerivatives"/> adds, as further documents of its project, what the
+    /// generator emits for it, so the input can call <c>{M}Jvp</c>, <c>{M}Vjp</c> and <c>{M}Gradient</c>.
+    /// </summary>
+    public static async Task<Document> CreateDocumentAsync(string source, bool withDerivatives)
+    {
+        Document document = CreateDocument(source);
+        if (!withDerivatives)
+        {
+            return document;
+        }
+
+        Compilation compilation = (await document.Project.GetCompilationAsync())!;
+        GeneratorDriverRunResult run = CSharpGeneratorDriver
+            .Create(new Differentiable.Generator.DifferentiableGenerator())
+            .RunGenerators(compilation)
+            .GetRunResult();
+        Assert.Empty(run.Diagnostics);
+        Project project = document.Project;
+        foreach (GeneratedSourceResult generated in run.Results.SelectMany(r => r.GeneratedSources))
+        {
+            project = project.AddDocument(generated.HintName, generated.SourceText).Project;
+        }
+
+        return project.GetDocument(document.Id)!;
+    }
+
+    /// <summary>The SDK's reference assemblies and the Differentiable runtime, as every input references them.</summary>
+    public static ImmutableArray<MetadataReference> ReferenceAssemblies => References.Value;
+
     private static async Task<Diagnostic> FindDiagnosticAsync(Document document, string id, TextSpan span)
     {
         ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync((await document.Project.GetCompilationAsync())!);
@@ -126,7 +156,7 @@ internal static partial class CodeFixVerifier
 
     private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation) =>
         await compilation
-            .WithAnalyzers([new DifferentiableAnalyzer(), new NoDerivativeAnalyzer()])
+            .WithAnalyzers([new DifferentiableAnalyzer(), new NoDerivativeAnalyzer(), new DerivativeArgumentAnalyzer()])
             .GetAnalyzerDiagnosticsAsync();
 
     private static async Task<ImmutableArray<CodeAction>> GetActionsAsync(CodeFixProvider provider, Document document, Diagnostic diagnostic)

@@ -117,6 +117,11 @@ internal static class DiagnosticDescriptors
         "A [Differentiable] callee gets no derivatives",
         "'{0}' gets no derivatives (see the errors reported on it), so neither does '{1}', whose derivatives would call them; fix '{0}', or pass it only values that carry no derivative");
 
+    public static readonly DiagnosticDescriptor ArgumentNamedLikeOtherParameter = Warning(
+        "DIFF0019",
+        "Argument to a derivative is named like another of its parameters",
+        "'{0}' is passed as '{1}' of '{2}' but is named like its parameter '{3}'; check the order of the arguments, or name them");
+
     public static readonly DiagnosticDescriptor SecondOrderUnavailable = Error(
         "DIFF0020",
         "Second-order derivatives cannot be generated",
@@ -132,7 +137,8 @@ internal static class DiagnosticDescriptors
         TypeNotPartial, UnsupportedConstruct, NoDerivative, UnsupportedType, GenericMethod, InvalidRegistration,
         DuplicateRegistration, ForwardModeUnavailable, InternalError, MutableFieldRead, LanguageVersionTooLow,
         NoDerivativeOnNonFloating, IncompatibleMetadata, DerivativeThroughRounding, ResultIndependentOfParameters,
-        UnusedNoDerivativeParameter, GeneratedNameClash, CalleeNotGenerated, SecondOrderUnavailable, InvalidOrder,
+        UnusedNoDerivativeParameter, GeneratedNameClash, CalleeNotGenerated, ArgumentNamedLikeOtherParameter, SecondOrderUnavailable,
+        InvalidOrder,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
