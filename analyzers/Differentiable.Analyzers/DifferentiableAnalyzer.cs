@@ -9,6 +9,7 @@ using Differentiable.Generator.Ir;
 using Differentiable.Generator.Lowering;
 using Differentiable.Generator.Model;
 using Differentiable.Generator.Rules;
+using Differentiable.Generator.Transforms;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -68,7 +69,10 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         {
             var lowering = new List<DiagnosticInfo>();
             IrFunction? lowered = Lowerer.LowerMethod(context.SemanticModel, method, syntax, lowering, context.CancellationToken);
-            MethodCheck.Result check = MethodCheck.Run(lowered, lowering, registry.Value, Lowerer.KeyOf(method.OriginalDefinition), method.Name, SourceSpan.From(syntax.Identifier.GetLocation()), order: Lowerer.OrderOf(method));
+            int order = Lowerer.OrderOf(method);
+            MethodCheck.Result check = MethodCheck.Run(
+                lowered, lowering, registry.Value, Lowerer.KeyOf(method.OriginalDefinition), method.Name, SourceSpan.From(syntax.Identifier.GetLocation()),
+                order: order, secondOrderInlining: order == 2 && lowered is not null ? methods.SecondOrderInlining(lowered) : null);
 
             // As the generator decides: a callee that gets no derivatives (or no Jvp) takes them away from this method too.
             var outcomes = CalleeOutcomes.Resolve(check.Own, methods.OwnOutcome);
@@ -151,6 +155,46 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 
         public OwnOutcome? OwnOutcome(string key) =>
             own.GetOrAdd(key, k => new Lazy<OwnOutcome?>(() => Check(k), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IrFunction?>> lowered = new(StringComparer.Ordinal);
+
+        /// <summary>What second order inlines into <paramref name="caller"/>, found as the generator finds it.</summary>
+        public Inlining SecondOrderInlining(IrFunction caller)
+        {
+            var candidates = new List<InlineCandidate>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Queue<IrFunction>([caller]);
+            while (pending.Count > 0)
+            {
+                foreach (string key in IrWalk.Statements(pending.Dequeue().Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls)
+                    .Select(c => c.Callee).OfType<MethodCallee>().Select(c => c.Key))
+                {
+                    if (seen.Add(key) && Lowered(key) is { } callee && Inliner.IsSecondOrderCandidate(callee))
+                    {
+                        candidates.Add(new InlineCandidate(key, callee));
+                        pending.Enqueue(callee);
+                    }
+                }
+            }
+
+            return new Inlining(candidates.OrderBy(c => c.Key, StringComparer.Ordinal).ToEquatableArray());
+        }
+
+        /// <summary>A [Differentiable] method of the compilation lowered without diagnostics, or null.</summary>
+        private IrFunction? Lowered(string key) =>
+            lowered.GetOrAdd(key, k => new Lazy<IrFunction?>(
+                () =>
+                {
+                    if (!byKey.Value.TryGetValue(k, out var found))
+                    {
+                        return null;
+                    }
+
+                    var diagnostics = new List<DiagnosticInfo>();
+                    IrFunction? function = Lowerer.LowerMethod(compilation.GetSemanticModel(found.Syntax.SyntaxTree), found.Method, found.Syntax, diagnostics, cancellationToken);
+                    return diagnostics.Count == 0 ? function : null;
+                },
+                LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
         private OwnOutcome? Check(string key)
         {

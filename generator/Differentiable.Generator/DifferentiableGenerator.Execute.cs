@@ -41,7 +41,7 @@ public sealed partial class DifferentiableGenerator
     internal const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp12;
 
     /// <summary>Resolve calls against the registry, check and transform one method. Never throws.</summary>
-    internal static CheckedMethod Check(MethodModel model, Registry registry, Inlining inlining, LanguageVersion languageVersion, CancellationToken cancellationToken)
+    internal static CheckedMethod Check(MethodModel model, Registry registry, Inlining inlining, Inlining secondOrderInlining, LanguageVersion languageVersion, CancellationToken cancellationToken)
     {
         var failures = new List<DiagnosticInfo>(model.Diagnostics.Where(d => d.Id == DiagnosticDescriptors.InternalError.Id));
         var skipped = new OwnOutcome(model.Key, false, false, EquatableArray<string>.Empty);
@@ -54,7 +54,7 @@ public sealed partial class DifferentiableGenerator
         // only its own failures.
         try
         {
-            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining, model.Order);
+            MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining, model.Order, secondOrderInlining);
             cancellationToken.ThrowIfCancellationRequested();
             return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp };
         }

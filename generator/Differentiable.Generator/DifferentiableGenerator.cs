@@ -51,12 +51,22 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (candidates, _) => new Inlining(candidates.OfType<InlineCandidate>().OrderBy(c => c.Key, System.StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.Inlining);
+        // Second order (Order = 2) inlines every callee it can, whatever its size.
+        var secondOrderInlining = methods
+            .Select(static (m, _) => m.Primal is { } primal && m.Diagnostics.Count == 0 && Inliner.IsSecondOrderCandidate(primal) ? new InlineCandidate(m.Key, primal) : null)
+            .Collect()
+            .Select(static (candidates, _) => new Inlining(candidates.OfType<InlineCandidate>().OrderBy(c => c.Key, System.StringComparer.Ordinal).ToEquatableArray()))
+            .WithTrackingName(TrackingNames.SecondOrderInlining);
         var checkedMethods = methods
             .Combine(inlining)
-            .Select(static (input, _) => (Method: input.Left, Inlining: input.Right.For(input.Left.Primal)))
+            .Combine(secondOrderInlining)
+            .Select(static (input, _) => (
+                Method: input.Left.Left,
+                Inlining: input.Left.Right.For(input.Left.Left.Primal),
+                SecondOrder: input.Left.Left.Order == 2 ? input.Right.For(input.Left.Left.Primal) : Inlining.None))
             .Combine(resolution)
             .Combine(languageVersion)
-            .Select(static (input, token) => Check(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Right, token))
+            .Select(static (input, token) => Check(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Left.Left.SecondOrder, input.Right, token))
             .WithTrackingName(TrackingNames.Checked);
 
         // A method's derivatives call its callees' derivatives: whether it gets them, and a Jvp, depends on theirs.

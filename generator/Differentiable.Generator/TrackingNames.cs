@@ -21,6 +21,9 @@ public static class TrackingNames
     /// <summary>The small [Differentiable] methods of the compilation, inlined into their callers.</summary>
     public const string Inlining = nameof(Inlining);
 
+    /// <summary>Every [Differentiable] method second order can inline, whatever its size.</summary>
+    public const string SecondOrderInlining = nameof(SecondOrderInlining);
+
     /// <summary>One checked and transformed method (derivatives as IR) per [Differentiable] method.</summary>
     public const string Checked = nameof(Checked);
 

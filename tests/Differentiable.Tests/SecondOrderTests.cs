@@ -127,6 +127,45 @@ public class SecondOrderTests
         AssertVector(HessianTimes(hessian, v), hv, 1e-10);
     }
 
+    [Theory]
+    [InlineData(100.0, 95.0, 0.03, 0.2, 0.5)]
+    [InlineData(80.0, 100.0, 0.01, 0.35, 2.0)]
+    public void BlackScholes_GammaThroughTheNormalCdfCallee_IsTheAnalyticGamma(double spot, double strike, double rate, double volatility, double years)
+    {
+        double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / (volatility * Math.Sqrt(years));
+        double gamma = Math.Exp(-0.5 * d1 * d1) / Math.Sqrt(2 * Math.PI) / (spot * volatility * Math.Sqrt(years));
+
+        double[,] hessian = SecondOrder.BlackScholesCallHessian(spot, strike, rate, volatility, years);
+        AssertClose(gamma, hessian[0, 0], 1e-9, "gamma");
+        AssertSymmetric(hessian);
+
+        double[] point = [spot, strike, rate, volatility, years];
+        double[] v = [0.3, -0.2, 0.01, 0.05, 0.1];
+        SecondOrder.BlackScholesCallHvp(spot, strike, rate, volatility, years, v[0], v[1], v[2], v[3], v[4],
+            out _, out _, out _, out _, out _, out double h0, out double h1, out double h2, out double h3, out double h4);
+        double[] Grad(double[] p)
+        {
+            SecondOrder.BlackScholesCallGradient(p[0], p[1], p[2], p[3], p[4], out double g0, out double g1, out double g2, out double g3, out double g4);
+            return [g0, g1, g2, g3, g4];
+        }
+
+        AssertVector(FiniteDifferenceOfGradient(point, v, Grad), [h0, h1, h2, h3, h4], 1e-6);
+        AssertVector(HessianTimes(hessian, v), [h0, h1, h2, h3, h4], 1e-10);
+    }
+
+    [Fact]
+    public void SecondOrderThroughCalls_IsTheSumOfTheCalleesHessians()
+    {
+        double[] x = [0.3, -0.7, 1.1, 0.2];
+        double[,] expected = SecondOrder.RosenbrockHessian(x);
+        for (int i = 0; i < x.Length; i++)
+        {
+            expected[i, i] += 0.2;
+        }
+
+        AssertMatrix(expected, SecondOrder.RegularizedHessian(x));
+    }
+
     [Fact]
     public void SinglePrecision_GetsAFloatHessian()
     {

@@ -35,7 +35,11 @@ internal static class MethodCheck
     /// analyzer, which sees one method, does not). When the transforms fail on the inlined body, they run on the body as
     /// written, which is what the analyzer checks.
     /// </remarks>
-    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string key, string methodName, SourceSpan location, Inlining? inlining = null, int order = 1)
+    /// <remarks>
+    /// <paramref name="secondOrderInlining"/> (<c>Order = 2</c> only) holds every callee second order inlines whatever its
+    /// size; the analyzer and the generator find the same ones.
+    /// </remarks>
+    public static Result Run(IrFunction? lowered, IEnumerable<DiagnosticInfo> loweringDiagnostics, Registry registry, string key, string methodName, SourceSpan location, Inlining? inlining = null, int order = 1, Inlining? secondOrderInlining = null)
     {
         var diagnostics = new List<DiagnosticInfo>(loweringDiagnostics);
         if (order is not (1 or 2))
@@ -77,7 +81,10 @@ internal static class MethodCheck
             IrFunction? jvp = check.HasForwardMode ? Tangent.Apply(primal, methodName + "Jvp") : null;
             IrFunction vjp = Adjoint.Apply(primal, methodName + "Vjp");
             IrFunction? hvp = null;
-            if (order == 2 && (hvp = SecondOrderOf(primal, methodName, location, diagnostics)) is null)
+            IrFunction everyCalleeInlined = secondOrderInlining is { Candidates.Count: > 0 }
+                ? Inliner.Apply(primal, key => secondOrderInlining.Find(key) is { } callee ? registry.Resolve(callee) : null)
+                : primal;
+            if (order == 2 && (hvp = SecondOrderOf(everyCalleeInlined, methodName, location, diagnostics)) is null)
             {
                 return Done(null, null, null, canDifferentiate: false); // an error skips the method, as every error does
             }
@@ -90,8 +97,7 @@ internal static class MethodCheck
                 {
                     IrFunction? inlinedJvp = check.HasForwardMode ? Tangent.Apply(inlined, methodName + "Jvp") : null;
                     IrFunction inlinedVjp = Adjoint.Apply(inlined, methodName + "Vjp");
-                    IrFunction? inlinedHvp = hvp is null ? null : SecondOrder.Hvp(inlined, methodName + "Hvp");
-                    (jvp, vjp, hvp) = (inlinedJvp, inlinedVjp, inlinedHvp);
+                    (jvp, vjp) = (inlinedJvp, inlinedVjp);
                 }
                 catch (TransformException)
                 {

@@ -72,6 +72,15 @@ internal static class Inliner
         && !function.ReturnType.IsBuffer
         && !IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).Any(IrWalk.IsAllocation);
 
+    /// <summary>
+    /// A method second order inlines whatever its size (<c>Order = 2</c>: the reverse sweep's call of a callee's Vjp has no
+    /// forward mode of its own, its body does): value parameters, no array result, no allocations.
+    /// </summary>
+    public static bool IsSecondOrderCandidate(IrFunction function) =>
+        function.Parameters.All(p => p.Kind is ParameterKind.Value or ParameterKind.In)
+        && !function.ReturnType.IsBuffer
+        && !IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).Any(IrWalk.IsAllocation);
+
     public static IrFunction Apply(IrFunction caller, Func<string, IrFunction?> lookup)
     {
         var names = NameScope.Of(caller);

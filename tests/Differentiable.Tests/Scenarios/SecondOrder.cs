@@ -71,6 +71,47 @@ public static partial class SecondOrder
         return p * q + Math.Exp(p / 4);
     }
 
+    /// <summary>The Black–Scholes price of a call; its second derivative in the spot is the gamma.</summary>
+    [Differentiable(Order = 2)]
+    public static double BlackScholesCall(double spot, double strike, double rate, double volatility, double years)
+    {
+        double deviation = volatility * Math.Sqrt(years);
+        double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
+        double d2 = d1 - deviation;
+        return spot * NormalCdf(d1) - strike * Math.Exp(-rate * years) * NormalCdf(d2);
+    }
+
+    /// <summary>The standard normal CDF by its Taylor series (exact to rounding for |x| ≤ 3): a callee with a loop.</summary>
+    [Differentiable]
+    public static double NormalCdf(double x)
+    {
+        double term = x; // (-1)^n x^(2n+1) / (2^n n!)
+        double sum = x;
+        for (int n = 1; n < 90; n++)
+        {
+            term = -term * x * x / (2 * n);
+            sum += term / (2 * n + 1);
+        }
+
+        return 0.5 + sum / Math.Sqrt(2 * Math.PI);
+    }
+
+    /// <summary>Second order through calls: an Order = 2 method (Rosenbrock) and a helper with a loop, both inlined.</summary>
+    [Differentiable(Order = 2)]
+    public static double Regularized(double[] x) => Rosenbrock(x) + 0.1 * SumOfSquares(x);
+
+    [Differentiable]
+    public static double SumOfSquares(double[] x)
+    {
+        double sum = 0;
+        foreach (double value in x)
+        {
+            sum += value * value;
+        }
+
+        return sum;
+    }
+
     /// <summary>Single precision: the Hessian is a float[,].</summary>
     [Differentiable(Order = 2)]
     public static float Bowl(float x, float y) => MathF.Cos(x) * y * y + x * x * x;
