@@ -20,6 +20,8 @@ namespace Differentiable.Benchmarks;
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --quick --filter '*Gmm*'</code>
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --gmm-ratio --quick</code>
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --tape-bytes</code>
+/// <c>--hvp-ratio</c> times the generated Hessian-vector product over the generated gradient (Rosenbrock n = 1,000 and
+/// the GMM at (10, 25, 1000)); see <see cref="SecondOrder.HvpRatio"/>.
 /// </summary>
 public static class Program
 {
@@ -49,6 +51,12 @@ public static class Program
 
         bool quick = args.Contains("--quick");
         Quick = quick;
+        if (args.Contains("--hvp-ratio"))
+        {
+            SecondOrder.HvpRatio.Run(quick);
+            return;
+        }
+
         if (args.Contains("--gmm-ratio"))
         {
             Gmm.GmmRatio.Run(quick);

@@ -114,6 +114,48 @@ public class GmmTests
         CheckGradient(data, Enumerable.Range(0, data.ParameterCount));
     }
 
+    /// <summary>
+    /// The generated Hessian-vector product (ObjectiveScratch has Order = 2) against central differences of the generated
+    /// gradient along the same direction, every coordinate; its gradient equals the generated gradient.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 4, 20, 1.0, 0)]
+    [InlineData(2, 3, 7, 1.5, 2)]
+    public void GeneratedHvp_MatchesFiniteDifferencesOfTheGeneratedGradient(int d, int k, int n, double gamma, int m)
+    {
+        GmmData data = GmmData.Create(d, k, n, wishartGamma: gamma, wishartM: m);
+        var random = new Random(d * 100 + k);
+        double[] Direction(int length) => Enumerable.Range(0, length).Select(_ => random.NextDouble() - 0.5).ToArray();
+        double[] vAlphas = Direction(data.Alphas.Length), vMeans = Direction(data.Means.Length), vIcf = Direction(data.Icf.Length);
+        double[] v = [.. vAlphas, .. vMeans, .. vIcf];
+
+        double[] Gradient(double[] alphas, double[] means, double[] icf)
+        {
+            double[] da = new double[alphas.Length], dm = new double[means.Length], di = new double[icf.Length];
+            GmmObjective.ObjectiveScratchGradient(alphas, means, icf, data.X, data.WishartGamma, data.WishartM, da, dm, di);
+            return [.. da, .. dm, .. di];
+        }
+
+        double[] dAlphas = new double[data.Alphas.Length], dMeans = new double[data.Means.Length], dIcf = new double[data.Icf.Length];
+        double[] hAlphas = new double[data.Alphas.Length], hMeans = new double[data.Means.Length], hIcf = new double[data.Icf.Length];
+        double value = GmmObjective.ObjectiveScratchHvp(
+            data.Alphas, data.Means, data.Icf, data.X, data.WishartGamma, data.WishartM, vAlphas, vMeans, vIcf, dAlphas, dMeans, dIcf, hAlphas, hMeans, hIcf);
+        Assert.Equal(GmmObjective.ObjectiveScratch(data.Alphas, data.Means, data.Icf, data.X, data.WishartGamma, data.WishartM), value);
+        double[] gradient = Gradient(data.Alphas, data.Means, data.Icf);
+        double[] hvp = [.. hAlphas, .. hMeans, .. hIcf];
+        double[] gradientOfHvp = [.. dAlphas, .. dMeans, .. dIcf];
+
+        const double h = 1e-5;
+        double[] Shifted(double[] values, double[] direction, double scale) => values.Select((x, i) => x + scale * direction[i]).ToArray();
+        double[] plus = Gradient(Shifted(data.Alphas, vAlphas, h), Shifted(data.Means, vMeans, h), Shifted(data.Icf, vIcf, h));
+        double[] minus = Gradient(Shifted(data.Alphas, vAlphas, -h), Shifted(data.Means, vMeans, -h), Shifted(data.Icf, vIcf, -h));
+        for (int i = 0; i < v.Length; i++)
+        {
+            AssertRelative(gradient[i], gradientOfHvp[i], 1e-12, $"gradient[{i}]");
+            AssertRelative((plus[i] - minus[i]) / (2 * h), hvp[i], 1e-6, $"(Hv)[{i}]");
+        }
+    }
+
     /// <summary>30 random coordinates of each of alphas, means and icf at a larger size.</summary>
     [Fact]
     public void HandGradient_MatchesFiniteDifferences_Sampled()

@@ -166,6 +166,32 @@ public class SecondOrderTests
         AssertMatrix(expected, SecondOrder.RegularizedHessian(x));
     }
 
+    [Theory]
+    [InlineData(6, 3)]
+    [InlineData(9, 1)]
+    [InlineData(4, 0)]
+    public void LocalArrayOverwrittenInPlace_HvpMatchesFiniteDifferencesOfTheGradient(int n, int passes)
+    {
+        var random = new Random(n * 10 + passes);
+        double[] x = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1.6 - 0.8).ToArray();
+        double[] v = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] dx = new double[n], hv = new double[n];
+        SecondOrder.SmoothHvp(x, passes, v, dx, hv);
+
+        double[] Grad(double[] p)
+        {
+            double[] g = new double[n];
+            SecondOrder.SmoothGradient(p, passes, g);
+            return g;
+        }
+
+        AssertVector(Grad(x), dx, 1e-12);
+        AssertVector(FiniteDifferenceOfGradient(x, v, Grad), hv, 1e-6);
+        double[,] hessian = SecondOrder.SmoothHessian(x, passes);
+        AssertSymmetric(hessian);
+        AssertVector(HessianTimes(hessian, v), hv, 1e-10);
+    }
+
     [Fact]
     public void SinglePrecision_GetsAFloatHessian()
     {

@@ -60,11 +60,12 @@ internal abstract class DerivativeTransform
     {
         Ref { Variable: var v } => new Ref(DerivativeOf(v)),
         Load load => load with { Buffer = ShadowOf(load.Buffer) },
+        Slice slice => slice with { Buffer = ShadowOf(slice.Buffer) },
         _ => throw new System.InvalidOperationException("not a buffer expression: " + buffer),
     };
 
     /// <summary>True when a buffer expression's root has a shadow.</summary>
-    protected bool HasShadow(Expr buffer) => IrWalk.Root(buffer) is { } root && (Activity.IsActive(root) || HasDerivative(root));
+    protected bool HasShadow(Expr buffer) => IrWalk.Root(buffer is Slice slice ? slice.Buffer : buffer) is { } root && (Activity.IsActive(root) || HasDerivative(root));
 
     /// <summary>The buffer variables whose elements the function writes.</summary>
     protected HashSet<Variable> Written => written ??= Analysis.Activity.WrittenBuffers(Function.Body);

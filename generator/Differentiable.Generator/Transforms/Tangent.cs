@@ -101,6 +101,26 @@ internal sealed class Tangent : DerivativeTransform
         };
     }
 
+    /// <summary>
+    /// In a reverse sweep (second order), the elements of an array saved before they are overwritten
+    /// (<c>double t = y[i]; tape.Doubles.Push(t);</c>, brought back by <c>y[i] = tape.Doubles.Pop();</c>): their tangents
+    /// are saved and brought back with them, though the saved copy itself reaches nothing but the tape.
+    /// </summary>
+    private HashSet<Variable> SavedElements => savedElements ??= FindSavedElements();
+
+    private HashSet<Variable>? savedElements;
+
+    private HashSet<Variable> FindSavedElements()
+    {
+        var statements = IrWalk.Statements(Function.Body).ToList();
+        var restoredInto = new HashSet<Variable>(statements
+            .Select(IrWalk.Definition).Where(d => d is (VariableBinding, Restored)).Select(d => ((VariableBinding)d!.Value.Target).Variable));
+        var loadedFromShadowed = new HashSet<Variable>(statements
+            .Select(IrWalk.Definition).Where(d => d is (VariableBinding, Load load) && HasShadow(load.Buffer)).Select(d => ((VariableBinding)d!.Value.Target).Variable));
+        return new HashSet<Variable>(statements.OfType<Save>().Select(save => save.Value).OfType<Ref>().Select(r => r.Variable)
+            .Where(v => v.Type.IsFloating && loadedFromShadowed.Contains(v) && !restoredInto.Contains(v)));
+    }
+
     private Block TransformBlock(Block block)
     {
         var output = new List<Stmt>();
@@ -126,7 +146,7 @@ internal sealed class Tangent : DerivativeTransform
                 case Let { Target: VariableBinding { Variable: var buffer } } let when buffer.Type.IsBuffer:
                     output.AddRange(WithShadow(let));
                     break;
-                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var loaded }, Load load) && Activity.IsActive(loaded) && HasShadow(load.Buffer):
+                case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var loaded }, Load load) && (Activity.IsActive(loaded) || SavedElements.Contains(loaded)) && HasShadow(load.Buffer):
                     // An element's tangent is the same element of the shadow (a Let, or an Assign to a variable a branch merges).
                     output.Add(statement);
                     output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(loaded)), load with { Buffer = ShadowOf(load.Buffer) }));
@@ -138,11 +158,25 @@ internal sealed class Tangent : DerivativeTransform
                     break;
                 case Save save:
                     output.Add(save);
-                    if (save.Value is Ref { Variable: var saved } && saved.Type.IsFloating && Activity.IsActive(saved))
+                    if (save.Value is Ref { Variable: var saved } && saved.Type.IsFloating && (Activity.IsActive(saved) || SavedElements.Contains(saved)))
                     {
                         output.Add(save with { Value = new Ref(DerivativeOf(saved)) });
                     }
+                    else if (save.Value.Type.IsBuffer && HasShadow(save.Value))
+                    {
+                        output.Add(save with { Value = ShadowOf(save.Value) }); // a range of an array, and its tangents
+                    }
 
+                    break;
+                case Reload reload when HasShadow(reload.Buffer):
+                    // The forward sweep saved the range, then its tangents: take them back in the opposite order.
+                    output.Add(reload with { Buffer = ShadowOf(reload.Buffer) });
+                    output.Add(reload);
+                    break;
+                case Store { Value: Restored } store when HasShadow(store.Buffer):
+                    // An element a reverse sweep brings back from the tape (SavedElements): its tangent was pushed after it.
+                    output.Add(store with { Buffer = ShadowOf(store.Buffer) });
+                    output.Add(store);
                     break;
                 case Store store:
                     output.Add(store);

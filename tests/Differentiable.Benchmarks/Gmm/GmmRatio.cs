@@ -116,7 +116,7 @@ internal static class GmmRatio
         seconds >= 1e-3 ? $"{seconds * 1e3:F3} ms" : $"{seconds * 1e6:F1} us";
 
     /// <summary>Median seconds per call, and bytes allocated by one (warm) call.</summary>
-    private static (double Seconds, long Allocated) Measure(Func<double> call, int samples, TimeSpan batchTime)
+    internal static (double Seconds, long Allocated) Measure(Func<double> call, int samples, TimeSpan batchTime)
     {
         double sink = 0;
         // Warm-up: tiered compilation promotes a method to tier 1 after 30 calls (counted once a 100 ms delay has

@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Bowl", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (float Value, float Tangent) BowlJvp(float x, float y, float dx, float dy)
         {
-            // line 117: MathF.Cos(x) * y * y + x * x * x
+            // line 147: MathF.Cos(x) * y * y + x * x * x
             float t = global::System.MathF.Cos(x);
             float dt = -(global::System.MathF.Sin(x) * dx);
             float t1 = t * y;
@@ -37,7 +37,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("Bowl", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static float BowlVjp(float x, float y, float dResult, out float dx, out float dy)
         {
-            // line 117: MathF.Cos(x) * y * y + x * x * x
+            // line 147: MathF.Cos(x) * y * y + x * x * x
             float t = global::System.MathF.Cos(x);
             float t1 = t * y;
             float t2 = t1 * y;
@@ -47,7 +47,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             float dresult = dResult;
-            // line 117: MathF.Cos(x) * y * y + x * x * x
+            // line 147: MathF.Cos(x) * y * y + x * x * x
             float dt2 = dresult;
             float dt4 = dresult;
             float dt3 = x * dt4;
@@ -81,7 +81,7 @@ namespace Differentiable.Tests.Scenarios
             hx = 0f;
             hy = 0f;
             float dResult = 1f;
-            // line 117: MathF.Cos(x) * y * y + x * x * x
+            // line 147: MathF.Cos(x) * y * y + x * x * x
             float t = global::System.MathF.Cos(x);
             float dt5 = -(global::System.MathF.Sin(x) * vx);
             float t1 = t * y;
@@ -97,7 +97,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             float dresult = dResult;
-            // line 117: MathF.Cos(x) * y * y + x * x * x
+            // line 147: MathF.Cos(x) * y * y + x * x * x
             float dt2 = dresult;
             float dt4 = dresult;
             float dt3 = x * dt4;

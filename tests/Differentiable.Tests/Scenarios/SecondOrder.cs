@@ -112,6 +112,36 @@ public static partial class SecondOrder
         return sum;
     }
 
+    /// <summary>
+    /// A local array updated in place, pass after pass: the reverse sweep brings its overwritten elements back from the
+    /// tape, and the second-order sweep their tangents with them.
+    /// </summary>
+    [Differentiable(Order = 2)]
+    public static double Smooth(double[] x, int passes)
+    {
+        double[] y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i];
+        }
+
+        for (int p = 0; p < passes; p++)
+        {
+            for (int i = 1; i < y.Length - 1; i++)
+            {
+                y[i] = 0.3 * y[i - 1] * y[i - 1] + 0.5 * Math.Sin(y[i]) + 0.25 * y[i + 1] * y[i + 1];
+            }
+        }
+
+        double sum = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            sum += y[i] * y[i] * y[i];
+        }
+
+        return sum;
+    }
+
     /// <summary>Single precision: the Hessian is a float[,].</summary>
     [Differentiable(Order = 2)]
     public static float Bowl(float x, float y) => MathF.Cos(x) * y * y + x * x * x;
