@@ -206,7 +206,10 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             var lowering = new List<DiagnosticInfo>();
             SemanticModel model = compilation.GetSemanticModel(found.Syntax.SyntaxTree);
             IrFunction? lowered = Lowerer.LowerMethod(model, found.Method, found.Syntax, lowering, cancellationToken);
-            return MethodCheck.Run(lowered, lowering, registry.Value, key, found.Method.Name, SourceSpan.From(found.Syntax.Identifier.GetLocation())).Own;
+            int order = Lowerer.OrderOf(found.Method);
+            return MethodCheck.Run(
+                lowered, lowering, registry.Value, key, found.Method.Name, SourceSpan.From(found.Syntax.Identifier.GetLocation()),
+                order: order, secondOrderInlining: order == 2 && lowered is not null ? SecondOrderInlining(lowered) : null).Own;
         }
 
         private static Dictionary<string, (IMethodSymbol, MethodDeclarationSyntax)> Find(Compilation compilation, CancellationToken cancellationToken)

@@ -115,4 +115,18 @@ public class SecondOrderDiagnosticTests
             """);
         Assert.DoesNotContain(run.Sources, s => s.HintName.StartsWith("Model.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void UserMembersNamedLikeTheSecondOrderOnes_AreAClash()
+    {
+        Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 2)]
+                public static double {|DIFF0017:F|}(double x) => x * x * x;
+
+                public static double[] FHessian(double x) => [6 * x];
+            }
+            """);
+    }
 }

@@ -221,6 +221,13 @@ public class SecondOrderTests
     }
 
     [Fact]
+    public void NullArray_IsAnArgumentNullException_NamingIt()
+    {
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => SecondOrder.RosenbrockHessian(null!)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => SecondOrder.RosenbrockHessian(null!, new double[4])).ParamName);
+    }
+
+    [Fact]
     public void DirectionOfTheWrongLength_IsAnArgumentException_BeforeAnyWork()
     {
         double[] dx = new double[3], hv = [5, 5, 5];

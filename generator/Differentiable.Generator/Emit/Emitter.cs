@@ -34,11 +34,11 @@ internal static class Emitter
         var printer = new CSharpPrinter(writer);
         if (jvp is not null)
         {
-            Member(writer, printer, model, jvp, JvpSummary(model, primal), "Jvp");
+            Member(writer, printer, model, jvp, JvpSummary(model, primal, jvp), "Jvp");
             writer.WriteLine();
         }
 
-        Member(writer, printer, model, vjp, VjpSummary(model, primal), "Vjp");
+        Member(writer, printer, model, vjp, VjpSummary(model, primal, vjp), "Vjp");
         if (primal.ReturnType.IsFloating)
         {
             writer.WriteLine();
@@ -48,7 +48,7 @@ internal static class Emitter
         if (hvp is not null)
         {
             writer.WriteLine();
-            Member(writer, printer, model, hvp, HvpSummary(model, primal), "Hvp");
+            Member(writer, printer, model, hvp, HvpSummary(model, primal, hvp), "Hvp");
             writer.WriteLine();
             Hessians.Emit(writer, model, primal, hvp);
         }
@@ -166,31 +166,46 @@ internal static class Emitter
     internal static List<string> DifferentiableNames(IrFunction primal) =>
         primal.Parameters.Where(p => p.IsDifferentiable && p.Kind != ParameterKind.Out && p.Variable.Type.CarriesDerivative).Select(p => p.Variable.Name).ToList();
 
-    private static string JvpSummary(MethodModel model, IrFunction primal)
+    private static string JvpSummary(MethodModel model, IrFunction primal, IrFunction jvp)
     {
         var names = DifferentiableNames(primal);
-        string direction = names.Count == 0 ? "(no differentiable parameters)" : "(" + string.Join(", ", names.Select(n => "d" + n)) + ")";
+        var tangents = jvp.Parameters.Skip(primal.Parameters.Count).Take(names.Count).Select(p => p.Variable.Name).ToList();
+        if (tangents.Count != names.Count)
+        {
+            tangents = names.Select(n => "d" + n).ToList();
+        }
+
+        string direction = names.Count == 0 ? "(no differentiable parameters)" : "(" + string.Join(", ", tangents) + ")";
         string what = primal.ReturnType.Kind == ValueKind.Tuple
             ? "the tangent of each element"
-            : "its directional derivative " + (names.Count == 0 ? "0" : string.Join(" + ", names.Select(n => $"∂{model.Name}/∂{n}·d{n}")));
+            : "its directional derivative " + (names.Count == 0 ? "0" : string.Join(" + ", names.Select((n, i) => $"∂{model.Name}/∂{n}·{tangents[i]}")));
         return $"Forward mode of <c>{model.PrimalSignature}</c>: returns its value and {what} along the tangent {direction}.";
     }
 
-    private static string HvpSummary(MethodModel model, IrFunction primal)
+    private static string HvpSummary(MethodModel model, IrFunction primal, IrFunction hvp)
     {
-        var names = DifferentiableNames(primal);
-        string direction = "(" + string.Join(", ", names.Select(n => "v" + n)) + ")";
+        int count = DifferentiableNames(primal).Count;
+        string Names(int group) => string.Join(", ", hvp.Parameters.Skip(primal.Parameters.Count + group * count).Take(count).Select(p => p.Variable.Name));
         return $"Second order of <c>{model.PrimalSignature}</c>: returns its value, sets or adds its gradient as {model.Name}Gradient does "
-            + $"({string.Join(", ", names.Select(n => "d" + n))}) and the Hessian-vector product H·v along the direction {direction} "
-            + $"by the same rules ({string.Join(", ", names.Select(n => "h" + n))}): forward mode along v of reverse mode with dResult = 1.";
+            + $"({Names(1)}) and the Hessian-vector product H·v along the direction ({Names(0)}) "
+            + $"by the same rules ({Names(2)}): forward mode along v of reverse mode with dResult = 1.";
     }
 
-    private static string VjpSummary(MethodModel model, IrFunction primal)
+    private static string VjpSummary(MethodModel model, IrFunction primal, IrFunction vjp)
     {
         var names = DifferentiableNames(primal);
+        int cotangents = primal.Parameters.Count(p => p.Kind == ParameterKind.Out && p.IsDifferentiable && p.Variable.Type.IsFloating);
+        var adjoints = vjp.Parameters.Skip(primal.Parameters.Count + (primal.ReturnType.Kind == ValueKind.Void ? 0 : 1) + cotangents)
+            .Take(names.Count).Select(p => p.Variable.Name).ToList();
+        if (adjoints.Count != names.Count)
+        {
+            adjoints = names.Select(n => "d" + n).ToList();
+        }
+
+        string dResult = primal.ReturnType.Kind == ValueKind.Void ? "dResult" : vjp.Parameters[primal.Parameters.Count].Variable.Name;
         var buffers = new HashSet<string>(primal.Parameters.Where(p => p.Variable.Type.IsBuffer).Select(p => p.Variable.Name));
-        var scalars = names.Where(n => !buffers.Contains(n)).Select(n => $"d{n} = dResult·∂{model.Name}/∂{n}").ToList();
-        var accumulated = names.Where(buffers.Contains).Select(n => $"dResult·∂{model.Name}/∂{n} into the shadow d{n}").ToList();
+        var scalars = names.Select((n, i) => (n, i)).Where(p => !buffers.Contains(p.n)).Select(p => $"{adjoints[p.i]} = {dResult}·∂{model.Name}/∂{p.n}").ToList();
+        var accumulated = names.Select((n, i) => (n, i)).Where(p => buffers.Contains(p.n)).Select(p => $"{dResult}·∂{model.Name}/∂{p.n} into the shadow {adjoints[p.i]}").ToList();
         string sets = names.Count == 0
             ? "has no differentiable parameters"
             : string.Join(" and ", new[] { scalars.Count > 0 ? "sets " + string.Join(", ", scalars) : null, accumulated.Count > 0 ? "adds " + string.Join(", ", accumulated) : null }.Where(x => x is not null));
@@ -199,6 +214,6 @@ internal static class Emitter
             : " A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.";
         return primal.ReturnType.Kind == ValueKind.Void
             ? $"Reverse mode of <c>{model.PrimalSignature}</c>: pulls the cotangents in the shadows back to the inputs.{shadows}"
-            : $"Reverse mode of <c>{model.PrimalSignature}</c>: returns its value and {sets} (the vector-Jacobian product with the result's cotangent dResult).{shadows}";
+            : $"Reverse mode of <c>{model.PrimalSignature}</c>: returns its value and {sets} (the vector-Jacobian product with the result's cotangent {dResult}).{shadows}";
     }
 }

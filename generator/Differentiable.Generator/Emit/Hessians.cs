@@ -38,8 +38,12 @@ internal static class Hessians
         writer.WriteLine($"/// Returns {what}, exactly symmetric.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Emitter.Version}\")]");
+        // A null array is an ArgumentNullException naming it, before its length is read.
+        var nullChecks = primal.Parameters.Where(p => p.Variable.Type.Kind == ValueKind.Array)
+            .Select(p => $"global::System.ArgumentNullException.ThrowIfNull({CSharpPrinter.Name(p.Variable)});").ToList();
         using (writer.WriteBlock($"{model.Modifiers} {e}[,] {model.Name}Hessian({primalParameters})"))
         {
+            nullChecks.ForEach(writer.WriteLine);
             writer.WriteLine($"int {size} = {sizeExpression};");
             writer.WriteLine($"var {hessian} = new {e}[{size}, {size}];");
             writer.WriteLine($"{model.Name}Hessian({primalArguments}, global::Differentiable.Matrices.RowMajor({hessian}));");
@@ -54,6 +58,7 @@ internal static class Hessians
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Differentiable\", \"{Emitter.Version}\")]");
         using (writer.WriteBlock($"{model.Modifiers} {e} {model.Name}Hessian({primalParameters}, global::System.Span<{e}> {hessian})"))
         {
+            nullChecks.ForEach(writer.WriteLine);
             writer.WriteLine($"int {size} = {sizeExpression};");
             writer.WriteLine($"global::Differentiable.Matrices.CheckLength({hessian}, {size}, {size}, nameof({hessian}));");
             if (scalars == 0)

@@ -245,7 +245,8 @@ internal sealed partial class Lowerer
 
     /// <summary>
     /// A member the user wrote with the name and parameter types of a member the generator will add
-    /// (<c>{M}Jvp</c>, <c>{M}Vjp</c>, <c>{M}Gradient</c>), as it would be displayed; null when there is none.
+    /// (<c>{M}Jvp</c>, <c>{M}Vjp</c>, <c>{M}Gradient</c>; with Order = 2 <c>{M}Hvp</c> and <c>{M}Hessian</c>), as it would be
+    /// displayed; null when there is none.
     /// Members the generator wrote itself (marked GeneratedCode("Differentiable")) are not clashes.
     /// </summary>
     private static string? NameClash(IMethodSymbol method, List<Parameter> parameters, IrType returnType)
@@ -266,6 +267,12 @@ internal sealed partial class Lowerer
         if (returnType.IsFloating)
         {
             shapes.Add((method.Name + "Gradient", [.. primal, .. differentiable.Select(t => (t, true))]));
+        }
+
+        if (returnType.IsFloating && OrderOf(method) == 2)
+        {
+            shapes.Add((method.Name + "Hvp", [.. primal, .. differentiable.Select(t => (t, false)), .. differentiable.Select(t => (t, true)), .. differentiable.Select(t => (t, true))]));
+            shapes.Add((method.Name + "Hessian", primal));
         }
 
         foreach (var (name, shape) in shapes)

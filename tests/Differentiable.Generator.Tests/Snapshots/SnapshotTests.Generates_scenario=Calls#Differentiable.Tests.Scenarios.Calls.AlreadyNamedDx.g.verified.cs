@@ -8,7 +8,7 @@ namespace Differentiable.Tests.Scenarios
     partial class Calls
     {
         /// <summary>
-        /// Forward mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and its directional derivative ∂AlreadyNamedDx/∂x·dx + ∂AlreadyNamedDx/∂dx·ddx along the tangent (dx, ddx).
+        /// Forward mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and its directional derivative ∂AlreadyNamedDx/∂x·dx1 + ∂AlreadyNamedDx/∂dx·ddx along the tangent (dx1, ddx).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("AlreadyNamedDx", global::Differentiable.DerivativeMode.Jvp, 1)]
@@ -23,7 +23,7 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
-        /// Reverse mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and sets dx = dResult·∂AlreadyNamedDx/∂x, ddx = dResult·∂AlreadyNamedDx/∂dx (the vector-Jacobian product with the result's cotangent dResult).
+        /// Reverse mode of <c>AlreadyNamedDx(x, dx)</c>: returns its value and sets dx1 = dResult·∂AlreadyNamedDx/∂x, ddx = dResult·∂AlreadyNamedDx/∂dx (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("AlreadyNamedDx", global::Differentiable.DerivativeMode.Vjp, 1)]

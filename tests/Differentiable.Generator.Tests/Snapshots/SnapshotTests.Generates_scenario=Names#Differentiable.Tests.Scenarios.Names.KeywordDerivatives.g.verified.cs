@@ -8,7 +8,7 @@ namespace Differentiable.Tests.Scenarios
     partial class Names
     {
         /// <summary>
-        /// Forward mode of <c>KeywordDerivatives(o, ouble)</c>: returns its value and its directional derivative ∂KeywordDerivatives/∂o·do + ∂KeywordDerivatives/∂ouble·double along the tangent (do, double).
+        /// Forward mode of <c>KeywordDerivatives(o, ouble)</c>: returns its value and its directional derivative ∂KeywordDerivatives/∂o·do1 + ∂KeywordDerivatives/∂ouble·double1 along the tangent (do1, double1).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("KeywordDerivatives", global::Differentiable.DerivativeMode.Jvp, 1)]
@@ -32,7 +32,7 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
-        /// Reverse mode of <c>KeywordDerivatives(o, ouble)</c>: returns its value and sets do = dResult·∂KeywordDerivatives/∂o, double = dResult·∂KeywordDerivatives/∂ouble (the vector-Jacobian product with the result's cotangent dResult).
+        /// Reverse mode of <c>KeywordDerivatives(o, ouble)</c>: returns its value and sets do1 = dResult·∂KeywordDerivatives/∂o, double1 = dResult·∂KeywordDerivatives/∂ouble (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("KeywordDerivatives", global::Differentiable.DerivativeMode.Vjp, 1)]

@@ -353,6 +353,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double[,] OrbitHessian(double x, double y, double[] weights)
         {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
             int size = 2 + weights.Length;
             var hessian = new double[size, size];
             OrbitHessian(x, y, weights, global::Differentiable.Matrices.RowMajor(hessian));
@@ -366,6 +367,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double OrbitHessian(double x, double y, double[] weights, global::System.Span<double> hessian)
         {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
             int size = 2 + weights.Length;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
             double vx = 0.0;

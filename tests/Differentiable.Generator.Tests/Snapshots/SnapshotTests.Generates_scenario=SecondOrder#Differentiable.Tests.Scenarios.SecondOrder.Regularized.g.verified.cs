@@ -408,6 +408,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double[,] RegularizedHessian(double[] x)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             var hessian = new double[size, size];
             RegularizedHessian(x, global::Differentiable.Matrices.RowMajor(hessian));
@@ -421,6 +422,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double RegularizedHessian(double[] x, global::System.Span<double> hessian)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
             if (size == 0)

@@ -521,6 +521,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double[,] SmoothHessian(double[] x, int passes)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             var hessian = new double[size, size];
             SmoothHessian(x, passes, global::Differentiable.Matrices.RowMajor(hessian));
@@ -534,6 +535,7 @@ namespace Differentiable.Tests.Scenarios
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double SmoothHessian(double[] x, int passes, global::System.Span<double> hessian)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
             if (size == 0)
