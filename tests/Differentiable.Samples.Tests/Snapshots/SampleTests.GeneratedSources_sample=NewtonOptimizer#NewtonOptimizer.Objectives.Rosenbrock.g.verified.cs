@@ -242,6 +242,7 @@ namespace NewtonOptimizer
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double[,] RosenbrockHessian(double[] x)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             var hessian = new double[size, size];
             RosenbrockHessian(x, global::Differentiable.Matrices.RowMajor(hessian));
@@ -255,6 +256,7 @@ namespace NewtonOptimizer
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double RosenbrockHessian(double[] x, global::System.Span<double> hessian)
         {
+            global::System.ArgumentNullException.ThrowIfNull(x);
             int size = x.Length;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
             if (size == 0)
