@@ -12,7 +12,6 @@ namespace Differentiable.Generator.Transforms;
 /// </summary>
 internal static class SecondOrder
 {
-
     /// <summary>
     /// <c>double FHvp(x, a, n, vx, va, out dx, da, out hx, ha)</c> from <c>FVjp(x, a, n, dResult, out dx, da)</c>: the
     /// primal's parameters, a direction per differentiable input (<c>v</c> + name), the gradient as <c>{M}Gradient</c> gives it
