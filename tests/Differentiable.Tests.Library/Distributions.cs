@@ -15,6 +15,13 @@ public static partial class Distributions
     /// <summary>The log-normal CDF: Φ((ln x − μ) / σ).</summary>
     [Differentiable]
     public static double LogNormalCdf(double x, double mu, double sigma) => NormalCdf(Math.Log(x), mu, sigma);
+
+    /// <summary>
+    /// The logistic CDF 1 / (1 + e^(−(x − mean)/scale)), with second-order members (Order = 2): second order in an assembly
+    /// that calls it, which cannot inline another assembly's method, goes through its generated LogisticCdfHvp.
+    /// </summary>
+    [Differentiable(Order = 2)]
+    public static double LogisticCdf(double x, double mean, double scale) => 1 / (1 + Math.Exp(-(x - mean) / scale));
 }
 
 /// <summary>

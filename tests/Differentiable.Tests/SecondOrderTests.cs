@@ -192,6 +192,30 @@ public class SecondOrderTests
         AssertVector(HessianTimes(hessian, v), hv, 1e-10);
     }
 
+    [Theory]
+    [InlineData(0.7, 0.2, 1.5)]
+    [InlineData(-1.1, 0.4, 0.8)]
+    public void ThroughAReferencedLibrarysOrder2Method_HvpMatchesFiniteDifferencesOfTheGradient(double x, double mean, double scale)
+    {
+        double[] point = [x, mean, scale];
+        double[] v = [0.4, -0.9, 0.3];
+        double value = CrossAssembly.LogisticLikelihoodHvp(x, mean, scale, v[0], v[1], v[2],
+            out double dx, out double dmean, out double dscale, out double hx, out double hmean, out double hscale);
+        Assert.Equal(CrossAssembly.LogisticLikelihood(x, mean, scale), value);
+
+        double[] Grad(double[] p)
+        {
+            CrossAssembly.LogisticLikelihoodGradient(p[0], p[1], p[2], out double g0, out double g1, out double g2);
+            return [g0, g1, g2];
+        }
+
+        AssertVector(Grad(point), [dx, dmean, dscale], 1e-12);
+        AssertVector(FiniteDifferenceOfGradient(point, v, Grad), [hx, hmean, hscale], 1e-6);
+        double[,] hessian = CrossAssembly.LogisticLikelihoodHessian(x, mean, scale);
+        AssertSymmetric(hessian);
+        AssertVector(HessianTimes(hessian, v), [hx, hmean, hscale], 1e-10);
+    }
+
     [Fact]
     public void SinglePrecision_GetsAFloatHessian()
     {

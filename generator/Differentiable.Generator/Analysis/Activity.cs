@@ -154,12 +154,18 @@ internal sealed class Activity
                     break;
             }
 
-            // A callee that writes a buffer argument makes its contents depend on every argument of the call.
+            // A callee that writes a buffer argument makes its contents depend on every argument of the call; so does it
+            // the values of its out arguments (a reverse sweep's call of a callee's Vjp, under second order).
             foreach (Call call in IrWalk.Expressions(statement).SelectMany(IrWalk.Calls))
             {
                 foreach (Variable argument in WritableArguments(call))
                 {
                     definitions.Add((new VariableBinding(argument), call));
+                }
+
+                foreach (OutArgument output in call.Arguments.OfType<OutArgument>().Where(o => o.Variable.Name != "_"))
+                {
+                    definitions.Add((new VariableBinding(output.Variable), call));
                 }
             }
         }

@@ -184,7 +184,11 @@ internal sealed record MethodCallee(
 internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable, bool MayWrite = false);
 
 /// <summary>The callee's forward-mode and reverse-mode methods (either may be missing for a registration).</summary>
-internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source)
+/// <remarks>
+/// <see cref="Hvp"/> is a referenced library's generated <c>{M}Hvp</c> (<c>Order = 2</c> there): the second-order rule of a
+/// call of its method that cannot be inlined.
+/// </remarks>
+internal sealed record DerivativeMethods(MethodName? Jvp, MethodName? Vjp, string Source, MethodName? Hvp = null)
 {
     /// <summary>The <see cref="Source"/> of a [Differentiable] method of this compilation, whose derivatives are generated alongside.</summary>
     public const string ThisCompilation = "[Differentiable]";

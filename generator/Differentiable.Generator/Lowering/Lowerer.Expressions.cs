@@ -345,7 +345,7 @@ internal sealed partial class Lowerer
                 : null;
         }
 
-        MethodName? jvp = null, vjp = null;
+        MethodName? jvp = null, vjp = null, hvp = null;
         foreach (IMethodSymbol candidate in target.ContainingType.GetMembers().OfType<IMethodSymbol>())
         {
             AttributeData? generated = candidate.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == GeneratedDerivativeAttributeName);
@@ -383,9 +383,13 @@ internal sealed partial class Lowerer
             {
                 vjp = name;
             }
+            else if (mode == 3)
+            {
+                hvp = name;
+            }
         }
 
-        return jvp is null && vjp is null ? null : new DerivativeMethods(jvp, vjp, "[Differentiable] in " + target.ContainingAssembly.Name);
+        return jvp is null && vjp is null ? null : new DerivativeMethods(jvp, vjp, "[Differentiable] in " + target.ContainingAssembly.Name, hvp);
     }
 
     // ------------------------------------------------------------ fields

@@ -1220,7 +1220,13 @@ internal sealed class Adjoint : DerivativeTransform
             }
         }
 
-        var vjpCallee = new MethodCallee(callee.Key, vjp.Owner, vjp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, null, callee.Site);
+        // A callee of scalars with a generated Hvp (a referenced library's Order = 2 method) keeps it: the call of its Vjp
+        // then has a forward mode of its own, for second order.
+        DerivativeMethods? secondOrder = callee.Derivatives is { Hvp: { } hvp } derivatives && callee.Parameters.All(p => p.IsDifferentiable && p.Type.IsFloating)
+            && target is not null && call.Type.IsFloating
+            ? new DerivativeMethods(null, null, derivatives.Source, hvp)
+            : null;
+        var vjpCallee = new MethodCallee(callee.Key, vjp.Owner, vjp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, secondOrder, callee.Site);
         foreach (Stmt prepared in restores.Concat(before))
         {
             yield return prepared;

@@ -253,6 +253,9 @@ internal sealed class Tangent : DerivativeTransform
                 case Evaluate { Value: Call { Type.Kind: ValueKind.Void } }:
                     output.Add(statement); // a call for its effects on buffers without derivatives
                     break;
+                case Evaluate { Value: Call { Callee: MethodCallee { Derivatives.Hvp: { } hvp } vjpCallee } vjpCall }:
+                    output.AddRange(TangentOfVjpCall(vjpCallee, hvp, vjpCall));
+                    break;
                 case Evaluate evaluate:
                     throw new TransformException(
                         DiagnosticDescriptors.UnsupportedConstruct.Id,
@@ -363,6 +366,38 @@ internal sealed class Tangent : DerivativeTransform
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// Forward mode of a reverse sweep's call <c>GVjp(x, y, ct, out dx, out dy)</c> of a scalar function with a generated
+    /// Hvp: <c>GHvp(x, y, ẋ, ẏ, out gx, out gy, out hx, out hy)</c> gives the gradient g and H·(ẋ, ẏ), so that
+    /// <c>dx = ct·gx</c> and its tangent is <c>ċt·gx + ct·hx</c>.
+    /// </summary>
+    private IEnumerable<Stmt> TangentOfVjpCall(MethodCallee vjpCallee, MethodName hvp, Call vjpCall)
+    {
+        int count = (vjpCall.Arguments.Count - 1) / 2;
+        var inputs = vjpCall.Arguments.Take(count).ToList();
+        Expr cotangent = vjpCall.Arguments[count];
+        var parts = vjpCall.Arguments.Skip(count + 1).ToList();
+        var gradient = inputs.Select(a => Names.Fresh("gradient", a.Type)).ToList();
+        var product = inputs.Select(a => Names.Fresh("product", a.Type)).ToList();
+        var arguments = inputs.Concat(inputs.Select(TangentValue))
+            .Concat(gradient.Select(g => (Expr)new OutArgument(g)))
+            .Concat(product.Select(h => (Expr)new OutArgument(h)));
+        var hvpCallee = new MethodCallee(vjpCallee.Key, hvp.Owner, hvp.Name, vjpCallee.Receiver, EquatableArray<ParameterInfo>.Empty, null, vjpCallee.Site);
+        yield return new Evaluate(new Call(hvpCallee, arguments.ToEquatableArray(), vjpCall.Type), null);
+        Expr cotangentTangent = TangentValue(cotangent);
+        for (int i = 0; i < count; i++)
+        {
+            if (parts[i] is OutArgument { Variable: var part } && part.Name != "_")
+            {
+                yield return new Let(new VariableBinding(part), Build.ConvertTo(part.Type, Build.Multiply(cotangent, new Ref(gradient[i]))), null);
+                yield return new Let(
+                    new VariableBinding(DerivativeOf(part)),
+                    Build.ConvertTo(part.Type, Build.Add(Build.Multiply(cotangentTangent, new Ref(gradient[i])), Build.Multiply(cotangent, new Ref(product[i])))),
+                    null);
+            }
+        }
     }
 
     private static string Describe(Expr expr) => expr is Call { Callee: MethodCallee m } ? m.Name : expr.GetType().Name;

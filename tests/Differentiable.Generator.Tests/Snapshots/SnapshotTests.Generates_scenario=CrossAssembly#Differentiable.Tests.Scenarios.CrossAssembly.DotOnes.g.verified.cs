@@ -16,17 +16,17 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 128: var ones = new double[x.Length];
+            // line 133: var ones = new double[x.Length];
             double[] ones = new double[x.Length];
-            // line 129: for (int i = 0; i < x.Length; i++) …
+            // line 134: for (int i = 0; i < x.Length; i++) …
             for (int i = 0; i < x.Length; i++)
             {
-                // line 131: ones[i] = 1;
+                // line 136: ones[i] = 1;
                 ones[i] = 1.0;
             }
 
             double[] dones_b = global::Differentiable.Shadows.Rent<double>(ones.Length);
-            // line 134: return Vectors.Dot(x, ones);
+            // line 139: return Vectors.Dot(x, ones);
             var (result, dresult) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, ones, dx, global::System.MemoryExtensions.AsSpan(dones_b, 0, ones.Length));
             global::Differentiable.Shadows.Return(dones_b);
             return (result, dresult);
@@ -42,21 +42,21 @@ namespace Differentiable.Tests.Scenarios
             dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
-            // line 128: var ones = new double[x.Length];
+            // line 133: var ones = new double[x.Length];
             double[] ones = new double[x.Length];
-            // line 129: for (int i = 0; i < x.Length; i++) …
+            // line 134: for (int i = 0; i < x.Length; i++) …
             for (int i = 0; i < x.Length; i++)
             {
-                // line 131: ones[i] = 1;
+                // line 136: ones[i] = 1;
                 ones[i] = 1.0;
             }
 
-            // line 134: return Vectors.Dot(x, ones);
+            // line 139: return Vectors.Dot(x, ones);
             double result = global::Differentiable.Tests.Library.Vectors.Dot(x, ones);
 
             // reverse sweep
             double dresult = dResult;
-            // line 134: return Vectors.Dot(x, ones);
+            // line 139: return Vectors.Dot(x, ones);
             double[] dones_b = global::Differentiable.Shadows.Rent<double>(ones.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, ones, dresult, dx, global::System.MemoryExtensions.AsSpan(dones_b, 0, ones.Length));
             global::Differentiable.Shadows.Return(dones_b);

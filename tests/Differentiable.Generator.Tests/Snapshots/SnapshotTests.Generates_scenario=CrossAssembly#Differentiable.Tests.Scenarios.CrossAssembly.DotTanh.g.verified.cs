@@ -18,7 +18,7 @@ namespace Differentiable.Tests.Scenarios
             db = global::Differentiable.Shadows.OrZeros<double>(db, b.Length);
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckLength(b.Length, nameof(b), db.Length, nameof(db));
-            // line 21: Math.Tanh(Vectors.Dot(a, b))
+            // line 26: Math.Tanh(Vectors.Dot(a, b))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(a, b, da, db);
             double result = global::System.Math.Tanh(t);
             double dresult = (1.0 - result * result) * dt;
@@ -41,13 +41,13 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), da, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(b, nameof(b), db, nameof(db));
             global::Differentiable.Shadows.CheckDistinct<double>(da, nameof(da), db, nameof(db));
-            // line 21: Math.Tanh(Vectors.Dot(a, b))
+            // line 26: Math.Tanh(Vectors.Dot(a, b))
             double t = global::Differentiable.Tests.Library.Vectors.Dot(a, b);
             double result = global::System.Math.Tanh(t);
 
             // reverse sweep
             double dresult = dResult;
-            // line 21: Math.Tanh(Vectors.Dot(a, b))
+            // line 26: Math.Tanh(Vectors.Dot(a, b))
             double dt = (1.0 - result * result) * dresult;
             global::Differentiable.Tests.Library.Vectors.DotVjp(a, b, dt, da, db);
             global::Differentiable.Shadows.Return(daUnwanted);

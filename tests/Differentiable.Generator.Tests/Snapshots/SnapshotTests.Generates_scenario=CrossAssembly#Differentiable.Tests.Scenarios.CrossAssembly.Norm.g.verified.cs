@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 25: Math.Sqrt(Vectors.Dot(x, x))
+            // line 30: Math.Sqrt(Vectors.Dot(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
             double result = global::System.Math.Sqrt(t);
             double dresult = 0.5 / result * dt;
@@ -33,13 +33,13 @@ namespace Differentiable.Tests.Scenarios
             dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
-            // line 25: Math.Sqrt(Vectors.Dot(x, x))
+            // line 30: Math.Sqrt(Vectors.Dot(x, x))
             double t = global::Differentiable.Tests.Library.Vectors.Dot(x, x);
             double result = global::System.Math.Sqrt(t);
 
             // reverse sweep
             double dresult = dResult;
-            // line 25: Math.Sqrt(Vectors.Dot(x, x))
+            // line 30: Math.Sqrt(Vectors.Dot(x, x))
             double dt = 0.5 / result * dresult;
             double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));

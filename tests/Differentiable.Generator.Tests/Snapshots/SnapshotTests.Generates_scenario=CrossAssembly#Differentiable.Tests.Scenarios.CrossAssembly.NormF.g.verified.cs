@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<float>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 29: MathF.Sqrt(Vectors.DotF(x, x))
+            // line 34: MathF.Sqrt(Vectors.DotF(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotFJvp(x, x, dx, dx);
             float result = global::System.MathF.Sqrt(t);
             float dresult = 0.5f / result * dt;
@@ -33,13 +33,13 @@ namespace Differentiable.Tests.Scenarios
             dx = global::Differentiable.Shadows.OrScratch<float>(dx, x.Length, out float[]? dxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), dx, nameof(dx));
-            // line 29: MathF.Sqrt(Vectors.DotF(x, x))
+            // line 34: MathF.Sqrt(Vectors.DotF(x, x))
             float t = global::Differentiable.Tests.Library.Vectors.DotF(x, x);
             float result = global::System.MathF.Sqrt(t);
 
             // reverse sweep
             float dresult = dResult;
-            // line 29: MathF.Sqrt(Vectors.DotF(x, x))
+            // line 34: MathF.Sqrt(Vectors.DotF(x, x))
             float dt = 0.5f / result * dresult;
             float[] dx_b = global::Differentiable.Shadows.Rent<float>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotFVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));

@@ -17,7 +17,7 @@ namespace Differentiable.Tests.Scenarios
             global::System.ArgumentNullException.ThrowIfNull(w);
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 41: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
+            // line 46: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
             double t1 = global::System.Math.Sqrt(t);
             double dt1 = 0.5 / t1 * dt;
@@ -41,7 +41,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));
-            // line 41: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
+            // line 46: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             double t = global::Differentiable.Tests.Library.Vectors.Dot(x, x);
             double t1 = global::System.Math.Sqrt(t);
             double t2 = global::Differentiable.Tests.Library.Vectors.Dot(x, w);
@@ -49,7 +49,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 41: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
+            // line 46: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             double dt1 = dresult;
             double dt2 = dresult;
             double[] dw_b = global::Differentiable.Shadows.Rent<double>(w.Length);

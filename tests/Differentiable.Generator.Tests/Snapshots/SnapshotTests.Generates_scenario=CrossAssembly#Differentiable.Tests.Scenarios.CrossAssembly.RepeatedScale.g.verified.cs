@@ -16,37 +16,37 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 87: var t = new double[x.Length];
+            // line 92: var t = new double[x.Length];
             double[] t = new double[x.Length];
             double[] dt = new double[x.Length];
-            // line 88: for (int i = 0; i < x.Length; i++) …
+            // line 93: for (int i = 0; i < x.Length; i++) …
             for (int i = 0; i < x.Length; i++)
             {
-                // line 90: t[i] = x[i];
+                // line 95: t[i] = x[i];
                 double t1 = x[i];
                 double dt1 = dx[i];
                 t[i] = t1;
                 dt[i] = dt1;
             }
 
-            // line 93: double total = 0;
+            // line 98: double total = 0;
             double total = 0.0;
             double dtotal = 0.0;
-            // line 94: for (int k = 0; k < iterations; k++) …
+            // line 99: for (int k = 0; k < iterations; k++) …
             for (int k = 0; k < iterations; k++)
             {
-                // line 96: Vectors.Scale(t, s);
+                // line 101: Vectors.Scale(t, s);
                 global::Differentiable.Tests.Library.Vectors.ScaleJvp(t, s, dt, ds);
-                // line 97: total += Vectors.Dot(t, x);
+                // line 102: total += Vectors.Dot(t, x);
                 var (t2, dt2) = global::Differentiable.Tests.Library.Vectors.DotJvp(t, x, dt, dx);
                 double total_1 = total + t2;
                 double dtotal_1 = dtotal + dt2;
-                // line 94: for (int k = 0; k < iterations; k++) …
+                // line 99: for (int k = 0; k < iterations; k++) …
                 total = total_1;
                 dtotal = dtotal_1;
             }
 
-            // line 100: return total;
+            // line 105: return total;
             return (total, dtotal);
         }
 
@@ -64,30 +64,30 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 87: var t = new double[x.Length];
+                // line 92: var t = new double[x.Length];
                 double[] t = new double[x.Length];
                 double[] dt = new double[x.Length];
-                // line 88: for (int i = 0; i < x.Length; i++) …
+                // line 93: for (int i = 0; i < x.Length; i++) …
                 for (int i = 0; i < x.Length; i++)
                 {
-                    // line 90: t[i] = x[i];
+                    // line 95: t[i] = x[i];
                     double t1 = x[i];
                     t[i] = t1;
                 }
 
-                // line 93: double total = 0;
+                // line 98: double total = 0;
                 double total = 0.0;
-                // line 94: for (int k = 0; k < iterations; k++) …
+                // line 99: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 96: Vectors.Scale(t, s);
+                    // line 101: Vectors.Scale(t, s);
                     tape.Doubles.PushRange(t);
                     global::Differentiable.Tests.Library.Vectors.Scale(t, s);
-                    // line 97: total += Vectors.Dot(t, x);
+                    // line 102: total += Vectors.Dot(t, x);
                     tape.Doubles.PushRange(t);
                     double t2 = global::Differentiable.Tests.Library.Vectors.Dot(t, x);
                     double total_1 = total + t2;
-                    // line 94: for (int k = 0; k < iterations; k++) …
+                    // line 99: for (int k = 0; k < iterations; k++) …
                     total = total_1;
                 }
 
@@ -96,24 +96,24 @@ namespace Differentiable.Tests.Scenarios
                 double dtotal = dResult;
                 if (0 < iterations)
                 {
-                    // line 94, reversed: for (int k = 0; k < iterations; k++) …
+                    // line 99, reversed: for (int k = 0; k < iterations; k++) …
                     for (int k = iterations - 1; k >= 0; k--)
                     {
-                        // line 97: total += Vectors.Dot(t, x);
+                        // line 102: total += Vectors.Dot(t, x);
                         double dt2 = dtotal;
                         tape.Doubles.PopRange(t);
                         global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt2, dt, dx);
-                        // line 96: Vectors.Scale(t, s);
+                        // line 101: Vectors.Scale(t, s);
                         tape.Doubles.PopRange(t);
                         global::Differentiable.Tests.Library.Vectors.ScaleVjp(t, s, dt, out double ds_s);
                         ds += ds_s;
                     }
                 }
 
-                // line 88, reversed: for (int i = 0; i < x.Length; i++) …
+                // line 93, reversed: for (int i = 0; i < x.Length; i++) …
                 for (int i = x.Length - 1; i >= 0; i--)
                 {
-                    // line 90: t[i] = x[i];
+                    // line 95: t[i] = x[i];
                     double dt1 = dt[i];
                     dt[i] = 0.0;
                     dx[i] += dt1;

@@ -16,9 +16,9 @@ namespace Differentiable.Tests.Scenarios
         {
             global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
             global::Differentiable.Shadows.CheckDistinct<double>(a, nameof(a), da, nameof(da));
-            // line 116: Vectors.Scale(a, s);
+            // line 121: Vectors.Scale(a, s);
             global::Differentiable.Tests.Library.Vectors.ScaleJvp(a, s, da, ds);
-            // line 117: return Vectors.Dot(a, a);
+            // line 122: return Vectors.Dot(a, a);
             var (result, dresult) = global::Differentiable.Tests.Library.Vectors.DotJvp(a, a, da, da);
             return (result, dresult);
         }
@@ -37,19 +37,19 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 116: Vectors.Scale(a, s);
+                // line 121: Vectors.Scale(a, s);
                 tape.Doubles.PushRange(a);
                 global::Differentiable.Tests.Library.Vectors.Scale(a, s);
-                // line 117: return Vectors.Dot(a, a);
+                // line 122: return Vectors.Dot(a, a);
                 double result = global::Differentiable.Tests.Library.Vectors.Dot(a, a);
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 117: return Vectors.Dot(a, a);
+                // line 122: return Vectors.Dot(a, a);
                 double[] da_b = global::Differentiable.Shadows.Rent<double>(a.Length);
                 global::Differentiable.Tests.Library.Vectors.DotVjp(a, a, dresult, da, global::System.MemoryExtensions.AsSpan(da_b, 0, a.Length));
                 global::Differentiable.Shadows.Release(da_b, da);
-                // line 116: Vectors.Scale(a, s);
+                // line 121: Vectors.Scale(a, s);
                 tape.Doubles.PopRange(a);
                 global::Differentiable.Tests.Library.Vectors.ScaleVjp(a, s, da, out double ds_s);
                 ds = ds_s;

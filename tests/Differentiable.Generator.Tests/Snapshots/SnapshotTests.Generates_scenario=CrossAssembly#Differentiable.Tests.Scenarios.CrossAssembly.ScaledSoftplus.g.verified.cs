@@ -22,9 +22,9 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dy, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(dx, nameof(dx), dy, nameof(dy));
-            // line 141: Vectors.Softplus(x, y);
+            // line 146: Vectors.Softplus(x, y);
             global::Differentiable.Tests.Library.Vectors.SoftplusJvp(x, y, dx, dy);
-            // line 142: Vectors.Scale(y, s);
+            // line 147: Vectors.Scale(y, s);
             global::Differentiable.Tests.Library.Vectors.ScaleJvp(y, s, dy, ds);
         }
 
@@ -49,19 +49,19 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 141: Vectors.Softplus(x, y);
+                // line 146: Vectors.Softplus(x, y);
                 tape.Doubles.PushRange(y);
                 global::Differentiable.Tests.Library.Vectors.Softplus(x, y);
-                // line 142: Vectors.Scale(y, s);
+                // line 147: Vectors.Scale(y, s);
                 tape.Doubles.PushRange(y);
                 global::Differentiable.Tests.Library.Vectors.Scale(y, s);
 
                 // reverse sweep
-                // line 142: Vectors.Scale(y, s);
+                // line 147: Vectors.Scale(y, s);
                 tape.Doubles.PopRange(y);
                 global::Differentiable.Tests.Library.Vectors.ScaleVjp(y, s, dy, out double ds_s);
                 ds = ds_s;
-                // line 141: Vectors.Softplus(x, y);
+                // line 146: Vectors.Softplus(x, y);
                 double[] yAsCalled = global::Differentiable.Shadows.Rent<double>(y.Length);
                 tape.Doubles.PopRange(global::System.MemoryExtensions.AsSpan(yAsCalled, 0, y.Length));
                 global::Differentiable.Tests.Library.Vectors.SoftplusVjp(x, global::System.MemoryExtensions.AsSpan(yAsCalled, 0, y.Length), dx, dy);

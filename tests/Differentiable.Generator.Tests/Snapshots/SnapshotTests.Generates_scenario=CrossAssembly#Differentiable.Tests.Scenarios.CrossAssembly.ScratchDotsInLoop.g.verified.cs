@@ -16,29 +16,29 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 47: var t = new double[x.Length];
+            // line 52: var t = new double[x.Length];
             double[] t = new double[x.Length];
             double[] dt = new double[x.Length];
-            // line 48: double s = 0;
+            // line 53: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 49: for (int k = 0; k < iterations; k++) …
-            (s, ds) = Loop49(x, iterations, dx, t, dt, s, ds);
-            // line 59: return s;
+            // line 54: for (int k = 0; k < iterations; k++) …
+            (s, ds) = Loop54(x, iterations, dx, t, dt, s, ds);
+            // line 64: return s;
             return (s, ds);
 
-            // Runs the loop nest at line 49 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 54 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double) Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] t, double[] dt, double s, double ds)
+            static (double, double) Loop54(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] t, double[] dt, double s, double ds)
             {
-                // line 49: for (int k = 0; k < iterations; k++) …
+                // line 54: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 51: for (int i = 0; i < x.Length; i++) …
+                    // line 56: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
                     {
-                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        // line 58: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
                         double t1 = x[i];
                         double dt1 = dx[i];
                         double t2 = (double)(k + 1);
@@ -54,11 +54,11 @@ namespace Differentiable.Tests.Scenarios
                         dt[i] = dt6;
                     }
 
-                    // line 56: s += Vectors.Dot(t, x);
+                    // line 61: s += Vectors.Dot(t, x);
                     var (t7, dt7) = global::Differentiable.Tests.Library.Vectors.DotJvp(t, x, dt, dx);
                     double s_1 = s + t7;
                     double ds_1 = ds + dt7;
-                    // line 49: for (int k = 0; k < iterations; k++) …
+                    // line 54: for (int k = 0; k < iterations; k++) …
                     s = s_1;
                     ds = ds_1;
                 }
@@ -81,20 +81,20 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 47: var t = new double[x.Length];
+                // line 52: var t = new double[x.Length];
                 double[] t = new double[x.Length];
                 double[] dt = new double[x.Length];
-                // line 48: double s = 0;
+                // line 53: double s = 0;
                 double s = 0.0;
-                // line 49: for (int k = 0; k < iterations; k++) …
-                s = Loop49(x, iterations, tape, t, s);
+                // line 54: for (int k = 0; k < iterations; k++) …
+                s = Loop54(x, iterations, tape, t, s);
 
                 // reverse sweep
                 double ds = dResult;
                 if (0 < iterations)
                 {
-                    // line 49, reversed: for (int k = 0; k < iterations; k++) …
-                    Loop49Reverse(x, iterations, dx, tape, t, dt, ds);
+                    // line 54, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop54Reverse(x, iterations, dx, tape, t, dt, ds);
                 }
 
                 global::Differentiable.Shadows.Return(dxUnwanted);
@@ -105,18 +105,18 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
 
-            // Runs the loop nest at line 49 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 54 of ScratchDotsInLoop: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static double Loop49(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] t, double s)
+            static double Loop54(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] t, double s)
             {
-                // line 49: for (int k = 0; k < iterations; k++) …
+                // line 54: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 51: for (int i = 0; i < x.Length; i++) …
+                    // line 56: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
                     {
-                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        // line 58: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
                         double t1 = x[i];
                         double t2 = (double)(k + 1);
                         double t3 = t1 * t2;
@@ -126,33 +126,33 @@ namespace Differentiable.Tests.Scenarios
                         t[i] = t6;
                     }
 
-                    // line 56: s += Vectors.Dot(t, x);
+                    // line 61: s += Vectors.Dot(t, x);
                     tape.Doubles.PushRange(t);
                     double t7 = global::Differentiable.Tests.Library.Vectors.Dot(t, x);
                     double s_1 = s + t7;
-                    // line 49: for (int k = 0; k < iterations; k++) …
+                    // line 54: for (int k = 0; k < iterations; k++) …
                     s = s_1;
                 }
 
                 return s;
             }
 
-            // Runs the loop nest at line 49 of ScratchDotsInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 54 of ScratchDotsInLoop, backwards: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static void Loop49Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
+            static void Loop54Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] t, double[] dt, double ds)
             {
-                // line 49, reversed: for (int k = 0; k < iterations; k++) …
+                // line 54, reversed: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 56: s += Vectors.Dot(t, x);
+                    // line 61: s += Vectors.Dot(t, x);
                     double dt7 = ds;
                     tape.Doubles.PopRange(t);
                     global::Differentiable.Tests.Library.Vectors.DotVjp(t, x, dt7, dt, dx);
-                    // line 51, reversed: for (int i = 0; i < x.Length; i++) …
+                    // line 56, reversed: for (int i = 0; i < x.Length; i++) …
                     for (int i = x.Length - 1; i >= 0; i--)
                     {
-                        // line 53: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
+                        // line 58: t[i] = Math.Sin(x[i] * (k + 1)) + s * 0.1;
                         double dt6 = dt[i];
                         dt[i] = 0.0;
                         double dt4 = dt6;

@@ -16,13 +16,13 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 107: Span<double> y = stackalloc double[x.Length];
+            // line 112: Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> y = stackalloc double[x.Length];
             global::System.Span<double> dy = stackalloc double[x.Length];
             dy.Clear();
-            // line 108: Vectors.Softplus(x, y);
+            // line 113: Vectors.Softplus(x, y);
             global::Differentiable.Tests.Library.Vectors.SoftplusJvp(x, y, dx, dy);
-            // line 109: return Vectors.Dot(y, x);
+            // line 114: return Vectors.Dot(y, x);
             var (result, dresult) = global::Differentiable.Tests.Library.Vectors.DotJvp(y, x, dy, dx);
             return (result, dresult);
         }
@@ -41,21 +41,21 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 107: Span<double> y = stackalloc double[x.Length];
+                // line 112: Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> y = stackalloc double[x.Length];
                 global::System.Span<double> dy = stackalloc double[x.Length];
                 dy.Clear();
-                // line 108: Vectors.Softplus(x, y);
+                // line 113: Vectors.Softplus(x, y);
                 tape.Doubles.PushRange(y);
                 global::Differentiable.Tests.Library.Vectors.Softplus(x, y);
-                // line 109: return Vectors.Dot(y, x);
+                // line 114: return Vectors.Dot(y, x);
                 double result = global::Differentiable.Tests.Library.Vectors.Dot(y, x);
 
                 // reverse sweep
                 double dresult = dResult;
-                // line 109: return Vectors.Dot(y, x);
+                // line 114: return Vectors.Dot(y, x);
                 global::Differentiable.Tests.Library.Vectors.DotVjp(y, x, dresult, dy, dx);
-                // line 108: Vectors.Softplus(x, y);
+                // line 113: Vectors.Softplus(x, y);
                 tape.Doubles.PopRange(y);
                 global::Differentiable.Tests.Library.Vectors.SoftplusVjp(x, y, dx, dy);
                 global::Differentiable.Shadows.Return(dxUnwanted);

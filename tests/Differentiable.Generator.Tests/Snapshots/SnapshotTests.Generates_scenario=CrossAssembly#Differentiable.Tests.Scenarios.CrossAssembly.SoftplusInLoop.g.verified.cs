@@ -16,32 +16,32 @@ namespace Differentiable.Tests.Scenarios
         {
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
-            // line 66: var u = new double[x.Length];
+            // line 71: var u = new double[x.Length];
             double[] u = new double[x.Length];
             double[] du = new double[x.Length];
-            // line 67: var y = new double[x.Length];
+            // line 72: var y = new double[x.Length];
             double[] y = new double[x.Length];
             double[] dy = new double[x.Length];
-            // line 68: double s = 0;
+            // line 73: double s = 0;
             double s = 0.0;
             double ds = 0.0;
-            // line 69: for (int k = 0; k < iterations; k++) …
-            (s, ds) = Loop69(x, iterations, dx, u, du, y, dy, s, ds);
-            // line 80: return s;
+            // line 74: for (int k = 0; k < iterations; k++) …
+            (s, ds) = Loop74(x, iterations, dx, u, du, y, dy, s, ds);
+            // line 85: return s;
             return (s, ds);
 
-            // Runs the loop nest at line 69 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 74 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static (double, double) Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
+            static (double, double) Loop74(global::System.ReadOnlySpan<double> x, int iterations, global::System.ReadOnlySpan<double> dx, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
-                // line 69: for (int k = 0; k < iterations; k++) …
+                // line 74: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    // line 76: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
                     {
-                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        // line 78: u[i] = x[i] * (k + 1) + s * 0.1;
                         double t = x[i];
                         double dt = dx[i];
                         double t1 = (double)(k + 1);
@@ -55,13 +55,13 @@ namespace Differentiable.Tests.Scenarios
                         du[i] = dt4;
                     }
 
-                    // line 76: Vectors.Softplus(u, y);
+                    // line 81: Vectors.Softplus(u, y);
                     global::Differentiable.Tests.Library.Vectors.SoftplusJvp(u, y, du, dy);
-                    // line 77: s += Vectors.Dot(y, x);
+                    // line 82: s += Vectors.Dot(y, x);
                     var (t5, dt5) = global::Differentiable.Tests.Library.Vectors.DotJvp(y, x, dy, dx);
                     double s_1 = s + t5;
                     double ds_1 = ds + dt5;
-                    // line 69: for (int k = 0; k < iterations; k++) …
+                    // line 74: for (int k = 0; k < iterations; k++) …
                     s = s_1;
                     ds = ds_1;
                 }
@@ -84,24 +84,24 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 66: var u = new double[x.Length];
+                // line 71: var u = new double[x.Length];
                 double[] u = new double[x.Length];
                 double[] du = new double[x.Length];
-                // line 67: var y = new double[x.Length];
+                // line 72: var y = new double[x.Length];
                 double[] y = new double[x.Length];
                 double[] dy = new double[x.Length];
-                // line 68: double s = 0;
+                // line 73: double s = 0;
                 double s = 0.0;
-                // line 69: for (int k = 0; k < iterations; k++) …
-                s = Loop69(x, iterations, tape, u, y, s);
+                // line 74: for (int k = 0; k < iterations; k++) …
+                s = Loop74(x, iterations, tape, u, y, s);
                 double result = s;
 
                 // reverse sweep
                 double ds = dResult;
                 if (0 < iterations)
                 {
-                    // line 69, reversed: for (int k = 0; k < iterations; k++) …
-                    Loop69Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
+                    // line 74, reversed: for (int k = 0; k < iterations; k++) …
+                    Loop74Reverse(x, iterations, dx, tape, u, du, y, dy, s, ds);
                 }
 
                 global::Differentiable.Shadows.Return(dxUnwanted);
@@ -112,18 +112,18 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
 
-            // Runs the loop nest at line 69 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 74 of SoftplusInLoop: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static double Loop69(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] u, double[] y, double s)
+            static double Loop74(global::System.ReadOnlySpan<double> x, int iterations, global::Differentiable.Tape tape, double[] u, double[] y, double s)
             {
-                // line 69: for (int k = 0; k < iterations; k++) …
+                // line 74: for (int k = 0; k < iterations; k++) …
                 for (int k = 0; k < iterations; k++)
                 {
-                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    // line 76: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
                     {
-                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        // line 78: u[i] = x[i] * (k + 1) + s * 0.1;
                         double t = x[i];
                         double t1 = (double)(k + 1);
                         double t2 = t * t1;
@@ -132,15 +132,15 @@ namespace Differentiable.Tests.Scenarios
                         u[i] = t4;
                     }
 
-                    // line 76: Vectors.Softplus(u, y);
+                    // line 81: Vectors.Softplus(u, y);
                     tape.Doubles.PushRange(u);
                     tape.Doubles.PushRange(y);
                     global::Differentiable.Tests.Library.Vectors.Softplus(u, y);
-                    // line 77: s += Vectors.Dot(y, x);
+                    // line 82: s += Vectors.Dot(y, x);
                     tape.Doubles.PushRange(y);
                     double t5 = global::Differentiable.Tests.Library.Vectors.Dot(y, x);
                     double s_1 = s + t5;
-                    // line 69: for (int k = 0; k < iterations; k++) …
+                    // line 74: for (int k = 0; k < iterations; k++) …
                     tape.Doubles.Push(s);
                     s = s_1;
                 }
@@ -148,20 +148,20 @@ namespace Differentiable.Tests.Scenarios
                 return s;
             }
 
-            // Runs the loop nest at line 69 of SoftplusInLoop, backwards: for (int k = 0; k < iterations; k++) …
+            // Runs the loop nest at line 74 of SoftplusInLoop, backwards: for (int k = 0; k < iterations; k++) …
             // In a method of its own, the nest has the JIT's registers to itself.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            static void Loop69Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
+            static void Loop74Reverse(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> dx, global::Differentiable.Tape tape, double[] u, double[] du, double[] y, double[] dy, double s, double ds)
             {
-                // line 69, reversed: for (int k = 0; k < iterations; k++) …
+                // line 74, reversed: for (int k = 0; k < iterations; k++) …
                 for (int k = iterations - 1; k >= 0; k--)
                 {
-                    // line 69: for (int k = 0; k < iterations; k++) …
+                    // line 74: for (int k = 0; k < iterations; k++) …
                     s = tape.Doubles.Pop();
-                    // line 71: for (int i = 0; i < x.Length; i++) …
+                    // line 76: for (int i = 0; i < x.Length; i++) …
                     for (int i = 0; i < x.Length; i++)
                     {
-                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        // line 78: u[i] = x[i] * (k + 1) + s * 0.1;
                         double t = x[i];
                         double t1 = (double)(k + 1);
                         double t2 = t * t1;
@@ -170,18 +170,18 @@ namespace Differentiable.Tests.Scenarios
                         u[i] = t4;
                     }
 
-                    // line 77: s += Vectors.Dot(y, x);
+                    // line 82: s += Vectors.Dot(y, x);
                     double dt5 = ds;
                     tape.Doubles.PopRange(y);
                     global::Differentiable.Tests.Library.Vectors.DotVjp(y, x, dt5, dy, dx);
-                    // line 76: Vectors.Softplus(u, y);
+                    // line 81: Vectors.Softplus(u, y);
                     tape.Doubles.PopRange(y);
                     tape.Doubles.PopRange(u);
                     global::Differentiable.Tests.Library.Vectors.SoftplusVjp(u, y, du, dy);
-                    // line 71, reversed: for (int i = 0; i < x.Length; i++) …
+                    // line 76, reversed: for (int i = 0; i < x.Length; i++) …
                     for (int i = x.Length - 1; i >= 0; i--)
                     {
-                        // line 73: u[i] = x[i] * (k + 1) + s * 0.1;
+                        // line 78: u[i] = x[i] * (k + 1) + s * 0.1;
                         double dt4 = du[i];
                         du[i] = 0.0;
                         double dt2 = dt4;

@@ -22,7 +22,7 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(y, nameof(y), dy, nameof(dy));
             global::Differentiable.Shadows.CheckDistinct<double>(dx, nameof(dx), dy, nameof(dy));
-            // line 122: Vectors.Softplus(x, y)
+            // line 127: Vectors.Softplus(x, y)
             global::Differentiable.Tests.Library.Vectors.SoftplusJvp(x, y, dx, dy);
         }
 
@@ -47,12 +47,12 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
-                // line 122: Vectors.Softplus(x, y)
+                // line 127: Vectors.Softplus(x, y)
                 tape.Doubles.PushRange(y);
                 global::Differentiable.Tests.Library.Vectors.Softplus(x, y);
 
                 // reverse sweep
-                // line 122: Vectors.Softplus(x, y)
+                // line 127: Vectors.Softplus(x, y)
                 tape.Doubles.PopRange(y);
                 global::Differentiable.Tests.Library.Vectors.SoftplusVjp(x, y, dx, dy);
                 global::Differentiable.Shadows.Return(dxUnwanted);

@@ -14,7 +14,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UpperTail", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) UpperTailJvp(double z, double dz)
         {
-            // line 17: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
+            // line 22: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
             double t = global::System.Math.Sqrt(2.0);
             double t1 = z / t;
             double dt1 = dz / t;
@@ -31,7 +31,7 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("UpperTail", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double UpperTailVjp(double z, double dResult, out double dz)
         {
-            // line 17: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
+            // line 22: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
             double t = global::System.Math.Sqrt(2.0);
             double t1 = z / t;
             double t2 = global::Differentiable.Tests.ExternalMath.SpecialFunctions.Erfc(t1);
@@ -39,7 +39,7 @@ namespace Differentiable.Tests.Scenarios
 
             // reverse sweep
             double dresult = dResult;
-            // line 17: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
+            // line 22: 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0))
             double dt2 = 0.5 * dresult;
             global::Differentiable.Tests.Library.ErfcDerivatives.ErfcVjp(t1, dt2, out double dt1_x);
             double dt1 = dt1_x;

@@ -20,7 +20,7 @@ namespace Differentiable.Tests.Scenarios
             dw = global::Differentiable.Shadows.OrZeros<double>(dw, w.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
-            // line 33: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 38: Math.Sqrt(Vectors.WeightedSquares(w, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.WeightedSquaresJvp(w, x, dw, dx);
             double result = global::System.Math.Sqrt(t);
             double dresult = 0.5 / result * dt;
@@ -45,13 +45,13 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dw, nameof(dw));
             global::Differentiable.Shadows.CheckDistinct<double>(dx, nameof(dx), dw, nameof(dw));
-            // line 33: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 38: Math.Sqrt(Vectors.WeightedSquares(w, x))
             double t = global::Differentiable.Tests.Library.Vectors.WeightedSquares(w, x);
             double result = global::System.Math.Sqrt(t);
 
             // reverse sweep
             double dresult = dResult;
-            // line 33: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 38: Math.Sqrt(Vectors.WeightedSquares(w, x))
             double dt = 0.5 / result * dresult;
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, dw, dx);
             global::Differentiable.Shadows.Return(dxUnwanted);

@@ -19,7 +19,7 @@ namespace Differentiable.Tests.Scenarios
             dx = global::Differentiable.Shadows.OrZeros<double>(dx, x.Length);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             double[] dw_w = global::Differentiable.Shadows.Rent<double>(w.Length);
-            // line 37: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 42: Math.Sqrt(Vectors.WeightedSquares(w, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.WeightedSquaresJvp(w, x, global::System.MemoryExtensions.AsSpan(dw_w, 0, w.Length), dx);
             global::Differentiable.Shadows.Return(dw_w);
             double result = global::System.Math.Sqrt(t);
@@ -40,13 +40,13 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
             global::Differentiable.Shadows.CheckDistinct<double>(w, nameof(w), dx, nameof(dx));
-            // line 37: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 42: Math.Sqrt(Vectors.WeightedSquares(w, x))
             double t = global::Differentiable.Tests.Library.Vectors.WeightedSquares(w, x);
             double result = global::System.Math.Sqrt(t);
 
             // reverse sweep
             double dresult = dResult;
-            // line 37: Math.Sqrt(Vectors.WeightedSquares(w, x))
+            // line 42: Math.Sqrt(Vectors.WeightedSquares(w, x))
             double dt = 0.5 / result * dresult;
             double[] dw_w = global::Differentiable.Shadows.Rent<double>(w.Length);
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, global::System.MemoryExtensions.AsSpan(dw_w, 0, w.Length), dx);

@@ -12,6 +12,11 @@ public static partial class CrossAssembly
     [Differentiable]
     public static double ScaledLogNormalCdf(double x, double sigma) => x * Distributions.LogNormalCdf(x, 0.2, sigma);
 
+    /// <summary>Second order through another assembly's Order = 2 method: its generated Hvp is the rule.</summary>
+    [Differentiable(Order = 2)]
+    public static double LogisticLikelihood(double x, double mean, double scale) =>
+        Math.Log(Distributions.LogisticCdf(x * x, mean, scale)) + x * Distributions.LogisticCdf(mean, x, 2.0);
+
     /// <summary>Calls Erfc directly: the library's registration serves this assembly too.</summary>
     [Differentiable]
     public static double UpperTail(double z) => 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2.0));
