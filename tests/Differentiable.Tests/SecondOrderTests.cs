@@ -216,6 +216,55 @@ public class SecondOrderTests
         AssertVector(HessianTimes(hessian, v), [hx, hmean, hscale], 1e-10);
     }
 
+    /// <summary>The first-order members of the Order = 2 scenarios, in both modes, with the dot-product test.</summary>
+    [Fact]
+    public void FirstOrderMembers_MatchFiniteDifferences_InBothModes()
+    {
+        DerivativeAssert.Scalar(
+            SecondOrder.Rosenbrock,
+            (x, v) => SecondOrder.RosenbrockJvp(x, v),
+            (x, u) => { double[] g = new double[x.Length]; return (SecondOrder.RosenbrockVjp(x, u, g), g); },
+            [0.3, -0.7, 1.1], [-1.2, 1.0, 0.5, 0.9]);
+        DerivativeAssert.Scalar(
+            SecondOrder.Regularized,
+            (x, v) => SecondOrder.RegularizedJvp(x, v),
+            (x, u) => { double[] g = new double[x.Length]; return (SecondOrder.RegularizedVjp(x, u, g), g); },
+            [0.3, -0.7, 1.1, 0.2]);
+        DerivativeAssert.Scalar(
+            x => SecondOrder.Smooth(x, 2),
+            (x, v) => SecondOrder.SmoothJvp(x, 2, v),
+            (x, u) => { double[] g = new double[x.Length]; return (SecondOrder.SmoothVjp(x, 2, u, g), g); },
+            [0.4, -0.3, 0.7, 0.1, -0.6]);
+        DerivativeAssert.Scalar(
+            p => SecondOrder.Orbit(p[0], p[1], p[2..]),
+            (p, v) => SecondOrder.OrbitJvp(p[0], p[1], p[2..], v[0], v[1], v[2..]),
+            (p, u) =>
+            {
+                double[] dw = new double[p.Length - 2];
+                double value = SecondOrder.OrbitVjp(p[0], p[1], p[2..], u, out double dx, out double dy, dw);
+                return (value, [dx, dy, .. dw]);
+            },
+            [0.7, 0.3, 0.5, 0.6, 0.7]);
+        DerivativeAssert.Scalar(
+            p => SecondOrder.BlackScholesCall(p[0], p[1], p[2], p[3], p[4]),
+            (p, v) => SecondOrder.BlackScholesCallJvp(p[0], p[1], p[2], p[3], p[4], v[0], v[1], v[2], v[3], v[4]),
+            (p, u) =>
+            {
+                double value = SecondOrder.BlackScholesCallVjp(p[0], p[1], p[2], p[3], p[4], u, out double d0, out double d1, out double d2, out double d3, out double d4);
+                return (value, [d0, d1, d2, d3, d4]);
+            },
+            [100.0, 95.0, 0.03, 0.2, 0.5]);
+        DerivativeAssert.Scalar(
+            p => CrossAssembly.LogisticLikelihood(p[0], p[1], p[2]),
+            (p, v) => CrossAssembly.LogisticLikelihoodJvp(p[0], p[1], p[2], v[0], v[1], v[2]),
+            (p, u) =>
+            {
+                double value = CrossAssembly.LogisticLikelihoodVjp(p[0], p[1], p[2], u, out double d0, out double d1, out double d2);
+                return (value, [d0, d1, d2]);
+            },
+            [0.7, 0.2, 1.5], [-1.1, 0.4, 0.8]);
+    }
+
     [Fact]
     public void SinglePrecision_GetsAFloatHessian()
     {
