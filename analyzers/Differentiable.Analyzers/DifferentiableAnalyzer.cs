@@ -159,26 +159,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IrFunction?>> lowered = new(StringComparer.Ordinal);
 
         /// <summary>What second order inlines into <paramref name="caller"/>, found as the generator finds it.</summary>
-        public Inlining SecondOrderInlining(IrFunction caller)
-        {
-            var candidates = new List<InlineCandidate>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var pending = new Queue<IrFunction>([caller]);
-            while (pending.Count > 0)
-            {
-                foreach (string key in IrWalk.Statements(pending.Dequeue().Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls)
-                    .Select(c => c.Callee).OfType<MethodCallee>().Select(c => c.Key))
-                {
-                    if (seen.Add(key) && Lowered(key) is { } callee && Inliner.IsSecondOrderCandidate(callee))
-                    {
-                        candidates.Add(new InlineCandidate(key, callee));
-                        pending.Enqueue(callee);
-                    }
-                }
-            }
-
-            return new Inlining(candidates.OrderBy(c => c.Key, StringComparer.Ordinal).ToEquatableArray());
-        }
+        public Inlining SecondOrderInlining(IrFunction caller) =>
+            Inlining.Reachable(caller, key => Lowered(key) is { } callee && Inliner.IsSecondOrderCandidate(callee) ? new InlineCandidate(key, callee) : null);
 
         /// <summary>A [Differentiable] method of the compilation lowered without diagnostics, or null.</summary>
         private IrFunction? Lowered(string key) =>

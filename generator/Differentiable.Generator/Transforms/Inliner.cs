@@ -20,29 +20,27 @@ internal sealed record Inlining(EquatableArray<InlineCandidate> Candidates)
     /// Only the candidates <paramref name="caller"/> calls, directly or through them: what its generation depends on, so
     /// that an edit to another method leaves its output cached.
     /// </summary>
-    public Inlining For(IrFunction? caller)
-    {
-        if (caller is null || Candidates.Count == 0)
-        {
-            return None;
-        }
+    public Inlining For(IrFunction? caller) =>
+        caller is null || Candidates.Count == 0 ? None : Reachable(caller, key => Candidates.FirstOrDefault(c => c.Key == key));
 
-        var used = new Dictionary<string, InlineCandidate>();
+    /// <summary>The candidates <paramref name="caller"/> calls, directly or through them, as <paramref name="find"/> gives them.</summary>
+    public static Inlining Reachable(IrFunction caller, Func<string, InlineCandidate?> find)
+    {
+        var used = new Dictionary<string, InlineCandidate?>();
         var pending = new Queue<IrFunction>([caller]);
         while (pending.Count > 0)
         {
             foreach (string key in IrWalk.Statements(pending.Dequeue().Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls)
                 .Select(c => c.Callee).OfType<MethodCallee>().Select(c => c.Key))
             {
-                if (!used.ContainsKey(key) && Candidates.FirstOrDefault(c => c.Key == key) is { } candidate)
+                if (!used.ContainsKey(key) && (used[key] = find(key)) is { } candidate)
                 {
-                    used[key] = candidate;
                     pending.Enqueue(candidate.Function);
                 }
             }
         }
 
-        return new Inlining(used.Values.OrderBy(c => c.Key, StringComparer.Ordinal).ToEquatableArray());
+        return new Inlining(used.Values.OfType<InlineCandidate>().OrderBy(c => c.Key, StringComparer.Ordinal).ToEquatableArray());
     }
 }
 
@@ -68,9 +66,7 @@ internal static class Inliner
     public static bool IsCandidate(IrFunction function) =>
         (function.Parameters.Any(p => p.Variable.Type.IsBuffer) || IrWalk.Statements(function.Body).Any(s => s is For or Loop))
         && IrWalk.Statements(function.Body).Count() <= MaxStatements
-        && function.Parameters.All(p => p.Kind is ParameterKind.Value or ParameterKind.In)
-        && !function.ReturnType.IsBuffer
-        && !IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).Any(IrWalk.IsAllocation);
+        && IsSecondOrderCandidate(function);
 
     /// <summary>
     /// A method second order inlines whatever its size (<c>Order = 2</c>: the reverse sweep's call of a callee's Vjp has no
