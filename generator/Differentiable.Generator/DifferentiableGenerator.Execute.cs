@@ -24,6 +24,12 @@ internal sealed record CheckedMethod(MethodModel Model, IrFunction? Primal, IrFu
 {
     /// <summary>The Hessian-vector product when the method asks for second order and it can be generated.</summary>
     public IrFunction? Hvp { get; init; }
+
+    /// <summary>The widened Jvp that <c>{M}Jacobian</c> builds columns with, when there is one.</summary>
+    public IrFunction? WidenedJvp { get; init; }
+
+    /// <summary>The widened Vjp that <c>{M}Jacobian</c> builds rows with, when there is one.</summary>
+    public IrFunction? WidenedVjp { get; init; }
 }
 
 /// <summary>The final outcomes of the compilation's [Differentiable] methods, by key, sorted so that an unchanged set compares equal.</summary>
@@ -56,7 +62,7 @@ public sealed partial class DifferentiableGenerator
         {
             MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining, model.Order, secondOrderInlining);
             cancellationToken.ThrowIfCancellationRequested();
-            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp };
+            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp, WidenedJvp = check.WidenedJvp, WidenedVjp = check.WidenedVjp };
         }
         catch (OperationCanceledException)
         {
@@ -90,7 +96,7 @@ public sealed partial class DifferentiableGenerator
 
         try
         {
-            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp, method.Hvp);
+            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp, method.Hvp, outcome.HasForwardMode ? method.WidenedJvp : null, method.WidenedVjp);
             return new GeneratedFile(method.Model.HintName, source, diagnostics.ToEquatableArray());
         }
         catch (Exception exception)

@@ -51,7 +51,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (candidates, _) => new Inlining(candidates.OfType<InlineCandidate>().OrderBy(c => c.Key, System.StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.Inlining);
-        // Second order (Order = 2) inlines every callee it can, whatever its size.
+        // Second order (Order = 2) and widened sweeps inline every callee they can, whatever its size.
         var secondOrderInlining = methods
             .Select(static (m, _) => m.Primal is { } primal && m.Diagnostics.Count == 0 && Inliner.IsSecondOrderCandidate(primal) ? new InlineCandidate(m.Key, primal) : null)
             .Collect()
@@ -63,7 +63,7 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (input, _) => (
                 Method: input.Left.Left,
                 Inlining: input.Left.Right.For(input.Left.Left.Primal),
-                SecondOrder: input.Left.Left.Order == 2 ? input.Right.For(input.Left.Left.Primal) : Inlining.None))
+                SecondOrder: input.Right.For(input.Left.Left.Primal)))
             .Combine(resolution)
             .Combine(languageVersion)
             .Select(static (input, token) => Check(input.Left.Left.Method, input.Left.Right, input.Left.Left.Inlining, input.Left.Left.SecondOrder, input.Right, token))

@@ -2,20 +2,26 @@ using System.Globalization;
 using Differentiable;
 using Quickstart;
 
-// The functions, and the Jacobians assembled from their generated derivatives, are in QuickstartFunctions.cs.
+// The functions, and their generated Jacobians and gradient, are in QuickstartFunctions.cs.
 // Each derivative is printed next to the one derived by hand and compared with finite differences.
 
-// f: R² → R³ at (2, 1). Jacobian from forward mode (FJvp), one column per input.
+// f: R² → R³ at (2, 1). FJacobian: one call, columns by forward mode.
 Console.WriteLine("f(x0, x1) = (x0^2 + x1, x0*x1, sin x0 + cos x1) at (2, 1)");
 PrintValue(QuickstartFunctions.FOfArray([2, 1]));
-Compare(QuickstartFunctions.JacobianOfF(2, 1), "forward mode, FJvp",
+Compare(QuickstartFunctions.JacobianOfF(2, 1), "FJacobian",
+    QuickstartFunctions.HandJacobianOfF(2, 1),
+    FiniteDifferences.Jacobian(QuickstartFunctions.FOfArray, [2, 1]));
+Compare(QuickstartFunctions.JacobianOfFByColumns(2, 1), "forward mode, FJvp",
     QuickstartFunctions.HandJacobianOfF(2, 1),
     FiniteDifferences.Jacobian(QuickstartFunctions.FOfArray, [2, 1]));
 
-// g: R³ → R⁴ at (1, 2, 3). Jacobian from reverse mode (GVjp), one row per output.
+// g: R³ → R⁴ at (1, 2, 3). GJacobian, and the same rows from reverse mode (GVjp, one row per output).
 Console.WriteLine("g(x0, x1, x2) = (x0*x1 + x2^2, x0^3 - x1*x2, exp x0 + sin x1 - x2, x0 + x1 + x2) at (1, 2, 3)");
 PrintValue(QuickstartFunctions.GOfArray([1, 2, 3]));
-Compare(QuickstartFunctions.JacobianOfG(1, 2, 3), "reverse mode, GVjp",
+Compare(QuickstartFunctions.JacobianOfG(1, 2, 3), "GJacobian",
+    QuickstartFunctions.HandJacobianOfG(1, 2, 3),
+    FiniteDifferences.Jacobian(QuickstartFunctions.GOfArray, [1, 2, 3]));
+Compare(QuickstartFunctions.JacobianOfGByRows(1, 2, 3), "reverse mode, GVjp",
     QuickstartFunctions.HandJacobianOfG(1, 2, 3),
     FiniteDifferences.Jacobian(QuickstartFunctions.GOfArray, [1, 2, 3]));
 

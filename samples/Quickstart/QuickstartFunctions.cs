@@ -3,15 +3,16 @@ using Differentiable;
 namespace Quickstart;
 
 /// <summary>
-/// Three small functions marked <c>[Differentiable]</c>, the Jacobians assembled from their generated
-/// derivatives, and the same derivatives worked out by hand for comparison.
+/// Three small functions marked <c>[Differentiable]</c>, their generated Jacobians and gradient, and the same
+/// derivatives worked out by hand for comparison.
 /// </summary>
 /// <remarks>
 /// For each <c>[Differentiable]</c> method <c>M</c> the generator adds <c>MJvp</c> (forward mode: the value and
-/// the directional derivative along given input tangents) and <c>MVjp</c> (reverse mode: the value, and the
-/// input cotangents for a given output cotangent); for a scalar result it also adds <c>MGradient</c>.
-/// These three are scalar functions (loops and arrays work too: see samples/Sensitivities). Their Jacobians are
-/// assembled below in ordinary C#: one <c>Jvp</c> call per input gives one column, one <c>Vjp</c> per output one row.
+/// the directional derivative along given input tangents), <c>MVjp</c> (reverse mode: the value, and the
+/// input cotangents for a given output cotangent) and <c>MJacobian</c> (the whole matrix in one call: forward
+/// mode by columns when there are at least as many outputs as inputs, else reverse mode by rows); for a scalar
+/// result it also adds <c>MGradient</c>. These three are scalar functions (loops and arrays work too: see
+/// samples/Sensitivities). <see cref="JacobianOfFByColumns"/> shows what <c>FJacobian</c> does, one <c>FJvp</c> per column.
 /// </remarks>
 public static partial class QuickstartFunctions
 {
@@ -38,8 +39,14 @@ public static partial class QuickstartFunctions
 
     // ---- Derivatives from the generated code -----------------------------------------------------------
 
-    /// <summary>The 3×2 Jacobian of f, column by column in forward mode: FJvp with tangent e_j gives column j.</summary>
-    public static double[,] JacobianOfF(double x0, double x1)
+    /// <summary>The 3×2 Jacobian of f in one call: FJacobian takes its columns by forward mode (3 outputs ≥ 2 inputs).</summary>
+    public static double[,] JacobianOfF(double x0, double x1) => FJacobian(x0, x1);
+
+    /// <summary>The 4×3 Jacobian of g in one call (4 outputs ≥ 3 inputs: columns by forward mode, too).</summary>
+    public static double[,] JacobianOfG(double x0, double x1, double x2) => GJacobian(x0, x1, x2);
+
+    /// <summary>What FJacobian does, by hand: FJvp with tangent e_j gives column j.</summary>
+    public static double[,] JacobianOfFByColumns(double x0, double x1)
     {
         var jacobian = new double[3, 2];
         for (int j = 0; j < 2; j++)
@@ -54,7 +61,7 @@ public static partial class QuickstartFunctions
     }
 
     /// <summary>The 4×3 Jacobian of g, row by row in reverse mode: GVjp with cotangent e_i gives row i.</summary>
-    public static double[,] JacobianOfG(double x0, double x1, double x2)
+    public static double[,] JacobianOfGByRows(double x0, double x1, double x2)
     {
         var jacobian = new double[4, 3];
         for (int i = 0; i < 4; i++)

@@ -14,6 +14,12 @@ public enum DerivativeMode
 
     /// <summary>Second order: <c>{M}Hvp</c>, the gradient and a Hessian-vector product.</summary>
     Hvp = 3,
+
+    /// <summary>Widened forward mode: the <c>{M}Jvp</c> overload whose tangents are <c>Vector256&lt;T&gt;</c>, W directions at once.</summary>
+    WidenedJvp = 4,
+
+    /// <summary>Widened reverse mode: the <c>{M}Vjp</c> overload whose cotangents and adjoints are <c>Vector256&lt;T&gt;</c>, W at once.</summary>
+    WidenedVjp = 5,
 }
 
 /// <summary>

@@ -51,4 +51,28 @@ public static class Matrices
             }
         }
     }
+
+    /// <summary>
+    /// Seeds a direction (or cotangent) of an array whose elements are the Jacobian's columns (or rows) from
+    /// <paramref name="offset"/>: 1 at the element that is column <paramref name="column"/>, 0 elsewhere.
+    /// </summary>
+    public static void Seed<T>(Span<T> directions, int offset, int column)
+        where T : struct
+    {
+        directions.Clear();
+        int at = column - offset;
+        if (at >= 0 && at < directions.Length)
+        {
+            directions[at] = typeof(T) == typeof(double) ? (T)(object)1.0 : typeof(T) == typeof(float) ? (T)(object)1f : throw new NotSupportedException(typeof(T).Name);
+        }
+    }
+
+    /// <summary>Writes <paramref name="tangents"/> down column <paramref name="column"/> of a row-major matrix with <paramref name="columns"/> columns, from row <paramref name="firstRow"/>.</summary>
+    public static void CopyColumn<T>(ReadOnlySpan<T> tangents, Span<T> matrix, int firstRow, int columns, int column)
+    {
+        for (int i = 0; i < tangents.Length; i++)
+        {
+            matrix[(firstRow + i) * columns + column] = tangents[i];
+        }
+    }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Differentiable;
 
@@ -185,6 +186,16 @@ public static class Shadows
             destination[i] += source[i];
         }
     }
+
+    /// <summary>Adds the lanes of a widened sweep's shadow to another's: <c>destination[i] += source[i]</c>, lane by lane.</summary>
+    /// <exception cref="ArgumentException">The lengths differ, or the two partially overlap.</exception>
+    public static void Accumulate(ReadOnlySpan<Vector256<double>> source, Span<Vector256<double>> destination) =>
+        Accumulate(MemoryMarshal.Cast<Vector256<double>, double>(source), MemoryMarshal.Cast<Vector256<double>, double>(destination));
+
+    /// <summary>Adds the lanes of a widened sweep's shadow to another's: <c>destination[i] += source[i]</c>, lane by lane.</summary>
+    /// <exception cref="ArgumentException">The lengths differ, or the two partially overlap.</exception>
+    public static void Accumulate(ReadOnlySpan<Vector256<float>> source, Span<Vector256<float>> destination) =>
+        Accumulate(MemoryMarshal.Cast<Vector256<float>, float>(source), MemoryMarshal.Cast<Vector256<float>, float>(destination));
 
     private const string RuleText =
         "A written array or span parameter and every shadow must share no memory with another parameter or shadow.";

@@ -22,6 +22,8 @@ namespace Differentiable.Benchmarks;
 /// <code>dotnet run -c Release --project tests/Differentiable.Benchmarks -- --tape-bytes</code>
 /// <c>--hvp-ratio</c> times the generated Hessian-vector product over the generated gradient (Rosenbrock n = 1,000 and
 /// the GMM at (10, 25, 1000)); see <see cref="SecondOrder.HvpRatio"/>.
+/// <c>--jacobian-ratio</c> times the widened Jacobian of an R^64 → R^64 Bratu residual against 64 single Jvp calls, and
+/// the Hessian at n = 100; see <see cref="Jacobians.JacobianRatio"/>.
 /// </summary>
 public static class Program
 {
@@ -54,6 +56,12 @@ public static class Program
         if (args.Contains("--hvp-ratio"))
         {
             SecondOrder.HvpRatio.Run(quick);
+            return;
+        }
+
+        if (args.Contains("--jacobian-ratio"))
+        {
+            Jacobians.JacobianRatio.Run(quick);
             return;
         }
 

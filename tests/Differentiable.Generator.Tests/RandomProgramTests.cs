@@ -11,7 +11,8 @@ namespace Differentiable.Generator.Tests;
 /// and helper calls. The generator must accept every one of them, the analyzer must agree, the generated code must
 /// compile, and each derivative must be exact: every entry point returns the primal's value bit for bit and leaves the
 /// arrays as the primal does; forward mode (by columns) and reverse mode (by rows) agree with each other and with central
-/// finite differences wherever the function is smooth at the point; and the dot-product test holds.
+/// finite differences wherever the function is smooth at the point; {M}Jacobian (widened sweeps where the function has
+/// them) gives the same matrix in one call; and the dot-product test holds.
 /// </summary>
 /// <remarks>
 /// A longer run with any seed: <c>DIFFERENTIABLE_RANDOM_SEED=777 DIFFERENTIABLE_RANDOM_COUNT=2000 dotnet test
@@ -167,6 +168,27 @@ public class RandomProgramTests(Xunit.Abstractions.ITestOutputHelper output)
                 if (!Close(fd, forward[i, j], 1e-5))
                 {
                     failures.Add($"{at}: J[{i},{j}] is {forward[i, j]} by both modes, finite differences give {fd}");
+                }
+            }
+        }
+
+        // {M}Jacobian: the same matrix in one call (by widened sweeps where it has them), the same value and effects.
+        MethodInfo jacobianMethod = wrappers.GetMethod(f.Name + "_Jacobian")!;
+        object?[] jacobianArguments = [x.Clone(), null];
+        var jacobianValue = (double[])jacobianMethod.Invoke(null, jacobianArguments)!;
+        if (!jacobianValue.SequenceEqual(value))
+        {
+            failures.Add($"{at}: Jacobian returns or leaves ({string.Join(", ", jacobianValue)}), the primal ({string.Join(", ", value)})");
+        }
+
+        var jacobian = (double[])jacobianArguments[1]!;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (!Close(forward[i, j], jacobian[i * n + j], 1e-9))
+                {
+                    failures.Add($"{at}: J[{i},{j}] is {forward[i, j]} by Jvp and {jacobian[i * n + j]} by Jacobian");
                 }
             }
         }

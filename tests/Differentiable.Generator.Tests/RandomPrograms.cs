@@ -126,7 +126,8 @@ internal sealed class RandomPrograms
 
     /// <summary>
     /// The wrappers over flattened inputs and outputs: <c>{F}_Primal(x)</c>, <c>{F}_Jvp(x, v, out tangent)</c>, and
-    /// <c>{F}_Vjp(x, u, out gradient)</c>, each returning the outputs (result, then final contents of written arrays).
+    /// <c>{F}_Vjp(x, u, out gradient)</c> and <c>{F}_Jacobian(x, out jacobian)</c>, each returning the outputs (result, then
+    /// final contents of written arrays).
     /// </summary>
     public static string Wrappers(string className, IEnumerable<Function> functions, int count)
     {
@@ -174,6 +175,12 @@ internal sealed class RandomPrograms
             s.Append($"    public static double[] {f.Name}_Vjp(double[] x, double[] u, out double[] gradient)\n    {{\n{unpack}{shadowInit}"
                 + $"        double value = {className}.{f.Name}Vjp({primalArguments}, u[0], {string.Join(", ", adjoints)});\n"
                 + $"        gradient = {gradient};\n        return {outputs};\n    }}\n\n");
+
+            // The whole Jacobian in one call, row-major into caller storage (outputs × inputs, flattened as above).
+            s.Append($"    public static double[] {f.Name}_Jacobian(double[] x, out double[] jacobian)\n    {{\n{unpack}"
+                + $"        jacobian = new double[{f.Outputs} * {f.Inputs}];\n"
+                + $"        double value = {className}.{f.Name}Jacobian({primalArguments}, jacobian);\n"
+                + $"        return {outputs};\n    }}\n\n");
         }
 
         return s.Append("}\n").ToString();

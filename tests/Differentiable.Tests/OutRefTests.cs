@@ -63,12 +63,18 @@ public class OutRefTests
     [Fact]
     public void Signatures_FollowTheContract()
     {
-        string Describe(string name) => string.Join(", ", typeof(OutRef).GetMethod(name)!.GetParameters()
+        // The single sweeps; the widened overloads (Vector256 derivatives) have the same names in the same order.
+        static bool Widened(System.Reflection.MethodInfo m) => m.GetParameters().Any(p => p.ParameterType.Name.StartsWith("Vector256", StringComparison.Ordinal)
+            || p.ParameterType.GetElementType()?.Name.StartsWith("Vector256", StringComparison.Ordinal) == true);
+        string Describe(string name, bool widened = false) => string.Join(", ", typeof(OutRef).GetMethods().Single(m => m.Name == name && Widened(m) == widened).GetParameters()
             .Select(p => (p.IsOut ? "out " : p.ParameterType.IsByRef ? "ref " : string.Empty) + p.Name));
         Assert.Equal("x, y, out angle, out quadrant, dx, dy, out dangle", Describe("PolarJvp"));
         Assert.Equal("x, y, out angle, out quadrant, dResult, dangle, out dx, out dy", Describe("PolarVjp"));
         Assert.Equal("x, y, out angle, out quadrant, out dx, out dy", Describe("PolarGradient"));
         Assert.Equal("ref state, rate, steps, out change, ref dstate, drate, out dchange", Describe("RelaxJvp"));
         Assert.Equal("ref state, rate, steps, out change, dchange, ref dstate, out drate", Describe("RelaxVjp"));
+        Assert.Equal("x, y, out angle, out quadrant, dx, dy, out dangle", Describe("PolarJvp", widened: true));
+        Assert.Equal("x, y, out angle, out quadrant, dResult, dangle, out dx, out dy", Describe("PolarVjp", widened: true));
+        Assert.Equal("ref state, rate, steps, out change, ref dstate, drate, out dchange", Describe("RelaxJvp", widened: true));
     }
 }

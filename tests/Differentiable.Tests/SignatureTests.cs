@@ -28,7 +28,16 @@ public class SignatureTests
         AssertSignature(typeof(Tuples), "SumAndProductVjp", typeof((double, double)), ["Sum", "Product"],
             ("x", typeof(double)), ("y", typeof(double)), ("dResult", typeof((double, double))), ("dx", typeof(double).MakeByRefType()), ("dy", typeof(double).MakeByRefType()));
         Assert.Null(typeof(Tuples).GetMethod("SumAndProductGradient"));
+
+        // Widened: the same names, Vector256 derivatives (one lane per direction or cotangent).
+        Type lanes = typeof(System.Runtime.Intrinsics.Vector256<double>);
+        AssertSignature(typeof(Tuples), "SumAndProductJvp", ValueTupleOf(typeof((double, double)), typeof(ValueTuple<,>).MakeGenericType(lanes, lanes)), ["Value", "Tangent", "Sum", "Product", "Sum", "Product"],
+            ("x", typeof(double)), ("y", typeof(double)), ("dx", lanes), ("dy", lanes));
+        AssertSignature(typeof(Tuples), "SumAndProductVjp", typeof((double, double)), ["Sum", "Product"],
+            ("x", typeof(double)), ("y", typeof(double)), ("dResult", typeof(ValueTuple<,>).MakeGenericType(lanes, lanes)), ("dx", lanes.MakeByRefType()), ("dy", lanes.MakeByRefType()));
     }
+
+    private static Type ValueTupleOf(Type first, Type second) => typeof(ValueTuple<,>).MakeGenericType(first, second);
 
     [Fact]
     public void CollidingNames_NoDerivative_FloatAndInstanceMembers_FollowTheContract()
@@ -47,7 +56,8 @@ public class SignatureTests
 
     private static void AssertSignature(Type type, string name, Type returnType, string[]? tupleNames, params (string Name, Type Type)[] parameters)
     {
-        MethodInfo method = type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance)
+        // By parameter types: the widened overloads share the name.
+        MethodInfo method = type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance, parameters.Select(p => p.Type).ToArray())
             ?? throw new InvalidOperationException($"{type.Name}.{name} was not generated");
         Assert.Equal(returnType, method.ReturnType);
         Assert.Equal(parameters, method.GetParameters().Select(p => (p.Name!, p.ParameterType)).ToArray());

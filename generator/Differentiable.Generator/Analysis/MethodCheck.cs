@@ -26,6 +26,12 @@ internal static class MethodCheck
         /// <summary>The Hessian-vector product (<c>Order = 2</c>), or null.</summary>
         public IrFunction? Hvp { get; init; }
 
+        /// <summary>The widened Jvp (W directions in one sweep) that <c>{M}Jacobian</c> builds columns with, or null.</summary>
+        public IrFunction? WidenedJvp { get; init; }
+
+        /// <summary>The widened Vjp (W cotangents in one sweep) that <c>{M}Jacobian</c> builds rows with, or null.</summary>
+        public IrFunction? WidenedVjp { get; init; }
+
         public bool HasForwardMode => Own.HasForwardMode;
     }
 
@@ -105,7 +111,13 @@ internal static class MethodCheck
                 }
             }
 
-            return Done(primal, jvp, vjp, canDifferentiate: true) with { Hvp = hvp };
+            bool widen = inlining is not null && JacobianShape.Of(primal) is { ManyOutputs: true };
+            return Done(primal, jvp, vjp, canDifferentiate: true) with
+            {
+                Hvp = hvp,
+                WidenedJvp = widen && jvp is not null ? Widened(Tangent.Widened, everyCalleeInlined, methodName + "Jvp") : null,
+                WidenedVjp = widen ? Widened(Adjoint.Widened, everyCalleeInlined, methodName + "Vjp") : null,
+            };
         }
         catch (TransformException exception)
         {
@@ -117,6 +129,23 @@ internal static class MethodCheck
                     ? DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName, "Give it a derivative ([Differentiable] or [DerivativeOf])")
                     : DiagnosticInfo.Create(descriptor, exception.Site ?? location, what, methodName));
             return Done(null, null, null, canDifferentiate: false);
+        }
+    }
+
+    /// <summary>
+    /// A widened sweep, for a method whose Jacobian may have more than one row (<see cref="JacobianShape.ManyOutputs"/>), from
+    /// the body with every callee inlined; null where there is none. It is generated code's own choice, never a diagnostic:
+    /// the Jacobian then takes one row or column per single sweep.
+    /// </summary>
+    private static IrFunction? Widened(System.Func<IrFunction, string, IrFunction> transform, IrFunction everyCalleeInlined, string name)
+    {
+        try
+        {
+            return transform(everyCalleeInlined, name);
+        }
+        catch (TransformException)
+        {
+            return null;
         }
     }
 

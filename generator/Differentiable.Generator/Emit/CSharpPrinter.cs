@@ -365,6 +365,14 @@ internal sealed class CSharpPrinter
     /// <summary>A literal of the type: <c>2.0</c>, <c>0.5f</c>, <c>3</c>, <c>double.PositiveInfinity</c>.</summary>
     private static string Number(IrType type, double value)
     {
+        if (type.Kind == ValueKind.Lanes)
+        {
+            // A constant in every lane of a widened sweep: Vector256<double>.Zero, or Vector256.Create(2.0).
+            return value == 0
+                ? type.CSharp + ".Zero"
+                : "global::System.Runtime.Intrinsics.Vector256.Create(" + Number(type.ElementType, value) + ")";
+        }
+
         string keyword = type.CSharp;
         if (double.IsNaN(value))
         {

@@ -27,7 +27,8 @@ internal static class Hessians
         IrType element = primal.ReturnType;
         string e = element.CSharp, one = element.Kind == ValueKind.Float ? "1f" : "1.0", zero = element.Kind == ValueKind.Float ? "0f" : "0.0";
         int scalars = inputs.Count(v => !v.Type.IsBuffer);
-        string sizeExpression = Sum(scalars, inputs.Where(v => v.Type.IsBuffer).Select(v => CSharpPrinter.Name(v) + ".Length").ToList());
+        Flattened flattened = Flattened.Of(inputs);
+        string sizeExpression = flattened.Size;
         string primalParameters = string.Join(", ", primal.Parameters.Select(p => p.Variable.Type.CSharp + " " + CSharpPrinter.Name(p.Variable)));
         string primalArguments = string.Join(", ", primal.Parameters.Select(p => CSharpPrinter.Name(p.Variable)));
         string what = $"the Hessian of <c>{model.PrimalSignature}</c>: the matrix of its second derivatives over its inputs "
@@ -89,21 +90,11 @@ internal static class Hessians
                 var arguments = new List<string>(primal.Parameters.Select(p => CSharpPrinter.Name(p.Variable)));
                 arguments.AddRange(directionNames);
                 arguments.AddRange(inputs.Select((v, i) => v.Type.IsBuffer ? gradientNames[i] : "out _"));
-                int scalarsBefore = 0;
-                var lengthsBefore = new List<string>();
-                foreach (Variable input in inputs)
+                for (int i = 0; i < inputs.Count; i++)
                 {
-                    string offset = Sum(scalarsBefore, lengthsBefore);
+                    string offset = flattened.Offsets[i];
                     string at = offset == "0" ? $"{row} * {size}" : $"{row} * {size} + {offset}";
-                    arguments.Add(input.Type.IsBuffer ? $"{hessian}.Slice({at}, {CSharpPrinter.Name(input)}.Length)" : $"out {hessian}[{at}]");
-                    if (input.Type.IsBuffer)
-                    {
-                        lengthsBefore.Add(CSharpPrinter.Name(input) + ".Length");
-                    }
-                    else
-                    {
-                        scalarsBefore++;
-                    }
+                    arguments.Add(inputs[i].Type.IsBuffer ? $"{hessian}.Slice({at}, {CSharpPrinter.Name(inputs[i])}.Length)" : $"out {hessian}[{at}]");
                 }
 
                 return $"{value} = {model.Name}Hvp({string.Join(", ", arguments)});";
@@ -135,8 +126,4 @@ internal static class Hessians
             writer.WriteLine($"return {value};");
         }
     }
-
-    /// <summary>A count of scalars plus array lengths, as C#: <c>2 + a.Length</c>, <c>b.Length</c>, <c>0</c>.</summary>
-    private static string Sum(int scalars, IReadOnlyList<string> lengths) =>
-        string.Join(" + ", (scalars > 0 || lengths.Count == 0 ? [scalars.ToString(System.Globalization.CultureInfo.InvariantCulture)] : System.Array.Empty<string>()).Concat(lengths));
 }

@@ -20,7 +20,7 @@ internal static class Build
     {
         if (left is Const a && right is Const b)
         {
-            return Fold(left.Type, a.Value + b.Value);
+            return Fold(TypeOf(left, right), a.Value + b.Value);
         }
 
         if (IsZero(left))
@@ -35,17 +35,17 @@ internal static class Build
 
         if (right is Unary { Op: UnaryOp.Negate } negated)
         {
-            return new Binary(BinaryOp.Subtract, left, negated.Operand, left.Type);
+            return new Binary(BinaryOp.Subtract, left, negated.Operand, TypeOf(left, right));
         }
 
-        return new Binary(BinaryOp.Add, left, right, left.Type);
+        return new Binary(BinaryOp.Add, left, right, TypeOf(left, right));
     }
 
     public static Expr Subtract(Expr left, Expr right)
     {
         if (left is Const a && right is Const b)
         {
-            return Fold(left.Type, a.Value - b.Value);
+            return Fold(TypeOf(left, right), a.Value - b.Value);
         }
 
         if (IsZero(right))
@@ -58,14 +58,14 @@ internal static class Build
             return Negate(right);
         }
 
-        return new Binary(BinaryOp.Subtract, left, right, left.Type);
+        return new Binary(BinaryOp.Subtract, left, right, TypeOf(left, right));
     }
 
     public static Expr Multiply(Expr left, Expr right)
     {
         if (left is Const a && right is Const b)
         {
-            return Fold(left.Type, a.Value * b.Value);
+            return Fold(TypeOf(left, right), a.Value * b.Value);
         }
 
         // (1 / r) · s is s / r; (c ? p : q) · s with constant p, q is c ? p·s : q·s.
@@ -81,7 +81,7 @@ internal static class Build
 
         if (IsZero(left) || IsZero(right))
         {
-            return Const.Zero(left.Type);
+            return Const.Zero(TypeOf(left, right));
         }
 
         if (IsOne(left))
@@ -109,11 +109,17 @@ internal static class Build
             return Negate(Multiply(l.Operand, right));
         }
 
-        return new Binary(BinaryOp.Multiply, left, right, left.Type);
+        return new Binary(BinaryOp.Multiply, left, right, TypeOf(left, right));
     }
 
     public static Expr Divide(Expr left, Expr right) =>
-        IsOne(right) ? left : new Binary(BinaryOp.Divide, left, right, left.Type);
+        IsOne(right) ? left : new Binary(BinaryOp.Divide, left, right, TypeOf(left, right));
+
+    /// <summary>
+    /// The type of arithmetic on two operands: a widened sweep's lanes when either is (a scalar partial times a
+    /// <c>Vector256</c> derivative is a <c>Vector256</c>), else the left operand's.
+    /// </summary>
+    private static IrType TypeOf(Expr left, Expr right) => right.Type.Kind == ValueKind.Lanes ? right.Type : left.Type;
 
     /// <summary>A constant computed at build time, rounded as the type would round it.</summary>
     public static Const Fold(IrType type, double value) =>

@@ -19,6 +19,12 @@ internal enum ValueKind
     ReadOnlySpan,
     /// <summary>Any other type: passed through, never differentiated (receivers, enums, chars).</summary>
     Other,
+
+    /// <summary>
+    /// <c>Vector256&lt;T&gt;</c> of a floating <c>T</c> (<see cref="IrType.ElementType"/>): the derivative of a floating value in a
+    /// widened sweep, one lane per direction or cotangent.
+    /// </summary>
+    Lanes,
 }
 
 /// <summary>The type of an IR value. <see cref="CSharp"/> is how it is spelled in generated code.</summary>
@@ -80,8 +86,32 @@ internal sealed record IrType(ValueKind Kind, string CSharp, EquatableArray<IrTy
     }
 
     /// <summary>The <c>(T Value, T Tangent)</c> pair a forward-mode function returns.</summary>
-    public static IrType ValueAndTangent(IrType type) =>
-        Tuple(EquatableArray.Of(type, type), EquatableArray.Of("Value", "Tangent"));
+    public static IrType ValueAndTangent(IrType type) => ValueAndTangent(type, type);
+
+    /// <summary>The <c>(T Value, D Tangent)</c> pair a forward-mode function returns, its tangent of type <paramref name="tangent"/>.</summary>
+    public static IrType ValueAndTangent(IrType type, IrType tangent) =>
+        Tuple(EquatableArray.Of(type, tangent), EquatableArray.Of("Value", "Tangent"));
+
+    /// <summary>The number of lanes of a widened sweep over <paramref name="scalar"/>: <c>Vector256&lt;T&gt;.Count</c>.</summary>
+    public static int LaneCount(IrType scalar) => scalar.Kind == ValueKind.Float ? 8 : 4;
+
+    /// <summary><c>Vector256&lt;T&gt;</c> of a floating type: W lanes of derivatives, one per direction or cotangent.</summary>
+    public static IrType Lanes(IrType scalar) =>
+        new(ValueKind.Lanes, "global::System.Runtime.Intrinsics.Vector256<" + scalar.CSharp + ">", EquatableArray.Of(scalar), EquatableArray<string>.Empty);
+
+    /// <summary>
+    /// The type of a derivative of a value of this type in a sweep of <paramref name="width"/> lanes: the type itself for
+    /// one lane; for more, <see cref="Lanes"/> of a floating type, and tuples and buffers of those element by element.
+    /// </summary>
+    public IrType Derivative(int width) => width == 1
+        ? this
+        : this switch
+        {
+            { IsFloating: true } => Lanes(this),
+            { Kind: ValueKind.Tuple } => Tuple(Elements.Select(e => e.Derivative(width)).ToEquatableArray(), ElementNames),
+            { IsBuffer: true } => WithElement(ElementType.Derivative(width)),
+            _ => this,
+        };
 
     /// <summary>The name of tuple element <paramref name="index"/> as written in C#.</summary>
     public string ElementAccessName(int index) =>

@@ -170,12 +170,24 @@ internal static class ScalarRules
     /// One operand's term of a forward-mode tangent: partial · tangent. <c>Pow(x, y)</c> with both operands varying is the
     /// exception: a partial can be infinite or NaN where the other is finite (∂/∂x = ∞ at x = 0 for y &lt; 1; ∂/∂y = x^y · ln x
     /// is NaN at a negative base, where x^y is defined only at integers), so each term is 0 when its own tangent is, and a
-    /// direction that moves one operand only gets that operand's term, not ∞ · 0 = NaN.
+    /// direction that moves one operand only gets that operand's term, not ∞ · 0 = NaN. In a widened sweep the same holds
+    /// lane by lane (<c>Lanes.MultiplyWhereNonZero</c>).
     /// </summary>
-    public static Expr TangentTerm(Expr value, Expr operand, Expr partial, Expr tangent) =>
-        value is Call { Callee: Primitive { Function: MathFunction.Pow }, Arguments: var arguments } && arguments[0] is not Const && arguments[1] is not Const
-            ? Build.Conditional(Build.Compare(BinaryOp.Equal, tangent, Const.Zero(tangent.Type)), Const.Zero(value.Type), Build.Multiply(partial, tangent))
-            : Build.Multiply(partial, tangent);
+    public static Expr TangentTerm(Expr value, Expr operand, Expr partial, Expr tangent)
+    {
+        if (value is not Call { Callee: Primitive { Function: MathFunction.Pow }, Arguments: var arguments } || arguments[0] is Const || arguments[1] is Const)
+        {
+            return Build.Multiply(partial, tangent);
+        }
+
+        if (tangent.Type.Kind == ValueKind.Lanes)
+        {
+            var lanes = new MethodCallee("Lanes.MultiplyWhereNonZero", "global::Differentiable.Lanes", "MultiplyWhereNonZero", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
+            return new Call(lanes, Model.EquatableArray.Of(partial, tangent), tangent.Type);
+        }
+
+        return Build.Conditional(Build.Compare(BinaryOp.Equal, tangent, Const.Zero(tangent.Type)), Const.Zero(value.Type), Build.Multiply(partial, tangent));
+    }
 
     private static IReadOnlyList<(Expr, Expr)> BinaryPartials(Binary binary, Expr result)
     {

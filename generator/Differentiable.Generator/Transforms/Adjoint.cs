@@ -43,8 +43,8 @@ internal sealed class Adjoint : DerivativeTransform
     private Variable? resultSlot;
     private Expr? resultCotangent;
 
-    private Adjoint(IrFunction primal, IEnumerable<(int? Site, Variable Read)> reverseReads)
-        : base(primal)
+    private Adjoint(IrFunction primal, IEnumerable<(int? Site, Variable Read)> reverseReads, int width)
+        : base(primal, width)
     {
         body = NameControlFlow(Function.Body);
         FindRunningSums(body);
@@ -57,9 +57,19 @@ internal sealed class Adjoint : DerivativeTransform
     /// Without <paramref name="argumentChecks"/> the function neither checks its buffer arguments nor stands scratch in for
     /// unwanted shadows: a caller that composes it (second order) checks its own arguments.
     /// </remarks>
-    public static IrFunction Apply(IrFunction primal, string name, bool argumentChecks = true)
+    public static IrFunction Apply(IrFunction primal, string name, bool argumentChecks = true) => Apply(primal, name, argumentChecks, width: 1);
+
+    /// <summary>
+    /// The widened reverse sweep: every adjoint is a <c>Vector256&lt;T&gt;</c> whose lanes carry W cotangents at once (4 for
+    /// <c>double</c>, 8 for <c>float</c>), so one sweep computes W vector-Jacobian products; the tape holds the primal's
+    /// values once for all of them. Calls left after inlining, jagged arrays and code that mixes <c>float</c> and
+    /// <c>double</c> have none (a <see cref="TransformException"/>).
+    /// </summary>
+    public static IrFunction Widened(IrFunction primal, string name) => Apply(primal, name, argumentChecks: true, WidenedWidth(primal));
+
+    private static IrFunction Apply(IrFunction primal, string name, bool argumentChecks, int width)
     {
-        var adjoint = new Adjoint(primal, []);
+        var adjoint = new Adjoint(primal, [], width);
         IrFunction result = adjoint.Run(name, argumentChecks);
         if (!IrWalk.Statements(primal.Body).Any(s => s is For or Loop))
         {
@@ -71,7 +81,7 @@ internal sealed class Adjoint : DerivativeTransform
         for (int pass = 0; pass < 8; pass++)
         {
             var reads = adjoint.ReverseReads();
-            var next = new Adjoint(primal, reads);
+            var next = new Adjoint(primal, reads, width);
             IrFunction nextResult = next.Run(name, argumentChecks);
             if (new HashSet<(int?, Variable)>(next.ReverseReads()).SetEquals(reads))
             {
@@ -146,7 +156,7 @@ internal sealed class Adjoint : DerivativeTransform
         }
 
         bool returnsValue = function.ReturnType.Kind != ValueKind.Void;
-        IrType cotangentType = function.ReturnType.IsBuffer ? IrType.ReadOnlySpan(function.ReturnType.ElementType) : function.ReturnType;
+        IrType cotangentType = function.ReturnType.IsBuffer ? IrType.ReadOnlySpan(DerivativeType(function.ReturnType.ElementType)) : DerivativeType(function.ReturnType);
         Variable? dResult = returnsValue ? Names.Fresh("dResult", cotangentType) : null;
         if (dResult is not null)
         {
@@ -269,8 +279,8 @@ internal sealed class Adjoint : DerivativeTransform
 
     protected override IrType ShadowType(Variable buffer) =>
         buffer.Type.ElementType.IsBuffer || Function.Parameters.All(p => p.Variable != buffer)
-            ? buffer.Type // a jagged array, or a local buffer: its adjoint is the same kind of buffer
-            : IrType.Span(buffer.Type.ElementType);
+            ? DerivativeType(buffer.Type) // a jagged array, or a local buffer: its adjoint is the same kind of buffer
+            : IrType.Span(DerivativeType(buffer.Type.ElementType));
 
     // ------------------------------------------------------------ control flow the reverse sweep replays
 
@@ -637,7 +647,7 @@ internal sealed class Adjoint : DerivativeTransform
                     // it, so the iteration leaves nothing behind.
                     foreach ((Variable accumulator, _) in accumulators)
                     {
-                        iteration.Add(new Assign(new VariableBinding(DerivativeOf(accumulator)), Const.Zero(accumulator.Type), loop.Origin));
+                        iteration.Add(new Assign(new VariableBinding(DerivativeOf(accumulator)), Const.Zero(DerivativeType(accumulator.Type)), loop.Origin));
                     }
                     var fusedLoop = loop with { Body = new Block(iteration.ToEquatableArray()) };
                     fusedOutput.Add(fusedLoop);
@@ -811,7 +821,7 @@ internal sealed class Adjoint : DerivativeTransform
                 if (step.Term is Ref { Variable: var term } && Activity.IsActive(term) && Activity.IsActive(step.Sum))
                 {
                     Expr cotangent = new Ref(DerivativeOf(step.Sum));
-                    output.Add(Accumulate(term, Build.ConvertTo(term.Type, step.Subtract ? Build.Negate(cotangent) : cotangent), let.Origin));
+                    output.Add(Accumulate(term, AsDerivativeOf(term.Type, step.Subtract ? Build.Negate(cotangent) : cotangent), let.Origin));
                 }
 
                 break;
@@ -826,7 +836,7 @@ internal sealed class Adjoint : DerivativeTransform
                 {
                     // The write of an out or ref parameter's final value: its cotangent is passed on, and what the parameter
                     // held before (a ref parameter's initial value) starts with none of its own.
-                    output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(v.Type), assign.Origin));
+                    output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(DerivativeType(v.Type)), assign.Origin));
                 }
 
                 break;
@@ -906,7 +916,7 @@ internal sealed class Adjoint : DerivativeTransform
     {
         if (statement is Assign && v.Type.IsFloating && Activity.IsActive(v) && !sumAssignments.Contains(statement))
         {
-            output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(v.Type), null));
+            output.Add(new Assign(new VariableBinding(DerivativeOf(v)), Const.Zero(DerivativeType(v.Type)), null));
         }
 
         if (recording.InvertsAt(statement, v, out int step))
@@ -1012,12 +1022,12 @@ internal sealed class Adjoint : DerivativeTransform
         if (store.Value is Ref { Variable: var v } && Activity.IsActive(v))
         {
             Expr cotangent = store.Kind == StoreKind.Subtract ? Build.Negate(element) : element;
-            yield return Accumulate(v, Build.ConvertTo(v.Type, cotangent), store.Origin);
+            yield return Accumulate(v, AsDerivativeOf(v.Type, cotangent), store.Origin);
         }
 
         if (store.Kind == StoreKind.Set)
         {
-            yield return new Store(shadow, store.Index, Const.Zero(store.Value.Type), StoreKind.Set, store.Origin);
+            yield return new Store(shadow, store.Index, Const.Zero(DerivativeType(store.Value.Type)), StoreKind.Set, store.Origin);
         }
     }
 
@@ -1062,7 +1072,7 @@ internal sealed class Adjoint : DerivativeTransform
         {
             if (operand is Ref { Variable: var v } && Activity.IsActive(v))
             {
-                yield return Accumulate(v, Build.ConvertTo(v.Type, Build.Multiply(partial, cotangent)), origin);
+                yield return Accumulate(v, AsDerivativeOf(v.Type, Build.Multiply(partial, cotangent)), origin);
             }
         }
     }
@@ -1134,6 +1144,13 @@ internal sealed class Adjoint : DerivativeTransform
     private IEnumerable<Stmt> ReverseCall(Stmt statement, Binding? target, MethodCallee callee, Call call)
     {
         Origin? origin = statement.Origin;
+        if (Width > 1)
+        {
+            // A widened sweep calls no other method's Vjp (a registration or a referenced library may have no widened one):
+            // its callees are inlined, or it has no widened sweep.
+            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
+        }
+
         if (callee.Derivatives?.Vjp is not { } vjp)
         {
             throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site);
@@ -1212,7 +1229,7 @@ internal sealed class Adjoint : DerivativeTransform
             {
                 Variable part = Names.Fresh("d" + v.Name + "_" + callee.Parameters[i].Name, callee.Parameters[i].Type);
                 arguments.Add(new OutArgument(part));
-                after.Add(Accumulate(v, Build.ConvertTo(v.Type, new Ref(part)), origin));
+                after.Add(Accumulate(v, AsDerivativeOf(v.Type, new Ref(part)), origin));
             }
             else
             {
@@ -1246,7 +1263,7 @@ internal sealed class Adjoint : DerivativeTransform
             case VariableBinding { Variable: var v } when (v.Type.IsFloating || v.Type.IsDifferentiableBuffer) && Activity.IsActive(v):
                 return new Ref(DerivativeOf(v)); // an array result's cotangent is its shadow
             case VariableBinding { Variable: var v }:
-                return v.Type.IsFloating ? Const.Zero(v.Type) : new DefaultValue(v.Type);
+                return v.Type.IsFloating ? Const.Zero(DerivativeType(v.Type)) : new DefaultValue(DerivativeType(v.Type));
             case TupleBinding tuple:
             {
                 var elements = tuple.Elements.Select(CotangentOf).ToEquatableArray();

@@ -13,11 +13,51 @@ internal abstract class DerivativeTransform
 {
     private readonly Dictionary<Variable, Variable> derivatives = new();
 
-    protected DerivativeTransform(IrFunction primal)
+    protected DerivativeTransform(IrFunction primal, int width = 1)
     {
         Function = CommonSubexpressions.Apply(Flatten.Apply(primal));
         Activity = Activity.Analyze(Function);
         Names = NameScope.Of(Function);
+        Width = width;
+    }
+
+    /// <summary>
+    /// The sweep's width: 1 carries one derivative per value; a widened sweep carries <see cref="IrType.LaneCount"/> of them
+    /// in the lanes of a <c>Vector256&lt;T&gt;</c> (<see cref="IrType.Derivative"/>).
+    /// </summary>
+    protected int Width { get; }
+
+    /// <summary>The type of the derivative of a value of type <paramref name="primal"/> in this sweep.</summary>
+    protected IrType DerivativeType(IrType primal) => primal.Derivative(Width);
+
+    /// <summary>
+    /// A derivative term as the derivative of a value of type <paramref name="primal"/>: converted where a single sweep mixes
+    /// <c>float</c> and <c>double</c>; a widened sweep never mixes them (<see cref="WidenedWidth"/>).
+    /// </summary>
+    protected Expr AsDerivativeOf(IrType primal, Expr term) => Width == 1 ? Build.ConvertTo(primal, term) : term;
+
+    /// <summary>
+    /// The width of a widened sweep of <paramref name="primal"/>: the lanes of a <c>Vector256</c> of its floating type. Jagged
+    /// arrays and code that mixes <c>float</c> and <c>double</c> have no widened sweep (a <see cref="TransformException"/>).
+    /// </summary>
+    internal static int WidenedWidth(IrFunction primal)
+    {
+        var types = primal.Parameters.Select(p => p.Variable.Type)
+            .Concat(IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).Select(e => e.Type))
+            .Append(primal.ReturnType)
+            .ToList();
+        if (types.Any(t => t.IsBuffer && t.ElementType.IsBuffer))
+        {
+            throw new TransformException(Diagnostics.DiagnosticDescriptors.UnsupportedConstruct.Id, "a widened sweep of a jagged array");
+        }
+
+        var floating = types.SelectMany(Scalars).Where(t => t.IsFloating).Select(t => t.Kind).Distinct().ToList();
+        return floating.Count == 1
+            ? IrType.LaneCount(floating[0] == ValueKind.Float ? IrType.Float : IrType.Double)
+            : throw new TransformException(Diagnostics.DiagnosticDescriptors.UnsupportedConstruct.Id, "a widened sweep of code that mixes float and double");
+
+        static IEnumerable<IrType> Scalars(IrType type) =>
+            type.Kind == ValueKind.Tuple ? type.Elements.SelectMany(Scalars) : [type.Scalar()];
     }
 
     protected IrFunction Function { get; }
@@ -42,7 +82,7 @@ internal abstract class DerivativeTransform
     {
         if (!derivatives.TryGetValue(variable, out Variable? derivative))
         {
-            derivative = Names.Fresh(DerivativeName(variable), variable.Type.IsBuffer ? ShadowType(variable) : variable.Type);
+            derivative = Names.Fresh(DerivativeName(variable), variable.Type.IsBuffer ? ShadowType(variable) : DerivativeType(variable.Type));
             derivatives[variable] = derivative;
         }
 
@@ -164,7 +204,7 @@ internal abstract class DerivativeTransform
             return null;
         }
 
-        IrType element = primal.Type.ElementType;
+        IrType element = shadow.Type.ElementType;
         if (!reverse)
         {
             return (new Assign(new VariableBinding(shadow), new Call(ShadowsMethod("OrZeros<" + element.CSharp + ">"), Model.EquatableArray.Of<Expr>(new Ref(shadow), new Length(new Ref(primal))), shadow.Type), null), null);

@@ -18,14 +18,22 @@ internal sealed class Tangent : DerivativeTransform
     private readonly IReadOnlyDictionary<Variable, string>? parameterTangentNames;
     private readonly bool returnsValueOnly;
 
-    private Tangent(IrFunction primal, IReadOnlyDictionary<Variable, string>? parameterTangentNames = null, bool returnsValueOnly = false)
-        : base(primal)
+    private Tangent(IrFunction primal, IReadOnlyDictionary<Variable, string>? parameterTangentNames = null, bool returnsValueOnly = false, int width = 1)
+        : base(primal, width)
     {
         this.parameterTangentNames = parameterTangentNames;
         this.returnsValueOnly = returnsValueOnly;
     }
 
     public static IrFunction Apply(IrFunction primal, string name) => new Tangent(primal).Run(name);
+
+    /// <summary>
+    /// The widened forward sweep: every tangent is a <c>Vector256&lt;T&gt;</c> whose lanes carry W directions at once (4 for
+    /// <c>double</c>, 8 for <c>float</c>), so one sweep computes W Jacobian-vector products. It is an overload of the
+    /// single sweep (its tangent parameters differ in type). Calls left after inlining, jagged arrays and code that mixes
+    /// <c>float</c> and <c>double</c> have no widened sweep (a <see cref="TransformException"/>).
+    /// </summary>
+    public static IrFunction Widened(IrFunction primal, string name) => new Tangent(primal, width: WidenedWidth(primal)).Run(name);
 
     /// <summary>
     /// Forward mode of a sweep whose result's tangent nobody reads (the Hessian-vector product's tangent of a reverse
@@ -90,7 +98,7 @@ internal sealed class Tangent : DerivativeTransform
         Block body = TransformBlock(function.Body);
         IrType returnType = function.ReturnType.Kind == ValueKind.Void || returnsValueOnly
             ? function.ReturnType
-            : IrType.ValueAndTangent(function.ReturnType);
+            : IrType.ValueAndTangent(function.ReturnType, DerivativeType(function.ReturnType));
         return new IrFunction(
             name,
             parameters.ToEquatableArray(),
@@ -247,7 +255,7 @@ internal sealed class Tangent : DerivativeTransform
                 case Return { Value: { } value } ret:
                     output.Add(ret with
                     {
-                        Value = new TupleExpr(EquatableArray.Of(value, TangentValue(value)), IrType.ValueAndTangent(value.Type)),
+                        Value = new TupleExpr(EquatableArray.Of(value, TangentValue(value)), IrType.ValueAndTangent(value.Type, DerivativeType(value.Type))),
                     });
                     break;
                 case Evaluate { Value: Call { Type.Kind: ValueKind.Void } }:
@@ -283,6 +291,13 @@ internal sealed class Tangent : DerivativeTransform
     /// <summary>The callee's Jvp; an array argument without a tangent gets a pooled zero one (rented into <paramref name="before"/>).</summary>
     private Expr JvpCall(MethodCallee callee, Call call, List<Stmt> before, List<Stmt> after)
     {
+        if (Width > 1)
+        {
+            // A widened sweep calls no other method's Jvp (a registration or a referenced library may have no widened one):
+            // its callees are inlined, or it has no widened sweep.
+            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
+        }
+
         if (callee.Derivatives?.Jvp is not { } jvp)
         {
             throw callee.Derivatives is null
@@ -318,11 +333,12 @@ internal sealed class Tangent : DerivativeTransform
     {
         if (buffer.Type.ElementType.IsBuffer || Function.Parameters.All(p => p.Variable != buffer))
         {
-            return buffer.Type; // a jagged array, or a local buffer: its tangent is the same kind of buffer
+            return DerivativeType(buffer.Type); // a jagged array, or a local buffer: its tangent is the same kind of buffer
         }
 
         // A parameter's tangent: read-only unless the method writes the parameter (then it holds the final tangent).
-        return Written.Contains(buffer) ? IrType.Span(buffer.Type.ElementType) : IrType.ReadOnlySpan(buffer.Type.ElementType);
+        IrType element = DerivativeType(buffer.Type.ElementType);
+        return Written.Contains(buffer) ? IrType.Span(element) : IrType.ReadOnlySpan(element);
     }
 
     /// <summary>The tangent of an atom or tuple of atoms: <c>dv</c> when active, else zero.</summary>
@@ -333,15 +349,15 @@ internal sealed class Tangent : DerivativeTransform
             case var buffer when buffer.Type.IsBuffer:
                 return HasShadow(buffer)
                     ? ShadowOf(buffer)
-                    : new NewBuffer(IrType.Array(buffer.Type.ElementType), new Length(buffer), OnStack: false); // zeros
+                    : new NewBuffer(IrType.Array(DerivativeType(buffer.Type.ElementType)), new Length(buffer), OnStack: false); // zeros
             case Ref { Variable: var v } when v.Type.IsFloating && (Activity.IsActive(v) || HasDerivative(v)):
                 return new Ref(DerivativeOf(v));
             case TupleExpr tuple:
-                return new TupleExpr(tuple.Elements.Select(TangentValue).ToEquatableArray(), tuple.Type);
+                return new TupleExpr(tuple.Elements.Select(TangentValue).ToEquatableArray(), DerivativeType(tuple.Type));
             case Ref { Variable.Type.Kind: ValueKind.Tuple } tupleRef:
-                return new DefaultValue(tupleRef.Type);
+                return new DefaultValue(DerivativeType(tupleRef.Type));
             default:
-                return value.Type.IsFloating ? Const.Zero(value.Type) : new DefaultValue(value.Type);
+                return value.Type.IsFloating ? Const.Zero(DerivativeType(value.Type)) : new DefaultValue(DerivativeType(value.Type));
         }
     }
 
@@ -353,15 +369,16 @@ internal sealed class Tangent : DerivativeTransform
             // A call of constants (G(0.1, 1.5)) is a constant, whatever the variable it lands in.
             return call.Arguments.Any(a => Activity.IsActive(a) || IrWalk.Root(a) is { } root && Activity.IsActive(root))
                 ? throw new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site)
-                : Const.Zero(value.Type);
+                : Const.Zero(DerivativeType(value.Type));
         }
 
-        Expr sum = Const.Zero(value.Type);
+        Expr sum = Const.Zero(DerivativeType(value.Type));
         foreach ((Expr operand, Expr partial) in ScalarRules.Partials(value, result))
         {
             if (operand is Ref { Variable: var v } && (Activity.IsActive(v) || HasDerivative(v)))
             {
-                sum = Build.Add(sum, Build.ConvertTo(value.Type, ScalarRules.TangentTerm(value, operand, partial, new Ref(DerivativeOf(v)))));
+                Expr term = ScalarRules.TangentTerm(value, operand, partial, new Ref(DerivativeOf(v)));
+                sum = Build.Add(sum, AsDerivativeOf(value.Type, term));
             }
         }
 

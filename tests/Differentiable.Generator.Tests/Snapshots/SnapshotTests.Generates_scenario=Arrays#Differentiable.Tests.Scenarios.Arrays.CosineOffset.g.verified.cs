@@ -199,5 +199,39 @@ namespace Differentiable.Tests.Scenarios
         {
             return CosineOffsetVjp(a, b, c, 1.0, da, db, out dc);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>CosineOffset(a, b, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, c on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] CosineOffsetJacobian(global::System.Span<double> a, double[] b, double c)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(b);
+            var jacobian = new double[1, 1 + a.Length + b.Length];
+            CosineOffsetJacobian(a, b, c, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>CosineOffset(a, b, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, c on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double CosineOffsetJacobian(global::System.Span<double> a, double[] b, double c, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(b);
+            int n = 1 + a.Length + b.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one CosineOffsetVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = CosineOffsetVjp(a, b, c, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length), jacobian.Slice(i * n + a.Length, b.Length), out jacobian[i * n + a.Length + b.Length]);
+            }
+
+            return value;
+        }
     }
 }

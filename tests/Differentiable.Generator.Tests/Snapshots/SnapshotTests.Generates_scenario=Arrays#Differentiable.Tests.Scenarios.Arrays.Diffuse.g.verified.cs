@@ -75,6 +75,72 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Diffuse(u, rate, steps)</c>: as DiffuseJvp, for 4 tangents at once, one in each lane of (du, drate): returns its value and, lane by lane, the directional derivatives along them. DiffuseJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Diffuse", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void DiffuseJvp(global::System.Span<double> u, double rate, int steps, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> du, global::System.Runtime.Intrinsics.Vector256<double> drate)
+        {
+            global::Differentiable.Shadows.CheckLength(u.Length, nameof(u), du.Length, nameof(du));
+            // line 352: Span<double> next = stackalloc double[u.Length];
+            global::System.Span<double> next = stackalloc double[u.Length];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dnext = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[u.Length];
+            dnext.Clear();
+            // line 353: for (int s = 0; s < steps; s++) …
+            Loop353(u, rate, steps, du, drate, next, dnext);
+
+            // Runs the loop nest at line 353 of Diffuse: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop353(global::System.Span<double> u, double rate, int steps, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> du, global::System.Runtime.Intrinsics.Vector256<double> drate, global::System.Span<double> next, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dnext)
+            {
+                // line 353: for (int s = 0; s < steps; s++) …
+                for (int s = 0; s < steps; s++)
+                {
+                    // line 355: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = 1; i < u.Length - 1; i++)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        double t = u[i];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = du[i];
+                        double t1 = u[i - 1];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = du[i - 1];
+                        double t3 = 2.0 * t;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt3 = 2.0 * dt;
+                        double t4 = t1 - t3;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt1 - dt3;
+                        double t5 = u[i + 1];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt5 = du[i + 1];
+                        double t6 = t4 + t5;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt6 = dt4 + dt5;
+                        double t7 = rate * t6;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt7 = t6 * drate + rate * dt6;
+                        double t8 = t + t7;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt8 = dt + dt7;
+                        double t10 = 0.1 * t;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt10 = 0.1 * dt;
+                        double t12 = t10 * t;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt12 = t * dt10 + t10 * dt;
+                        double t13 = t8 - t12;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt13 = dt8 - dt12;
+                        next[i] = t13;
+                        dnext[i] = dt13;
+                    }
+
+                    // line 360: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
+                    {
+                        // line 362: u[i] = next[i];
+                        double t14 = next[i_1];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt14 = dnext[i_1];
+                        u[i_1] = t14;
+                        du[i_1] = dt14;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Diffuse(u, rate, steps)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -207,6 +273,209 @@ namespace Differentiable.Tests.Scenarios
 
                 return drate;
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Diffuse(u, rate, steps)</c>: as DiffuseVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). DiffuseJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Diffuse", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void DiffuseVjp(global::System.Span<double> u, double rate, int steps, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> du, out global::System.Runtime.Intrinsics.Vector256<double> drate)
+        {
+            du = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(du, u.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? duUnwanted);
+            global::Differentiable.Shadows.CheckLength(u.Length, nameof(u), du.Length, nameof(du));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 352: Span<double> next = stackalloc double[u.Length];
+                global::System.Span<double> next = stackalloc double[u.Length];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dnext = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[u.Length];
+                dnext.Clear();
+                // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                double t = 0.0;
+                double t1 = 0.0;
+                double t5 = 0.0;
+                // line 353: for (int s = 0; s < steps; s++) …
+                (t, t1, t5) = Loop353(u, rate, steps, tape, next, t, t1, t5);
+
+                // reverse sweep
+                drate = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                if (0 < steps)
+                {
+                    // line 353, reversed: for (int s = 0; s < steps; s++) …
+                    drate = Loop353Reverse(u, rate, steps, du, drate, tape, dnext, t, t1, t5);
+                }
+
+                global::Differentiable.Shadows.Return(duUnwanted);
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+
+            // Runs the loop nest at line 353 of Diffuse: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, double, double) Loop353(global::System.Span<double> u, double rate, int steps, global::Differentiable.Tape tape, global::System.Span<double> next, double t, double t1, double t5)
+            {
+                // line 353: for (int s = 0; s < steps; s++) …
+                for (int s = 0; s < steps; s++)
+                {
+                    // line 355: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = 1; i < u.Length - 1; i++)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        tape.Doubles.Push(t);
+                        t = u[i];
+                        tape.Doubles.Push(t1);
+                        t1 = u[i - 1];
+                        double t3 = 2.0 * t;
+                        double t4 = t1 - t3;
+                        tape.Doubles.Push(t5);
+                        t5 = u[i + 1];
+                        double t6 = t4 + t5;
+                        double t7 = rate * t6;
+                        double t8 = t + t7;
+                        double t10 = 0.1 * t;
+                        double t12 = t10 * t;
+                        double t13 = t8 - t12;
+                        next[i] = t13;
+                    }
+
+                    // line 360: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = 1; i_1 < u.Length - 1; i_1++)
+                    {
+                        // line 362: u[i] = next[i];
+                        double t14 = next[i_1];
+                        u[i_1] = t14;
+                    }
+                }
+
+                return (t, t1, t5);
+            }
+
+            // Runs the loop nest at line 353 of Diffuse, backwards: for (int s = 0; s < steps; s++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static global::System.Runtime.Intrinsics.Vector256<double> Loop353Reverse(global::System.Span<double> u, double rate, int steps, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> du, global::System.Runtime.Intrinsics.Vector256<double> drate, global::Differentiable.Tape tape, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dnext, double t, double t1, double t5)
+            {
+                // line 353, reversed: for (int s = 0; s < steps; s++) …
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    // line 360, reversed: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i_1 = u.Length - 1 - 1; i_1 >= 1; i_1--)
+                    {
+                        // line 362: u[i] = next[i];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt14 = du[i_1];
+                        du[i_1] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        dnext[i_1] += dt14;
+                    }
+
+                    // line 355, reversed: for (int i = 1; i < u.Length - 1; i++) …
+                    for (int i = u.Length - 1 - 1; i >= 1; i--)
+                    {
+                        // line 357: next[i] = u[i] + rate * (u[i - 1] - 2 * u[i] + u[i + 1]) - 0.1 * u[i] * u[i];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt13 = dnext[i];
+                        dnext[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt8 = dt13;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt12 = -dt13;
+                        double t10 = 0.1 * t;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt10 = t * dt12;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = t10 * dt12;
+                        dt += 0.1 * dt10;
+                        dt += dt8;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt7 = dt8;
+                        double t3 = 2.0 * t;
+                        double t4 = t1 - t3;
+                        double t6 = t4 + t5;
+                        drate += t6 * dt7;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt6 = rate * dt7;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt6;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt5 = dt6;
+                        du[i + 1] += dt5;
+                        t5 = tape.Doubles.Pop();
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt4;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt3 = -dt4;
+                        dt += 2.0 * dt3;
+                        du[i - 1] += dt1;
+                        t1 = tape.Doubles.Pop();
+                        du[i] += dt;
+                        t = tape.Doubles.Pop();
+                    }
+                }
+
+                return drate;
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Diffuse(u, rate, steps)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (u's elements on entry, rate on entry, in this order) and the outputs (u's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] DiffuseJacobian(global::System.Span<double> u, double rate, int steps)
+        {
+            var jacobian = new double[u.Length, 1 + u.Length];
+            DiffuseJacobian(u, rate, steps, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Diffuse(u, rate, steps)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (u's elements on entry, rate on entry, in this order) and the outputs (u's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void DiffuseJacobian(global::System.Span<double> u, double rate, int steps, global::System.Span<double> jacobian)
+        {
+            var uOnEntry = global::Differentiable.Shadows.Stash<double>(u);
+            int n = 1 + u.Length, m = u.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (m == 0)
+            {
+                global::Differentiable.Shadows.Return(uOnEntry);
+                Diffuse(u, rate, steps);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var duLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(u.Length);
+                var du = global::System.MemoryExtensions.AsSpan(duLanes, 0, u.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened DiffuseVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(uOnEntry, 0, u.Length).CopyTo(u);
+                    global::Differentiable.Lanes.Seed<double>(du, 0, i, count);
+                    DiffuseVjp(u, rate, steps, du, out global::System.Runtime.Intrinsics.Vector256<double> drate);
+                    global::Differentiable.Lanes.CopyDown<double>(du, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(drate, jacobian, i, n, u.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(duLanes);
+            }
+            else
+            {
+                var du1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(u.Length);
+                var du1 = global::System.MemoryExtensions.AsSpan(du1Directions, 0, u.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> drate1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened DiffuseJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(uOnEntry, 0, u.Length).CopyTo(u);
+                    global::Differentiable.Lanes.Seed<double>(du1, 0, j, count1);
+                    drate1 = global::Differentiable.Lanes.Unit<double>(u.Length, j, count1);
+                    DiffuseJvp(u, rate, steps, du1, drate1);
+                    global::Differentiable.Lanes.CopyTo<double>(du1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(du1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(uOnEntry);
         }
     }
 }

@@ -100,5 +100,42 @@ namespace Differentiable.Tests.Scenarios
         {
             return DotFVjp(a, b, 1f, da, db);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>DotF(a, b)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] DotFJacobian(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)
+        {
+            var jacobian = new float[1, a.Length + b.Length];
+            DotFJacobian(a, b, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>DotF(a, b)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float DotFJacobian(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b, global::System.Span<float> jacobian)
+        {
+            int n = a.Length + b.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return DotF(a, b);
+            }
+
+            jacobian.Clear();
+            float value = 0f;
+            // Row i of the Jacobian is e_iᵀ·J: one DotFVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = DotFVjp(a, b, i == 0 ? 1f : 0f, jacobian.Slice(i * n, a.Length), jacobian.Slice(i * n + a.Length, b.Length));
+            }
+
+            return value;
+        }
     }
 }

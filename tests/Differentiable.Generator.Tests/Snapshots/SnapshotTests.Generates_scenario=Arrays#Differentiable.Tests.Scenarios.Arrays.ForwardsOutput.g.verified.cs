@@ -61,6 +61,56 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>ForwardsOutput(x, y)</c>: as ForwardsOutputJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. ForwardsOutputJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ForwardsOutput", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) ForwardsOutputJvp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+
+            // inlined: SoftplusInto
+            // line 205: double total = 0;
+            double total = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dtotal = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 206: for (int i = 0; i < x.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t1 = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = dx[i];
+                double t11 = global::System.Math.Exp(t1);
+                global::System.Runtime.Intrinsics.Vector256<double> dt11 = t11 * dt1;
+                double t2 = 1.0 + t11;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt11;
+                double t3 = global::System.Math.Log(t2);
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt2 / t2;
+                y[i] = t3;
+                dy[i] = dt3;
+                // line 209: total += y[i];
+                double t4 = y[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dy[i];
+                double total_1 = total + t4;
+                global::System.Runtime.Intrinsics.Vector256<double> dtotal_1 = dtotal + dt4;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                total = total_1;
+                dtotal = dtotal_1;
+            }
+
+            // line 212: return total;
+            double t = total;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dtotal;
+            // line 232: 2 * SoftplusInto(x, y)
+            double result = 2.0 * t;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = 2.0 * dt;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>ForwardsOutput(x, y)</c>: returns its value and adds dResult·∂ForwardsOutput/∂x into the shadow dx, dResult·∂ForwardsOutput/∂y into the shadow dy (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -143,12 +193,168 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>ForwardsOutput(x, y)</c>: as ForwardsOutputVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ForwardsOutputJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ForwardsOutput", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double ForwardsOutputVjp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dy, y.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dyUnwanted);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+
+                // inlined: SoftplusInto
+                // line 205: double total = 0;
+                double total = 0.0;
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t11 = 0.0;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t1 = x[i];
+                    tape.Doubles.Push(t11);
+                    t11 = global::System.Math.Exp(t1);
+                    double t2 = 1.0 + t11;
+                    double t3 = global::System.Math.Log(t2);
+                    y[i] = t3;
+                    // line 209: total += y[i];
+                    double t4 = y[i];
+                    double total_1 = total + t4;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    total = total_1;
+                }
+
+                // line 212: return total;
+                double t = total;
+                // line 232: 2 * SoftplusInto(x, y)
+                double result = 2.0 * t;
+
+                // reverse sweep
+                global::System.Runtime.Intrinsics.Vector256<double> dresult = dResult;
+                // line 232: 2 * SoftplusInto(x, y)
+                global::System.Runtime.Intrinsics.Vector256<double> dt = 2.0 * dresult;
+                // line 212: return total;
+                global::System.Runtime.Intrinsics.Vector256<double> dtotal = dt;
+                // line 206, reversed: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // line 209: total += y[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = dtotal;
+                    dy[i] += dt4;
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = dy[i];
+                    dy[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    double t2 = 1.0 + t11;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt3 / t2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt11 = dt2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = t11 * dt11;
+                    t11 = tape.Doubles.Pop();
+                    dx[i] += dt1;
+                }
+
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>ForwardsOutput(x, y)</c>: returns its value and adds ∂ForwardsOutput/∂x into dx, ∂ForwardsOutput/∂y into dy.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double ForwardsOutputGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> dx, global::System.Span<double> dy)
         {
             return ForwardsOutputVjp(x, y, 1.0, dx, dy);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ForwardsOutput(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (the result, y's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ForwardsOutputJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
+        {
+            var jacobian = new double[1 + y.Length, x.Length + y.Length];
+            ForwardsOutputJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ForwardsOutput(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (the result, y's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ForwardsOutputJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            var yOnEntry = global::Differentiable.Shadows.Stash<double>(y);
+            int n = x.Length + y.Length, m = 1 + y.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(yOnEntry);
+                return ForwardsOutput(x, y);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var dxLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxLanes, 0, x.Length);
+                var dyLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy = global::System.MemoryExtensions.AsSpan(dyLanes, 0, y.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ForwardsOutputVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    dx.Clear();
+                    global::Differentiable.Lanes.Seed<double>(dy, 1, i, count);
+                    value = ForwardsOutputVjp(x, y, global::Differentiable.Lanes.Unit<double>(0, i, count), dx, dy);
+                    global::Differentiable.Lanes.CopyDown<double>(dx, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown<double>(dy, jacobian, i, n, x.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dxLanes);
+                global::Differentiable.Shadows.Return(dyLanes);
+            }
+            else
+            {
+                var dx1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx1 = global::System.MemoryExtensions.AsSpan(dx1Directions, 0, x.Length);
+                var dy1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy1 = global::System.MemoryExtensions.AsSpan(dy1Directions, 0, y.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ForwardsOutputJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Lanes.Seed<double>(dx1, 0, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(dy1, x.Length, j, count1);
+                    (var valueOfSweep, var tangent) = ForwardsOutputJvp(x, y, dx1, dy1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(dy1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dx1Directions);
+                global::Differentiable.Shadows.Return(dy1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(yOnEntry);
+            return value;
         }
     }
 }

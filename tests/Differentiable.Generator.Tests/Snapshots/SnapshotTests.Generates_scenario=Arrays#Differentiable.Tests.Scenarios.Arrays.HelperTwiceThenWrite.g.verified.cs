@@ -108,5 +108,72 @@ namespace Differentiable.Tests.Scenarios
         {
             return HelperTwiceThenWriteVjp(y, z, a, 1.0, out dy, out dz, da);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>HelperTwiceThenWrite(y, z, a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (y on entry, z on entry, a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] HelperTwiceThenWriteJacobian(double y, double z, double[] a)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1 + a.Length, 2 + a.Length];
+            HelperTwiceThenWriteJacobian(y, z, a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>HelperTwiceThenWrite(y, z, a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (y on entry, z on entry, a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double HelperTwiceThenWriteJacobian(double y, double z, double[] a, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 2 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daScratch = global::Differentiable.Shadows.Rent<double>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daScratch, 0, a.Length);
+                // Row i of the Jacobian is e_iᵀ·J: one HelperTwiceThenWriteVjp sweep with the unit cotangent e_i on the outputs.
+                for (int i = 0; i < m; i++)
+                {
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Matrices.Seed<double>(da, 1, i);
+                    value = HelperTwiceThenWriteVjp(y, z, a, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], da);
+                    da.CopyTo(jacobian.Slice(i * n + 2, a.Length));
+                }
+
+                global::Differentiable.Shadows.Return(daScratch);
+            }
+            else
+            {
+                double dy;
+                double dz;
+                var da1Directions = global::Differentiable.Shadows.Rent<double>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Column j of the Jacobian is J·e_j: one HelperTwiceThenWriteJvp sweep along each unit direction.
+                for (int j = 0; j < n; j += 1)
+                {
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    dy = j == 0 ? 1.0 : 0.0;
+                    dz = j == 1 ? 1.0 : 0.0;
+                    global::Differentiable.Matrices.Seed<double>(da1, 2, j);
+                    (var valueOfSweep, var tangent) = HelperTwiceThenWriteJvp(y, z, a, dy, dz, da1);
+                    value = valueOfSweep;
+                    jacobian[j] = tangent;
+                    global::Differentiable.Matrices.CopyColumn<double>(da1, jacobian, 1, n, j);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
+        }
     }
 }

@@ -203,5 +203,41 @@ namespace Differentiable.Tests.Scenarios
         {
             return LogisticNllVjp(weights, bias, features, labels, 1.0, dweights, out dbias);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>LogisticNll(weights, bias, features, labels)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (weights's elements on entry, bias on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] LogisticNllJacobian(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(features);
+            global::System.ArgumentNullException.ThrowIfNull(labels);
+            var jacobian = new double[1, 1 + weights.Length];
+            LogisticNllJacobian(weights, bias, features, labels, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>LogisticNll(weights, bias, features, labels)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (weights's elements on entry, bias on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double LogisticNllJacobian(global::System.ReadOnlySpan<double> weights, double bias, double[] features, double[] labels, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(features);
+            global::System.ArgumentNullException.ThrowIfNull(labels);
+            int n = 1 + weights.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one LogisticNllVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = LogisticNllVjp(weights, bias, features, labels, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, weights.Length), out jacobian[i * n + weights.Length]);
+            }
+
+            return value;
+        }
     }
 }

@@ -69,6 +69,62 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>MatVec(m, v, result)</c>: as MatVecJvp, for 4 tangents at once, one in each lane of (dm, dv, dresult): returns its value and, lane by lane, the directional derivatives along them. MatVecJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("MatVec", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void MatVecJvp(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dm, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dv, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dresult)
+        {
+            dm = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dm, m.Length);
+            dv = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dv, v.Length);
+            global::Differentiable.Shadows.CheckLength(m.Length, nameof(m), dm.Length, nameof(dm));
+            global::Differentiable.Shadows.CheckLength(v.Length, nameof(v), dv.Length, nameof(dv));
+            global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dresult.Length, nameof(dresult));
+            global::Differentiable.Shadows.CheckDistinct<double>(m, nameof(m), result, nameof(result));
+            global::Differentiable.Shadows.CheckDistinct<double>(v, nameof(v), result, nameof(result));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dm, nameof(dm), dresult, nameof(dresult));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dv, nameof(dv), dresult, nameof(dresult));
+            // line 498: int n = v.Length;
+            int n = v.Length;
+            // line 499: for (int i = 0; i < result.Length; i++) …
+            Loop499(m, v, result, dm, dv, dresult, n);
+
+            // Runs the loop nest at line 499 of MatVec: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dm, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dv, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dresult, int n)
+            {
+                // line 499: for (int i = 0; i < result.Length; i++) …
+                for (int i = 0; i < result.Length; i++)
+                {
+                    // line 501: double s = 0;
+                    double s = 0.0;
+                    global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // line 502: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        double t = m[i * n + j];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = dm[i * n + j];
+                        double t1 = v[j];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = dv[j];
+                        double t2 = t * t1;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt2 = t1 * dt + t * dt1;
+                        double s_1 = s + t2;
+                        global::System.Runtime.Intrinsics.Vector256<double> ds_1 = ds + dt2;
+                        // line 502: for (int j = 0; j < n; j++) …
+                        s = s_1;
+                        ds = ds_1;
+                    }
+
+                    // line 507: result[i] = s;
+                    result[i] = s;
+                    dresult[i] = ds;
+                }
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>MatVec(m, v, result)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -159,6 +215,174 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>MatVec(m, v, result)</c>: as MatVecVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). MatVecJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("MatVec", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void MatVecVjp(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dm, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dv, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dresult)
+        {
+            dm = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dm, m.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dmUnwanted);
+            dv = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dv, v.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dvUnwanted);
+            dresult = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dresult, result.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dresultUnwanted);
+            global::Differentiable.Shadows.CheckLength(m.Length, nameof(m), dm.Length, nameof(dm));
+            global::Differentiable.Shadows.CheckLength(v.Length, nameof(v), dv.Length, nameof(dv));
+            global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dresult.Length, nameof(dresult));
+            global::Differentiable.Shadows.CheckDistinct<double>(m, nameof(m), result, nameof(result));
+            global::Differentiable.Shadows.CheckDistinct<double>(v, nameof(v), result, nameof(result));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dm, nameof(dm), dv, nameof(dv));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dm, nameof(dm), dresult, nameof(dresult));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dv, nameof(dv), dresult, nameof(dresult));
+            // line 498: int n = v.Length;
+            int n = v.Length;
+            // line 499: for (int i = 0; i < result.Length; i++) …
+            Loop499(m, v, result, n);
+
+            // reverse sweep
+            // line 499, reversed: for (int i = 0; i < result.Length; i++) …
+            Loop499Reverse(m, v, result, dm, dv, dresult, n);
+            global::Differentiable.Shadows.Return(dmUnwanted);
+            global::Differentiable.Shadows.Return(dvUnwanted);
+            global::Differentiable.Shadows.Return(dresultUnwanted);
+
+            // Runs the loop nest at line 499 of MatVec: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, int n)
+            {
+                // line 499: for (int i = 0; i < result.Length; i++) …
+                for (int i = 0; i < result.Length; i++)
+                {
+                    // line 501: double s = 0;
+                    double s = 0.0;
+                    // line 502: for (int j = 0; j < n; j++) …
+                    for (int j = 0; j < n; j++)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        double t = m[i * n + j];
+                        double t1 = v[j];
+                        double t2 = t * t1;
+                        double s_1 = s + t2;
+                        // line 502: for (int j = 0; j < n; j++) …
+                        s = s_1;
+                    }
+
+                    // line 507: result[i] = s;
+                    result[i] = s;
+                }
+            }
+
+            // Runs the loop nest at line 499 of MatVec, backwards: for (int i = 0; i < result.Length; i++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop499Reverse(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dm, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dv, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dresult, int n)
+            {
+                // line 499, reversed: for (int i = 0; i < result.Length; i++) …
+                for (int i = result.Length - 1; i >= 0; i--)
+                {
+                    // line 507: result[i] = s;
+                    global::System.Runtime.Intrinsics.Vector256<double> ds = dresult[i];
+                    dresult[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // line 502, reversed: for (int j = 0; j < n; j++) …
+                    for (int j = n - 1; j >= 0; j--)
+                    {
+                        // line 504: s += m[i * n + j] * v[j];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt2 = ds;
+                        double t1 = v[j];
+                        double t = m[i * n + j];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = t1 * dt2;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = t * dt2;
+                        dv[j] += dt1;
+                        dm[i * n + j] += dt;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>MatVec(m, v, result)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (m's elements on entry, v's elements on entry, result's elements on entry, in this order) and the outputs (result's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] MatVecJacobian(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result)
+        {
+            var jacobian = new double[result.Length, m.Length + v.Length + result.Length];
+            MatVecJacobian(m, v, result, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>MatVec(m, v, result)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (m's elements on entry, v's elements on entry, result's elements on entry, in this order) and the outputs (result's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void MatVecJacobian(global::System.ReadOnlySpan<double> m, global::System.ReadOnlySpan<double> v, global::System.Span<double> result, global::System.Span<double> jacobian)
+        {
+            var resultOnEntry = global::Differentiable.Shadows.Stash<double>(result);
+            int n = m.Length + v.Length + result.Length, m1 = result.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m1, n, nameof(jacobian));
+            if (n == 0 || m1 == 0)
+            {
+                global::Differentiable.Shadows.Return(resultOnEntry);
+                MatVec(m, v, result);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m1 < n)
+            {
+                var dmLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(m.Length);
+                var dm = global::System.MemoryExtensions.AsSpan(dmLanes, 0, m.Length);
+                var dvLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(v.Length);
+                var dv = global::System.MemoryExtensions.AsSpan(dvLanes, 0, v.Length);
+                var dresultLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(result.Length);
+                var dresult = global::System.MemoryExtensions.AsSpan(dresultLanes, 0, result.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened MatVecVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m1; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m1 - i);
+                    global::System.MemoryExtensions.AsSpan(resultOnEntry, 0, result.Length).CopyTo(result);
+                    dm.Clear();
+                    dv.Clear();
+                    global::Differentiable.Lanes.Seed<double>(dresult, 0, i, count);
+                    MatVecVjp(m, v, result, dm, dv, dresult);
+                    global::Differentiable.Lanes.CopyDown<double>(dm, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown<double>(dv, jacobian, i, n, m.Length, count);
+                    global::Differentiable.Lanes.CopyDown<double>(dresult, jacobian, i, n, m.Length + v.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dmLanes);
+                global::Differentiable.Shadows.Return(dvLanes);
+                global::Differentiable.Shadows.Return(dresultLanes);
+            }
+            else
+            {
+                var dm1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(m.Length);
+                var dm1 = global::System.MemoryExtensions.AsSpan(dm1Directions, 0, m.Length);
+                var dv1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(v.Length);
+                var dv1 = global::System.MemoryExtensions.AsSpan(dv1Directions, 0, v.Length);
+                var dresult1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(result.Length);
+                var dresult1 = global::System.MemoryExtensions.AsSpan(dresult1Directions, 0, result.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened MatVecJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(resultOnEntry, 0, result.Length).CopyTo(result);
+                    global::Differentiable.Lanes.Seed<double>(dm1, 0, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(dv1, m.Length, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(dresult1, m.Length + v.Length, j, count1);
+                    MatVecJvp(m, v, result, dm1, dv1, dresult1);
+                    global::Differentiable.Lanes.CopyTo<double>(dresult1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dm1Directions);
+                global::Differentiable.Shadows.Return(dv1Directions);
+                global::Differentiable.Shadows.Return(dresult1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(resultOnEntry);
         }
     }
 }

@@ -125,5 +125,44 @@ namespace Differentiable.Tests.Scenarios
         {
             return NeighbourProductsVjp(u, 1.0, du);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>NeighbourProducts(u)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (u's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] NeighbourProductsJacobian(double[] u)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(u);
+            var jacobian = new double[1, u.Length];
+            NeighbourProductsJacobian(u, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>NeighbourProducts(u)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (u's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double NeighbourProductsJacobian(double[] u, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(u);
+            int n = u.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return NeighbourProducts(u);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one NeighbourProductsVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = NeighbourProductsVjp(u, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, u.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -50,6 +50,48 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>RunningNorm(a)</c>: as RunningNormJvp, for 4 tangents at once, one in each lane of (da): returns its value and, lane by lane, the directional derivatives along them. RunningNormJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("RunningNorm", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double[] Value, global::System.Runtime.Intrinsics.Vector256<double>[] Tangent) RunningNormJvp(double[] a, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 421: var result = new double[a.Length];
+            double[] result = new double[a.Length];
+            global::System.Runtime.Intrinsics.Vector256<double>[] dresult = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+            // line 422: double acc = 0;
+            double acc = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dacc = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 423: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 425: acc += a[i] * a[i];
+                double t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[i];
+                double t2 = t * t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = t * dt + t * dt;
+                double acc_1 = acc + t2;
+                global::System.Runtime.Intrinsics.Vector256<double> dacc_1 = dacc + dt2;
+                // line 426: result[i] = Math.Sqrt(acc + 1);
+                double t3 = acc_1 + 1.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dacc_1;
+                double t4 = global::System.Math.Sqrt(t3);
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = 0.5 / t4 * dt3;
+                result[i] = t4;
+                dresult[i] = dt4;
+                // line 423: for (int i = 0; i < a.Length; i++) …
+                acc = acc_1;
+                dacc = dacc_1;
+            }
+
+            // line 429: return result;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>RunningNorm(a)</c>: returns its value and adds dResult·∂RunningNorm/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -119,6 +161,150 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>RunningNorm(a)</c>: as RunningNormVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). RunningNormJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("RunningNorm", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double[] RunningNormVjp(double[] a, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 421: var result = new double[a.Length];
+                double[] result = new double[a.Length];
+                global::System.Runtime.Intrinsics.Vector256<double>[] dresult = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+                // line 422: double acc = 0;
+                double acc = 0.0;
+                // line 426: result[i] = Math.Sqrt(acc + 1);
+                double t4 = 0.0;
+                // line 423: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 425: acc += a[i] * a[i];
+                    double t = a[i];
+                    double t2 = t * t;
+                    double acc_1 = acc + t2;
+                    // line 426: result[i] = Math.Sqrt(acc + 1);
+                    double t3 = acc_1 + 1.0;
+                    tape.Doubles.Push(t4);
+                    t4 = global::System.Math.Sqrt(t3);
+                    result[i] = t4;
+                    // line 423: for (int i = 0; i < a.Length; i++) …
+                    acc = acc_1;
+                }
+
+                // reverse sweep
+                global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dResult.Length, nameof(dResult));
+                global::Differentiable.Shadows.Accumulate(dResult, dresult);
+                global::System.Runtime.Intrinsics.Vector256<double> dacc = default;
+                // line 423, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 423: for (int i = 0; i < a.Length; i++) …
+                    global::System.Runtime.Intrinsics.Vector256<double> dacc_1 = dacc;
+                    dacc = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // line 426: result[i] = Math.Sqrt(acc + 1);
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = dresult[i];
+                    dresult[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = 0.5 / t4 * dt4;
+                    t4 = tape.Doubles.Pop();
+                    dacc_1 += dt3;
+                    // line 425: acc += a[i] * a[i];
+                    dacc += dacc_1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = dacc_1;
+                    double t = a[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = t * dt2;
+                    dt += t * dt2;
+                    da[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>RunningNorm(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] RunningNormJacobian(double[] a)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            // The result's length is the number of its rows: one call of RunningNorm tells it.
+            var result = RunningNorm(a);
+            var jacobian = new double[result.Length, a.Length];
+            RunningNormJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>RunningNorm(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[] RunningNormJacobian(double[] a, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            // The result's length is the number of its rows: one call of RunningNorm tells it.
+            var result = RunningNorm(a);
+            int n = a.Length, m = result.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0 || m == 0)
+            {
+                return RunningNorm(a);
+            }
+
+            jacobian.Clear();
+            double[] value = null!;
+            if (m < n)
+            {
+                var dResultLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(result.Length);
+                var dResult = global::System.MemoryExtensions.AsSpan(dResultLanes, 0, result.Length);
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened RunningNormVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::Differentiable.Lanes.Seed<double>(dResult, 0, i, count);
+                    da.Clear();
+                    value = RunningNormVjp(a, dResult, da);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(dResultLanes);
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened RunningNormJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    (var valueOfSweep, var tangent) = RunningNormJvp(a, da1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo<double>(tangent, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            return value;
         }
     }
 }

@@ -46,6 +46,43 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>ScaleInPlace(a, x)</c>: as ScaleInPlaceJvp, for 4 tangents at once, one in each lane of (da, dx): returns its value and, lane by lane, the directional derivatives along them. ScaleInPlaceJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ScaleInPlace", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void ScaleInPlaceJvp(global::System.Span<double> a, double x, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 322: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 324: a[i] = a[i] * x + Math.Sin(a[i]);
+                double t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[i];
+                double t1 = t * x;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = x * dt + t * dx;
+                double t3 = global::System.Math.Sin(t);
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = global::System.Math.Cos(t) * dt;
+                double t4 = t1 + t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt1 + dt3;
+                a[i] = t4;
+                da[i] = dt4;
+            }
+
+            // line 327: for (int i = 1; i < a.Length; i++) …
+            for (int i_1 = 1; i_1 < a.Length; i_1++)
+            {
+                // line 329: a[i] -= a[i - 1] * 0.5;
+                double t5 = a[i_1 - 1];
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = da[i_1 - 1];
+                double t6 = t5 * 0.5;
+                global::System.Runtime.Intrinsics.Vector256<double> dt6 = 0.5 * dt5;
+                a[i_1] -= t6;
+                da[i_1] -= dt6;
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>ScaleInPlace(a, x)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -114,6 +151,145 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>ScaleInPlace(a, x)</c>: as ScaleInPlaceVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ScaleInPlaceJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ScaleInPlace", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void ScaleInPlaceVjp(global::System.Span<double> a, double x, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, out global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 324: a[i] = a[i] * x + Math.Sin(a[i]);
+                double t = 0.0;
+                // line 322: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 324: a[i] = a[i] * x + Math.Sin(a[i]);
+                    tape.Doubles.Push(t);
+                    t = a[i];
+                    double t1 = t * x;
+                    double t3 = global::System.Math.Sin(t);
+                    double t4 = t1 + t3;
+                    a[i] = t4;
+                }
+
+                // line 327: for (int i = 1; i < a.Length; i++) …
+                for (int i_1 = 1; i_1 < a.Length; i_1++)
+                {
+                    // line 329: a[i] -= a[i - 1] * 0.5;
+                    double t5 = a[i_1 - 1];
+                    double t6 = t5 * 0.5;
+                    a[i_1] -= t6;
+                }
+
+                // reverse sweep
+                dx = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                // line 327, reversed: for (int i = 1; i < a.Length; i++) …
+                for (int i_1 = a.Length - 1; i_1 >= 1; i_1--)
+                {
+                    // line 329: a[i] -= a[i - 1] * 0.5;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt6 = -da[i_1];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt5 = 0.5 * dt6;
+                    da[i_1 - 1] += dt5;
+                }
+
+                // line 322, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 324: a[i] = a[i] * x + Math.Sin(a[i]);
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[i];
+                    da[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = global::System.Math.Cos(t) * dt3;
+                    dt += x * dt1;
+                    dx += t * dt1;
+                    da[i] += dt;
+                    t = tape.Doubles.Pop();
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ScaleInPlace(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ScaleInPlaceJacobian(global::System.Span<double> a, double x)
+        {
+            var jacobian = new double[a.Length, 1 + a.Length];
+            ScaleInPlaceJacobian(a, x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ScaleInPlace(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void ScaleInPlaceJacobian(global::System.Span<double> a, double x, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 1 + a.Length, m = a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (m == 0)
+            {
+                global::Differentiable.Shadows.Return(aOnEntry);
+                ScaleInPlace(a, x);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ScaleInPlaceVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 0, i, count);
+                    ScaleInPlaceVjp(a, x, da, out global::System.Runtime.Intrinsics.Vector256<double> dx);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dx, jacobian, i, n, a.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> dx1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ScaleInPlaceJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    dx1 = global::Differentiable.Lanes.Unit<double>(a.Length, j, count1);
+                    ScaleInPlaceJvp(a, x, da1, dx1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
         }
     }
 }

@@ -72,6 +72,69 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>SmoothF(a)</c>: as SmoothFJvp, for 8 tangents at once, one in each lane of (da): returns its value and, lane by lane, the directional derivatives along them. SmoothFJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SmoothF", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (float Value, global::System.Runtime.Intrinsics.Vector256<float> Tangent) SmoothFJvp(global::System.Span<float> a, global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 559: Span<float> copy = stackalloc float[a.Length];
+            global::System.Span<float> copy = stackalloc float[a.Length];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dcopy = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[a.Length];
+            dcopy.Clear();
+            // line 560: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 562: copy[i] = a[i];
+                float t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<float> dt = da[i];
+                copy[i] = t;
+                dcopy[i] = dt;
+            }
+
+            // line 565: float s = 0f;
+            float s = 0f;
+            global::System.Runtime.Intrinsics.Vector256<float> ds = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            // line 566: for (int i = 1; i < a.Length - 1; i++) …
+            for (int i_1 = 1; i_1 < a.Length - 1; i_1++)
+            {
+                // line 568: a[i] = 0.25f * copy[i - 1] + 0.5f * copy[i] + 0.25f * copy[i + 1];
+                float t1 = copy[i_1 - 1];
+                global::System.Runtime.Intrinsics.Vector256<float> dt1 = dcopy[i_1 - 1];
+                float t2 = 0.25f * t1;
+                global::System.Runtime.Intrinsics.Vector256<float> dt2 = 0.25f * dt1;
+                float t3 = copy[i_1];
+                global::System.Runtime.Intrinsics.Vector256<float> dt3 = dcopy[i_1];
+                float t4 = 0.5f * t3;
+                global::System.Runtime.Intrinsics.Vector256<float> dt4 = 0.5f * dt3;
+                float t5 = t2 + t4;
+                global::System.Runtime.Intrinsics.Vector256<float> dt5 = dt2 + dt4;
+                float t6 = copy[i_1 + 1];
+                global::System.Runtime.Intrinsics.Vector256<float> dt6 = dcopy[i_1 + 1];
+                float t7 = 0.25f * t6;
+                global::System.Runtime.Intrinsics.Vector256<float> dt7 = 0.25f * dt6;
+                float t8 = t5 + t7;
+                global::System.Runtime.Intrinsics.Vector256<float> dt8 = dt5 + dt7;
+                a[i_1] = t8;
+                da[i_1] = dt8;
+                // line 569: s += a[i] * a[i];
+                float t9 = a[i_1];
+                global::System.Runtime.Intrinsics.Vector256<float> dt9 = da[i_1];
+                float t11 = t9 * t9;
+                global::System.Runtime.Intrinsics.Vector256<float> dt11 = t9 * dt9 + t9 * dt9;
+                float s_1 = s + t11;
+                global::System.Runtime.Intrinsics.Vector256<float> ds_1 = ds + dt11;
+                // line 566: for (int i = 1; i < a.Length - 1; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 572: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>SmoothF(a)</c>: returns its value and adds dResult·∂SmoothF/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -168,12 +231,176 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>SmoothF(a)</c>: as SmoothFVjp, for 8 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SmoothFJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SmoothF", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static float SmoothFVjp(global::System.Span<float> a, global::System.Runtime.Intrinsics.Vector256<float> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<float>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<float>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 559: Span<float> copy = stackalloc float[a.Length];
+                global::System.Span<float> copy = stackalloc float[a.Length];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dcopy = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[a.Length];
+                dcopy.Clear();
+                // line 560: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 562: copy[i] = a[i];
+                    float t = a[i];
+                    copy[i] = t;
+                }
+
+                // line 565: float s = 0f;
+                float s = 0f;
+                // line 569: s += a[i] * a[i];
+                float t9 = 0f;
+                // line 566: for (int i = 1; i < a.Length - 1; i++) …
+                for (int i_1 = 1; i_1 < a.Length - 1; i_1++)
+                {
+                    // line 568: a[i] = 0.25f * copy[i - 1] + 0.5f * copy[i] + 0.25f * copy[i + 1];
+                    float t1 = copy[i_1 - 1];
+                    float t2 = 0.25f * t1;
+                    float t3 = copy[i_1];
+                    float t4 = 0.5f * t3;
+                    float t5 = t2 + t4;
+                    float t6 = copy[i_1 + 1];
+                    float t7 = 0.25f * t6;
+                    float t8 = t5 + t7;
+                    a[i_1] = t8;
+                    // line 569: s += a[i] * a[i];
+                    tape.Singles.Push(t9);
+                    t9 = a[i_1];
+                    float t11 = t9 * t9;
+                    float s_1 = s + t11;
+                    // line 566: for (int i = 1; i < a.Length - 1; i++) …
+                    s = s_1;
+                }
+
+                // reverse sweep
+                global::System.Runtime.Intrinsics.Vector256<float> ds = dResult;
+                // line 566, reversed: for (int i = 1; i < a.Length - 1; i++) …
+                for (int i_1 = a.Length - 1 - 1; i_1 >= 1; i_1--)
+                {
+                    // line 569: s += a[i] * a[i];
+                    global::System.Runtime.Intrinsics.Vector256<float> dt11 = ds;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt9 = t9 * dt11;
+                    dt9 += t9 * dt11;
+                    da[i_1] += dt9;
+                    t9 = tape.Singles.Pop();
+                    // line 568: a[i] = 0.25f * copy[i - 1] + 0.5f * copy[i] + 0.25f * copy[i + 1];
+                    global::System.Runtime.Intrinsics.Vector256<float> dt8 = da[i_1];
+                    da[i_1] = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt5 = dt8;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt7 = dt8;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt6 = 0.25f * dt7;
+                    dcopy[i_1 + 1] += dt6;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt2 = dt5;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt4 = dt5;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt3 = 0.5f * dt4;
+                    dcopy[i_1] += dt3;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt1 = 0.25f * dt2;
+                    dcopy[i_1 - 1] += dt1;
+                }
+
+                // line 560, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 562: copy[i] = a[i];
+                    global::System.Runtime.Intrinsics.Vector256<float> dt = dcopy[i];
+                    dcopy[i] = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    da[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return s;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>SmoothF(a)</c>: returns its value and adds ∂SmoothF/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static float SmoothFGradient(global::System.Span<float> a, global::System.Span<float> da)
         {
             return SmoothFVjp(a, 1f, da);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SmoothF(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] SmoothFJacobian(global::System.Span<float> a)
+        {
+            var jacobian = new float[1 + a.Length, a.Length];
+            SmoothFJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SmoothF(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float SmoothFJacobian(global::System.Span<float> a, global::System.Span<float> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<float>(a);
+            int n = a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(aOnEntry);
+                return SmoothF(a);
+            }
+
+            jacobian.Clear();
+            float value = 0f;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 7 of the Jacobian are e_iᵀ·J…: one widened SmoothFVjp sweep carries 8 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 8)
+                {
+                    int count = global::System.Math.Min(8, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<float>(da, 1, i, count);
+                    value = SmoothFVjp(a, global::Differentiable.Lanes.Unit<float>(0, i, count), da);
+                    global::Differentiable.Lanes.CopyDown<float>(da, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 7 of the Jacobian are J·e_j…: one widened SmoothFJvp sweep carries 8 unit directions in its lanes.
+                for (int j = 0; j < n; j += 8)
+                {
+                    int count1 = global::System.Math.Min(8, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<float>(da1, 0, j, count1);
+                    (var valueOfSweep, var tangent) = SmoothFJvp(a, da1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<float>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

@@ -40,6 +40,35 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Softplus(x, y)</c>: as SoftplusJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. SoftplusJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Softplus", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void SoftplusJvp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+            // line 371: for (int i = 0; i < x.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = dx[i];
+                double t1 = global::System.Math.Exp(t);
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = t1 * dt;
+                double t2 = 1.0 + t1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt1;
+                double t3 = global::System.Math.Log(t2);
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt2 / t2;
+                y[i] = t3;
+                dy[i] = dt3;
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Softplus(x, y)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -96,6 +125,136 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Softplus(x, y)</c>: as SoftplusVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SoftplusJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Softplus", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void SoftplusVjp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dy, y.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dyUnwanted);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t1 = 0.0;
+                // line 371: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t = x[i];
+                    tape.Doubles.Push(t1);
+                    t1 = global::System.Math.Exp(t);
+                    double t2 = 1.0 + t1;
+                    double t3 = global::System.Math.Log(t2);
+                    y[i] = t3;
+                }
+
+                // reverse sweep
+                // line 371, reversed: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // line 373: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = dy[i];
+                    dy[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    double t2 = 1.0 + t1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt3 / t2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = t1 * dt1;
+                    t1 = tape.Doubles.Pop();
+                    dx[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Softplus(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SoftplusJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
+        {
+            var jacobian = new double[y.Length, x.Length + y.Length];
+            SoftplusJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Softplus(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void SoftplusJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            var yOnEntry = global::Differentiable.Shadows.Stash<double>(y);
+            int n = x.Length + y.Length, m = y.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0 || m == 0)
+            {
+                global::Differentiable.Shadows.Return(yOnEntry);
+                Softplus(x, y);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var dxLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxLanes, 0, x.Length);
+                var dyLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy = global::System.MemoryExtensions.AsSpan(dyLanes, 0, y.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened SoftplusVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    dx.Clear();
+                    global::Differentiable.Lanes.Seed<double>(dy, 0, i, count);
+                    SoftplusVjp(x, y, dx, dy);
+                    global::Differentiable.Lanes.CopyDown<double>(dx, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown<double>(dy, jacobian, i, n, x.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dxLanes);
+                global::Differentiable.Shadows.Return(dyLanes);
+            }
+            else
+            {
+                var dx1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx1 = global::System.MemoryExtensions.AsSpan(dx1Directions, 0, x.Length);
+                var dy1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy1 = global::System.MemoryExtensions.AsSpan(dy1Directions, 0, y.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SoftplusJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Lanes.Seed<double>(dx1, 0, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(dy1, x.Length, j, count1);
+                    SoftplusJvp(x, y, dx1, dy1);
+                    global::Differentiable.Lanes.CopyTo<double>(dy1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dx1Directions);
+                global::Differentiable.Shadows.Return(dy1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(yOnEntry);
         }
     }
 }

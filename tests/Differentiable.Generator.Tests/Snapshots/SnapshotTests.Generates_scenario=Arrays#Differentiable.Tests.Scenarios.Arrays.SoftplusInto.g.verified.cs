@@ -54,6 +54,49 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>SoftplusInto(x, y)</c>: as SoftplusIntoJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. SoftplusIntoJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SoftplusInto", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) SoftplusIntoJvp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+            // line 205: double total = 0;
+            double total = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dtotal = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 206: for (int i = 0; i < x.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = dx[i];
+                double t1 = global::System.Math.Exp(t);
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = t1 * dt;
+                double t2 = 1.0 + t1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt1;
+                double t3 = global::System.Math.Log(t2);
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt2 / t2;
+                y[i] = t3;
+                dy[i] = dt3;
+                // line 209: total += y[i];
+                double t4 = y[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dy[i];
+                double total_1 = total + t4;
+                global::System.Runtime.Intrinsics.Vector256<double> dtotal_1 = dtotal + dt4;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                total = total_1;
+                dtotal = dtotal_1;
+            }
+
+            // line 212: return total;
+            return (total, dtotal);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>SoftplusInto(x, y)</c>: returns its value and adds dResult·∂SoftplusInto/∂x into the shadow dx, dResult·∂SoftplusInto/∂y into the shadow dy (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -125,12 +168,157 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>SoftplusInto(x, y)</c>: as SoftplusIntoVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SoftplusIntoJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SoftplusInto", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double SoftplusIntoVjp(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dy)
+        {
+            dx = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dy, y.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dyUnwanted);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(dx, nameof(dx), dy, nameof(dy));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 205: double total = 0;
+                double total = 0.0;
+                // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                double t1 = 0.0;
+                // line 206: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    double t = x[i];
+                    tape.Doubles.Push(t1);
+                    t1 = global::System.Math.Exp(t);
+                    double t2 = 1.0 + t1;
+                    double t3 = global::System.Math.Log(t2);
+                    y[i] = t3;
+                    // line 209: total += y[i];
+                    double t4 = y[i];
+                    double total_1 = total + t4;
+                    // line 206: for (int i = 0; i < x.Length; i++) …
+                    total = total_1;
+                }
+
+                // reverse sweep
+                global::System.Runtime.Intrinsics.Vector256<double> dtotal = dResult;
+                // line 206, reversed: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // line 209: total += y[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = dtotal;
+                    dy[i] += dt4;
+                    // line 208: y[i] = Math.Log(1 + Math.Exp(x[i]));
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = dy[i];
+                    dy[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    double t2 = 1.0 + t1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt3 / t2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = t1 * dt1;
+                    t1 = tape.Doubles.Pop();
+                    dx[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
+                return total;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>SoftplusInto(x, y)</c>: returns its value and adds ∂SoftplusInto/∂x into dx, ∂SoftplusInto/∂y into dy.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double SoftplusIntoGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> dx, global::System.Span<double> dy)
         {
             return SoftplusIntoVjp(x, y, 1.0, dx, dy);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SoftplusInto(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (the result, y's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SoftplusIntoJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
+        {
+            var jacobian = new double[1 + y.Length, x.Length + y.Length];
+            SoftplusIntoJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SoftplusInto(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, y's elements on entry, in this order) and the outputs (the result, y's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double SoftplusIntoJacobian(global::System.ReadOnlySpan<double> x, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            var yOnEntry = global::Differentiable.Shadows.Stash<double>(y);
+            int n = x.Length + y.Length, m = 1 + y.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(yOnEntry);
+                return SoftplusInto(x, y);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var dxLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxLanes, 0, x.Length);
+                var dyLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy = global::System.MemoryExtensions.AsSpan(dyLanes, 0, y.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened SoftplusIntoVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    dx.Clear();
+                    global::Differentiable.Lanes.Seed<double>(dy, 1, i, count);
+                    value = SoftplusIntoVjp(x, y, global::Differentiable.Lanes.Unit<double>(0, i, count), dx, dy);
+                    global::Differentiable.Lanes.CopyDown<double>(dx, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown<double>(dy, jacobian, i, n, x.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dxLanes);
+                global::Differentiable.Shadows.Return(dyLanes);
+            }
+            else
+            {
+                var dx1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx1 = global::System.MemoryExtensions.AsSpan(dx1Directions, 0, x.Length);
+                var dy1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(y.Length);
+                var dy1 = global::System.MemoryExtensions.AsSpan(dy1Directions, 0, y.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SoftplusIntoJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Lanes.Seed<double>(dx1, 0, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(dy1, x.Length, j, count1);
+                    (var valueOfSweep, var tangent) = SoftplusIntoJvp(x, y, dx1, dy1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(dy1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dx1Directions);
+                global::Differentiable.Shadows.Return(dy1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(yOnEntry);
+            return value;
         }
     }
 }

@@ -42,6 +42,39 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>SquareHalf(a)</c>: as SquareHalfJvp, for 4 tangents at once, one in each lane of (da): returns its value and, lane by lane, the directional derivatives along them. SquareHalfJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquareHalf", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void SquareHalfJvp(global::System.Span<double> a, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 636: var old = new double[a.Length];
+            double[] old = new double[a.Length];
+            global::System.Runtime.Intrinsics.Vector256<double>[] dold = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+            // line 637: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 639: old[i] = a[i];
+                double t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[i];
+                old[i] = t;
+                dold[i] = dt;
+                // line 640: a[i] = old[i] * old[i] * 0.5 + 1;
+                double t1 = old[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = dold[i];
+                double t3 = t1 * t1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = t1 * dt1 + t1 * dt1;
+                double t4 = t3 * 0.5;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = 0.5 * dt3;
+                double t5 = t4 + 1.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = dt4;
+                a[i] = t5;
+                da[i] = dt5;
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>SquareHalf(a)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -100,6 +133,132 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>SquareHalf(a)</c>: as SquareHalfVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SquareHalfJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquareHalf", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void SquareHalfVjp(global::System.Span<double> a, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 636: var old = new double[a.Length];
+                double[] old = new double[a.Length];
+                global::System.Runtime.Intrinsics.Vector256<double>[] dold = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+                // line 640: a[i] = old[i] * old[i] * 0.5 + 1;
+                double t1 = 0.0;
+                // line 637: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 639: old[i] = a[i];
+                    double t = a[i];
+                    old[i] = t;
+                    // line 640: a[i] = old[i] * old[i] * 0.5 + 1;
+                    tape.Doubles.Push(t1);
+                    t1 = old[i];
+                    double t3 = t1 * t1;
+                    double t4 = t3 * 0.5;
+                    double t5 = t4 + 1.0;
+                    a[i] = t5;
+                }
+
+                // reverse sweep
+                // line 637, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 640: a[i] = old[i] * old[i] * 0.5 + 1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt5 = da[i];
+                    da[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt5;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = 0.5 * dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = t1 * dt3;
+                    dt1 += t1 * dt3;
+                    dold[i] += dt1;
+                    t1 = tape.Doubles.Pop();
+                    // line 639: old[i] = a[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = dold[i];
+                    dold[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    da[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SquareHalf(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SquareHalfJacobian(global::System.Span<double> a)
+        {
+            var jacobian = new double[a.Length, a.Length];
+            SquareHalfJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SquareHalf(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void SquareHalfJacobian(global::System.Span<double> a, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = a.Length, m = a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0 || m == 0)
+            {
+                global::Differentiable.Shadows.Return(aOnEntry);
+                SquareHalf(a);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened SquareHalfVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 0, i, count);
+                    SquareHalfVjp(a, da);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SquareHalfJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    SquareHalfJvp(a, da1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
         }
     }
 }

@@ -166,5 +166,46 @@ namespace Differentiable.Tests.Scenarios
         {
             return SquaredErrorVjp(weights, data, targets, 1.0, dweights);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SquaredError(weights, data, targets)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (weights's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SquaredErrorJacobian(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            global::System.ArgumentNullException.ThrowIfNull(data);
+            var jacobian = new double[1, weights.Length];
+            SquaredErrorJacobian(weights, data, targets, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SquaredError(weights, data, targets)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (weights's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double SquaredErrorJacobian(double[] weights, double[] data, global::System.ReadOnlySpan<double> targets, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            global::System.ArgumentNullException.ThrowIfNull(data);
+            int n = weights.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return SquaredError(weights, data, targets);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one SquaredErrorVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = SquaredErrorVjp(weights, data, targets, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, weights.Length));
+            }
+
+            return value;
+        }
     }
 }

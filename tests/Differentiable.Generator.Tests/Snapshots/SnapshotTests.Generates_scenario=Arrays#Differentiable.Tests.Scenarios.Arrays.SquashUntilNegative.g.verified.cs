@@ -77,6 +77,74 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>SquashUntilNegative(a, cap)</c>: as SquashUntilNegativeJvp, for 4 tangents at once, one in each lane of (da, dcap): returns its value and, lane by lane, the directional derivatives along them. SquashUntilNegativeJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquashUntilNegative", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) SquashUntilNegativeJvp(global::System.Span<double> a, double cap, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, global::System.Runtime.Intrinsics.Vector256<double> dcap)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 148: double s = 0;
+            double s = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 149: for (int i = 0; i < a.Length; i++) …
+            int i = 0;
+            double s_1 = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds_1 = default;
+            int i_1 = 0;
+            while (true)
+            {
+                if (i < a.Length)
+                {
+                    // line 151: a[i] < 0
+                    if (a[i] < 0.0)
+                    {
+                        // line 149: for (int i = 0; i < a.Length; i++) …
+                        s_1 = s;
+                        ds_1 = ds;
+                        i_1 = i;
+                        break;
+                    }
+                    else
+                    {
+                        // line 156: a[i] = cap * Math.Tanh(a[i] / cap);
+                        double t = a[i];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = da[i];
+                        double t1 = t / cap;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt / cap - t1 / cap * dcap;
+                        double t2 = global::System.Math.Tanh(t1);
+                        global::System.Runtime.Intrinsics.Vector256<double> dt2 = (1.0 - t2 * t2) * dt1;
+                        double t3 = cap * t2;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt3 = t2 * dcap + cap * dt2;
+                        a[i] = t3;
+                        da[i] = dt3;
+                        // line 157: s += a[i];
+                        double t4 = a[i];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[i];
+                        double s_2 = s + t4;
+                        global::System.Runtime.Intrinsics.Vector256<double> ds_2 = ds + dt4;
+                        // line 149: for (int i = 0; i < a.Length; i++) …
+                        int i_2 = i + 1;
+                        s = s_2;
+                        ds = ds_2;
+                        i = i_2;
+                    }
+                }
+                else
+                {
+                    // line 149: for (int i = 0; i < a.Length; i++) …
+                    s_1 = s;
+                    ds_1 = ds;
+                    i_1 = i;
+                    break;
+                }
+            }
+
+            // line 160: return s;
+            return (s_1, ds_1);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>SquashUntilNegative(a, cap)</c>: returns its value and sets dcap = dResult·∂SquashUntilNegative/∂cap and adds dResult·∂SquashUntilNegative/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -210,12 +278,210 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>SquashUntilNegative(a, cap)</c>: as SquashUntilNegativeVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SquashUntilNegativeJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SquashUntilNegative", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double SquashUntilNegativeVjp(global::System.Span<double> a, double cap, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, out global::System.Runtime.Intrinsics.Vector256<double> dcap)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 148: double s = 0;
+                double s = 0.0;
+                // line 149: for (int i = 0; i < a.Length; i++) …
+                int i = 0;
+                double s_1 = 0.0;
+                int i_1 = 0;
+                int iterations = 0;
+                bool branch = false;
+                // line 151: a[i] < 0
+                bool branch1 = false;
+                // line 156: a[i] = cap * Math.Tanh(a[i] / cap);
+                double t = 0.0;
+                double t2 = 0.0;
+                // line 149: for (int i = 0; i < a.Length; i++) …
+                while (true)
+                {
+                    iterations += 1;
+                    tape.Bools.Push(branch);
+                    branch = i < a.Length;
+                    if (branch)
+                    {
+                        // line 151: a[i] < 0
+                        tape.Bools.Push(branch1);
+                        branch1 = a[i] < 0.0;
+                        if (branch1)
+                        {
+                            // line 149: for (int i = 0; i < a.Length; i++) …
+                            s_1 = s;
+                            i_1 = i;
+                            break;
+                        }
+                        else
+                        {
+                            // line 156: a[i] = cap * Math.Tanh(a[i] / cap);
+                            tape.Doubles.Push(t);
+                            t = a[i];
+                            double t1 = t / cap;
+                            tape.Doubles.Push(t2);
+                            t2 = global::System.Math.Tanh(t1);
+                            double t3 = cap * t2;
+                            a[i] = t3;
+                            // line 157: s += a[i];
+                            double t4 = a[i];
+                            double s_2 = s + t4;
+                            // line 149: for (int i = 0; i < a.Length; i++) …
+                            int i_2 = i + 1;
+                            s = s_2;
+                            i = i_2;
+                        }
+                    }
+                    else
+                    {
+                        // line 149: for (int i = 0; i < a.Length; i++) …
+                        s_1 = s;
+                        i_1 = i;
+                        break;
+                    }
+                }
+
+                // reverse sweep
+                dcap = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> ds_1 = dResult;
+                global::System.Runtime.Intrinsics.Vector256<double> ds = default;
+                // line 149, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int iteration = iterations; iteration > 0; iteration--)
+                {
+                    // line 149: for (int i = 0; i < a.Length; i++) …
+                    if (branch)
+                    {
+                        // line 151: a[i] < 0
+                        if (branch1)
+                        {
+                            // line 149: for (int i = 0; i < a.Length; i++) …
+                            ds += ds_1;
+                            ds_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        }
+                        else
+                        {
+                            i -= 1;
+                            // line 157: s += a[i];
+                            global::System.Runtime.Intrinsics.Vector256<double> dt4 = ds;
+                            da[i] += dt4;
+                            // line 156: a[i] = cap * Math.Tanh(a[i] / cap);
+                            global::System.Runtime.Intrinsics.Vector256<double> dt3 = da[i];
+                            da[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                            dcap += t2 * dt3;
+                            global::System.Runtime.Intrinsics.Vector256<double> dt2 = cap * dt3;
+                            global::System.Runtime.Intrinsics.Vector256<double> dt1 = (1.0 - t2 * t2) * dt2;
+                            t2 = tape.Doubles.Pop();
+                            double t1 = t / cap;
+                            global::System.Runtime.Intrinsics.Vector256<double> dt = dt1 / cap;
+                            dcap -= t1 / cap * dt1;
+                            da[i] += dt;
+                            t = tape.Doubles.Pop();
+                        }
+
+                        // line 151: a[i] < 0
+                        branch1 = tape.Bools.Pop();
+                    }
+                    else
+                    {
+                        // line 149: for (int i = 0; i < a.Length; i++) …
+                        ds += ds_1;
+                        ds_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    }
+
+                    // line 149: for (int i = 0; i < a.Length; i++) …
+                    branch = tape.Bools.Pop();
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return s_1;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>SquashUntilNegative(a, cap)</c>: returns its value and sets dcap = ∂SquashUntilNegative/∂cap and adds ∂SquashUntilNegative/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double SquashUntilNegativeGradient(global::System.Span<double> a, double cap, global::System.Span<double> da, out double dcap)
         {
             return SquashUntilNegativeVjp(a, cap, 1.0, da, out dcap);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SquashUntilNegative(a, cap)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, cap on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SquashUntilNegativeJacobian(global::System.Span<double> a, double cap)
+        {
+            var jacobian = new double[1 + a.Length, 1 + a.Length];
+            SquashUntilNegativeJacobian(a, cap, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SquashUntilNegative(a, cap)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, cap on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double SquashUntilNegativeJacobian(global::System.Span<double> a, double cap, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 1 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened SquashUntilNegativeVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = SquashUntilNegativeVjp(a, cap, global::Differentiable.Lanes.Unit<double>(0, i, count), da, out global::System.Runtime.Intrinsics.Vector256<double> dcap);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dcap, jacobian, i, n, a.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> dcap1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SquashUntilNegativeJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    dcap1 = global::Differentiable.Lanes.Unit<double>(a.Length, j, count1);
+                    (var valueOfSweep, var tangent) = SquashUntilNegativeJvp(a, cap, da1, dcap1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

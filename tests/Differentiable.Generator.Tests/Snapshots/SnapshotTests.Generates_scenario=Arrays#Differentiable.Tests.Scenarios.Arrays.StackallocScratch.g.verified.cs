@@ -152,5 +152,42 @@ namespace Differentiable.Tests.Scenarios
         {
             return StackallocScratchVjp(a, 1.0, da);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>StackallocScratch(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] StackallocScratchJacobian(global::System.ReadOnlySpan<double> a)
+        {
+            var jacobian = new double[1, a.Length];
+            StackallocScratchJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>StackallocScratch(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double StackallocScratchJacobian(global::System.ReadOnlySpan<double> a, global::System.Span<double> jacobian)
+        {
+            int n = a.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return StackallocScratch(a);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one StackallocScratchVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = StackallocScratchVjp(a, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -39,6 +39,34 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>TanhF(x, gain, y)</c>: as TanhFJvp, for 8 tangents at once, one in each lane of (dx, dgain, dy): returns its value and, lane by lane, the directional derivatives along them. TanhFJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("TanhF", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void TanhFJvp(float[] x, float gain, global::System.Span<float> y, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<float>> dx, global::System.Runtime.Intrinsics.Vector256<float> dgain, global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dy)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<float>>(dx, x.Length);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<float>>(dx, nameof(dx), dy, nameof(dy));
+            // line 549: for (int i = 0; i < x.Length; i++) …
+            for (int i = 0; i < x.Length; i++)
+            {
+                // line 551: y[i] = MathF.Tanh(gain * x[i]);
+                float t = x[i];
+                global::System.Runtime.Intrinsics.Vector256<float> dt = dx[i];
+                float t1 = gain * t;
+                global::System.Runtime.Intrinsics.Vector256<float> dt1 = t * dgain + gain * dt;
+                float t2 = global::System.MathF.Tanh(t1);
+                global::System.Runtime.Intrinsics.Vector256<float> dt2 = (1f - t2 * t2) * dt1;
+                y[i] = t2;
+                dy[i] = dt2;
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>TanhF(x, gain, y)</c>: pulls the cotangents in the shadows back to the inputs. A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -96,6 +124,142 @@ namespace Differentiable.Tests.Scenarios
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>TanhF(x, gain, y)</c>: as TanhFVjp, for 8 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). TanhFJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("TanhF", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void TanhFVjp(float[] x, float gain, global::System.Span<float> y, global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dx, out global::System.Runtime.Intrinsics.Vector256<float> dgain, global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dy)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<float>>(dx, x.Length, out global::System.Runtime.Intrinsics.Vector256<float>[]? dxUnwanted);
+            dy = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<float>>(dy, y.Length, out global::System.Runtime.Intrinsics.Vector256<float>[]? dyUnwanted);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(y.Length, nameof(y), dy.Length, nameof(dy));
+            global::Differentiable.Shadows.CheckDistinct<float>(x, nameof(x), y, nameof(y));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<float>>(dx, nameof(dx), dy, nameof(dy));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 551: y[i] = MathF.Tanh(gain * x[i]);
+                float t2 = 0f;
+                // line 549: for (int i = 0; i < x.Length; i++) …
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 551: y[i] = MathF.Tanh(gain * x[i]);
+                    float t = x[i];
+                    float t1 = gain * t;
+                    tape.Singles.Push(t2);
+                    t2 = global::System.MathF.Tanh(t1);
+                    y[i] = t2;
+                }
+
+                // reverse sweep
+                dgain = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                // line 549, reversed: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // line 551: y[i] = MathF.Tanh(gain * x[i]);
+                    global::System.Runtime.Intrinsics.Vector256<float> dt2 = dy[i];
+                    dy[i] = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt1 = (1f - t2 * t2) * dt2;
+                    t2 = tape.Singles.Pop();
+                    float t = x[i];
+                    dgain += t * dt1;
+                    global::System.Runtime.Intrinsics.Vector256<float> dt = gain * dt1;
+                    dx[i] += dt;
+                }
+
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(dyUnwanted);
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>TanhF(x, gain, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, gain on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] TanhFJacobian(float[] x, float gain, global::System.Span<float> y)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var jacobian = new float[y.Length, 1 + x.Length + y.Length];
+            TanhFJacobian(x, gain, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>TanhF(x, gain, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, gain on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void TanhFJacobian(float[] x, float gain, global::System.Span<float> y, global::System.Span<float> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var yOnEntry = global::Differentiable.Shadows.Stash<float>(y);
+            int n = 1 + x.Length + y.Length, m = y.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (m == 0)
+            {
+                global::Differentiable.Shadows.Return(yOnEntry);
+                TanhF(x, gain, y);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var dxLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxLanes, 0, x.Length);
+                var dyLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(y.Length);
+                var dy = global::System.MemoryExtensions.AsSpan(dyLanes, 0, y.Length);
+                // Rows i to i + 7 of the Jacobian are e_iᵀ·J…: one widened TanhFVjp sweep carries 8 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 8)
+                {
+                    int count = global::System.Math.Min(8, m - i);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    dx.Clear();
+                    global::Differentiable.Lanes.Seed<float>(dy, 0, i, count);
+                    TanhFVjp(x, gain, y, dx, out global::System.Runtime.Intrinsics.Vector256<float> dgain, dy);
+                    global::Differentiable.Lanes.CopyDown<float>(dx, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dgain, jacobian, i, n, x.Length, count);
+                    global::Differentiable.Lanes.CopyDown<float>(dy, jacobian, i, n, 1 + x.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dxLanes);
+                global::Differentiable.Shadows.Return(dyLanes);
+            }
+            else
+            {
+                var dx1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(x.Length);
+                var dx1 = global::System.MemoryExtensions.AsSpan(dx1Directions, 0, x.Length);
+                global::System.Runtime.Intrinsics.Vector256<float> dgain1;
+                var dy1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<float>>(y.Length);
+                var dy1 = global::System.MemoryExtensions.AsSpan(dy1Directions, 0, y.Length);
+                // Columns j to j + 7 of the Jacobian are J·e_j…: one widened TanhFJvp sweep carries 8 unit directions in its lanes.
+                for (int j = 0; j < n; j += 8)
+                {
+                    int count1 = global::System.Math.Min(8, n - j);
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Lanes.Seed<float>(dx1, 0, j, count1);
+                    dgain1 = global::Differentiable.Lanes.Unit<float>(x.Length, j, count1);
+                    global::Differentiable.Lanes.Seed<float>(dy1, 1 + x.Length, j, count1);
+                    TanhFJvp(x, gain, y, dx1, dgain1, dy1);
+                    global::Differentiable.Lanes.CopyTo<float>(dy1, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dx1Directions);
+                global::Differentiable.Shadows.Return(dy1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(yOnEntry);
         }
     }
 }

@@ -51,6 +51,48 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>UpdateInPlace(a, x)</c>: as UpdateInPlaceJvp, for 4 tangents at once, one in each lane of (da, dx): returns its value and, lane by lane, the directional derivatives along them. UpdateInPlaceJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UpdateInPlace", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) UpdateInPlaceJvp(double[] a, double x, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 307: double s = 0;
+            double s = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 308: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 310: a[i] += x * i;
+                double t = (double)i;
+                double t1 = x * t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = t * dx;
+                a[i] += t1;
+                da[i] += dt1;
+                // line 311: a[i] *= a[i];
+                double t2 = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = da[i];
+                double t4 = t2 * t2;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = t2 * dt2 + t2 * dt2;
+                a[i] = t4;
+                da[i] = dt4;
+                // line 312: s += a[i];
+                double t5 = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = da[i];
+                double s_1 = s + t5;
+                global::System.Runtime.Intrinsics.Vector256<double> ds_1 = ds + dt5;
+                // line 308: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 315: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>UpdateInPlace(a, x)</c>: returns its value and sets dx = dResult·∂UpdateInPlace/∂x and adds dResult·∂UpdateInPlace/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -120,12 +162,148 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>UpdateInPlace(a, x)</c>: as UpdateInPlaceVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). UpdateInPlaceJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("UpdateInPlace", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double UpdateInPlaceVjp(double[] a, double x, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, out global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 307: double s = 0;
+                double s = 0.0;
+                // line 311: a[i] *= a[i];
+                double t2 = 0.0;
+                // line 308: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 310: a[i] += x * i;
+                    double t = (double)i;
+                    double t1 = x * t;
+                    a[i] += t1;
+                    // line 311: a[i] *= a[i];
+                    tape.Doubles.Push(t2);
+                    t2 = a[i];
+                    double t4 = t2 * t2;
+                    a[i] = t4;
+                    // line 312: s += a[i];
+                    double t5 = a[i];
+                    double s_1 = s + t5;
+                    // line 308: for (int i = 0; i < a.Length; i++) …
+                    s = s_1;
+                }
+
+                // reverse sweep
+                dx = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> ds = dResult;
+                // line 308, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 312: s += a[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt5 = ds;
+                    da[i] += dt5;
+                    // line 311: a[i] *= a[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[i];
+                    da[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = t2 * dt4;
+                    dt2 += t2 * dt4;
+                    da[i] += dt2;
+                    t2 = tape.Doubles.Pop();
+                    // line 310: a[i] += x * i;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt1 = da[i];
+                    double t = (double)i;
+                    dx += t * dt1;
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return s;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>UpdateInPlace(a, x)</c>: returns its value and sets dx = ∂UpdateInPlace/∂x and adds ∂UpdateInPlace/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double UpdateInPlaceGradient(double[] a, double x, global::System.Span<double> da, out double dx)
         {
             return UpdateInPlaceVjp(a, x, 1.0, da, out dx);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>UpdateInPlace(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] UpdateInPlaceJacobian(double[] a, double x)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1 + a.Length, 1 + a.Length];
+            UpdateInPlaceJacobian(a, x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>UpdateInPlace(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double UpdateInPlaceJacobian(double[] a, double x, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 1 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened UpdateInPlaceVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = UpdateInPlaceVjp(a, x, global::Differentiable.Lanes.Unit<double>(0, i, count), da, out global::System.Runtime.Intrinsics.Vector256<double> dx);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dx, jacobian, i, n, a.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> dx1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened UpdateInPlaceJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    dx1 = global::Differentiable.Lanes.Unit<double>(a.Length, j, count1);
+                    (var valueOfSweep, var tangent) = UpdateInPlaceJvp(a, x, da1, dx1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

@@ -68,5 +68,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return ScaledVjp(x, s, 1.0, out dx, out ds);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Scaled(x, s)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, s on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public double[,] ScaledJacobian(double x, double s)
+        {
+            var jacobian = new double[1, 2];
+            ScaledJacobian(x, s, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Scaled(x, s)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, s on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public double ScaledJacobian(double x, double s, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one ScaledVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = ScaledVjp(x, s, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
+        }
     }
 }

@@ -131,5 +131,39 @@ namespace Differentiable.Tests.Scenarios
         {
             return FromCallVjp(a, c, 1.0, da, out dc);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>FromCall(a, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, c on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] FromCallJacobian(double[] a, double c)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1, 1 + a.Length];
+            FromCallJacobian(a, c, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>FromCall(a, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, c on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double FromCallJacobian(double[] a, double c, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            int n = 1 + a.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one FromCallVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = FromCallVjp(a, c, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length), out jacobian[i * n + a.Length]);
+            }
+
+            return value;
+        }
     }
 }

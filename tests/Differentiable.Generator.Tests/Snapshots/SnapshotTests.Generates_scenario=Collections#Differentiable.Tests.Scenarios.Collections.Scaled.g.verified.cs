@@ -41,6 +41,39 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Scaled(a, c)</c>: as ScaledJvp, for 4 tangents at once, one in each lane of (da, dc): returns its value and, lane by lane, the directional derivatives along them. ScaledJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double[] Value, global::System.Runtime.Intrinsics.Vector256<double>[] Tangent) ScaledJvp(double[] a, double c, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> da, global::System.Runtime.Intrinsics.Vector256<double> dc)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 15: var result = new double[a.Length];
+            double[] result = new double[a.Length];
+            global::System.Runtime.Intrinsics.Vector256<double>[] dresult = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+            // line 16: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 18: result[i] = a[i] * c + Math.Sin(a[i]);
+                double t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[i];
+                double t1 = t * c;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = c * dt + t * dc;
+                double t3 = global::System.Math.Sin(t);
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = global::System.Math.Cos(t) * dt;
+                double t4 = t1 + t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt1 + dt3;
+                result[i] = t4;
+                dresult[i] = dt4;
+            }
+
+            // line 21: return result;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Scaled(a, c)</c>: returns its value and sets dc = dResult·∂Scaled/∂c and adds dResult·∂Scaled/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -86,6 +119,129 @@ namespace Differentiable.Tests.Scenarios
 
             global::Differentiable.Shadows.Return(daUnwanted);
             return result;
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Scaled(a, c)</c>: as ScaledVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ScaledJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Scaled", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double[] ScaledVjp(double[] a, double c, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, out global::System.Runtime.Intrinsics.Vector256<double> dc)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 15: var result = new double[a.Length];
+            double[] result = new double[a.Length];
+            global::System.Runtime.Intrinsics.Vector256<double>[] dresult = new global::System.Runtime.Intrinsics.Vector256<double>[a.Length];
+            // line 16: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 18: result[i] = a[i] * c + Math.Sin(a[i]);
+                double t = a[i];
+                double t1 = t * c;
+                double t3 = global::System.Math.Sin(t);
+                double t4 = t1 + t3;
+                result[i] = t4;
+            }
+
+            // reverse sweep
+            dc = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            global::Differentiable.Shadows.CheckLength(result.Length, nameof(result), dResult.Length, nameof(dResult));
+            global::Differentiable.Shadows.Accumulate(dResult, dresult);
+            // line 16, reversed: for (int i = 0; i < a.Length; i++) …
+            for (int i = a.Length - 1; i >= 0; i--)
+            {
+                // line 18: result[i] = a[i] * c + Math.Sin(a[i]);
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dresult[i];
+                dresult[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt4;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt4;
+                double t = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = global::System.Math.Cos(t) * dt3;
+                dt += c * dt1;
+                dc += t * dt1;
+                da[i] += dt;
+            }
+
+            global::Differentiable.Shadows.Return(daUnwanted);
+            return result;
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Scaled(a, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, c on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ScaledJacobian(double[] a, double c)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            // The result's length is the number of its rows: one call of Scaled tells it.
+            var result = Scaled(a, c);
+            var jacobian = new double[result.Length, 1 + a.Length];
+            ScaledJacobian(a, c, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Scaled(a, c)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, c on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[] ScaledJacobian(double[] a, double c, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            // The result's length is the number of its rows: one call of Scaled tells it.
+            var result = Scaled(a, c);
+            int n = 1 + a.Length, m = result.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (m == 0)
+            {
+                return Scaled(a, c);
+            }
+
+            jacobian.Clear();
+            double[] value = null!;
+            if (m < n)
+            {
+                var dResultLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(result.Length);
+                var dResult = global::System.MemoryExtensions.AsSpan(dResultLanes, 0, result.Length);
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ScaledVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::Differentiable.Lanes.Seed<double>(dResult, 0, i, count);
+                    da.Clear();
+                    value = ScaledVjp(a, c, dResult, da, out global::System.Runtime.Intrinsics.Vector256<double> dc);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dc, jacobian, i, n, a.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(dResultLanes);
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> dc1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ScaledJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    dc1 = global::Differentiable.Lanes.Unit<double>(a.Length, j, count1);
+                    (var valueOfSweep, var tangent) = ScaledJvp(a, c, da1, dc1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo<double>(tangent, jacobian, 0, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            return value;
         }
     }
 }

@@ -63,5 +63,42 @@ namespace Differentiable.Tests.Scenarios
         {
             return DotTanhVjp(a, b, 1.0, da, db);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>DotTanh(a, b)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] DotTanhJacobian(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b)
+        {
+            var jacobian = new double[1, a.Length + b.Length];
+            DotTanhJacobian(a, b, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>DotTanh(a, b)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, b's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double DotTanhJacobian(global::System.ReadOnlySpan<double> a, global::System.ReadOnlySpan<double> b, global::System.Span<double> jacobian)
+        {
+            int n = a.Length + b.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return DotTanh(a, b);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one DotTanhVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = DotTanhVjp(a, b, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length), jacobian.Slice(i * n + a.Length, b.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -73,6 +73,38 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>LogisticLikelihood(x, mean, scale)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, mean on entry, scale on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] LogisticLikelihoodJacobian(double x, double mean, double scale)
+        {
+            var jacobian = new double[1, 3];
+            LogisticLikelihoodJacobian(x, mean, scale, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>LogisticLikelihood(x, mean, scale)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, mean on entry, scale on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double LogisticLikelihoodJacobian(double x, double mean, double scale, global::System.Span<double> jacobian)
+        {
+            int n = 3, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one LogisticLikelihoodVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = LogisticLikelihoodVjp(x, mean, scale, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], out jacobian[i * n + 2]);
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>LogisticLikelihood(x, mean, scale)</c>: returns its value, sets or adds its gradient as LogisticLikelihoodGradient does (dx, dmean, dscale) and the Hessian-vector product H·v along the direction (vx, vmean, vscale) by the same rules (hx, hmean, hscale): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

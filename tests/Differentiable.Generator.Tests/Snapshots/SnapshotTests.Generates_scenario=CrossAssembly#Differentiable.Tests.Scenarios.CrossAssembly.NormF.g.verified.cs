@@ -56,5 +56,42 @@ namespace Differentiable.Tests.Scenarios
         {
             return NormFVjp(x, 1f, dx);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>NormF(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] NormFJacobian(global::System.ReadOnlySpan<float> x)
+        {
+            var jacobian = new float[1, x.Length];
+            NormFJacobian(x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>NormF(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float NormFJacobian(global::System.ReadOnlySpan<float> x, global::System.Span<float> jacobian)
+        {
+            int n = x.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return NormF(x);
+            }
+
+            jacobian.Clear();
+            float value = 0f;
+            // Row i of the Jacobian is e_iᵀ·J: one NormFVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = NormFVjp(x, i == 0 ? 1f : 0f, jacobian.Slice(i * n, x.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -70,5 +70,68 @@ namespace Differentiable.Tests.Scenarios
         {
             return ScaleThenSquareVjp(a, s, 1.0, da, out ds);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ScaleThenSquare(a, s)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, s on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ScaleThenSquareJacobian(global::System.Span<double> a, double s)
+        {
+            var jacobian = new double[1 + a.Length, 1 + a.Length];
+            ScaleThenSquareJacobian(a, s, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ScaleThenSquare(a, s)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, s on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ScaleThenSquareJacobian(global::System.Span<double> a, double s, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 1 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daScratch = global::Differentiable.Shadows.Rent<double>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daScratch, 0, a.Length);
+                // Row i of the Jacobian is e_iᵀ·J: one ScaleThenSquareVjp sweep with the unit cotangent e_i on the outputs.
+                for (int i = 0; i < m; i++)
+                {
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Matrices.Seed<double>(da, 1, i);
+                    value = ScaleThenSquareVjp(a, s, i == 0 ? 1.0 : 0.0, da, out jacobian[i * n + a.Length]);
+                    da.CopyTo(jacobian.Slice(i * n, a.Length));
+                }
+
+                global::Differentiable.Shadows.Return(daScratch);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<double>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                double ds;
+                // Column j of the Jacobian is J·e_j: one ScaleThenSquareJvp sweep along each unit direction.
+                for (int j = 0; j < n; j += 1)
+                {
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Matrices.Seed<double>(da1, 0, j);
+                    ds = j == a.Length ? 1.0 : 0.0;
+                    (var valueOfSweep, var tangent) = ScaleThenSquareJvp(a, s, da1, ds);
+                    value = valueOfSweep;
+                    jacobian[j] = tangent;
+                    global::Differentiable.Matrices.CopyColumn<double>(da1, jacobian, 1, n, j);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
+        }
     }
 }

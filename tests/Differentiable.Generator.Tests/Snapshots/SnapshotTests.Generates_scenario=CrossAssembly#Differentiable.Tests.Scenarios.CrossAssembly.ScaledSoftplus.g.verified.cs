@@ -74,5 +74,75 @@ namespace Differentiable.Tests.Scenarios
                 tape.Restore(mark);
             }
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ScaledSoftplus(x, s, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, s on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ScaledSoftplusJacobian(global::System.ReadOnlySpan<double> x, double s, global::System.Span<double> y)
+        {
+            var jacobian = new double[y.Length, 1 + x.Length + y.Length];
+            ScaledSoftplusJacobian(x, s, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ScaledSoftplus(x, s, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, s on entry, y's elements on entry, in this order) and the outputs (y's elements on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void ScaledSoftplusJacobian(global::System.ReadOnlySpan<double> x, double s, global::System.Span<double> y, global::System.Span<double> jacobian)
+        {
+            var yOnEntry = global::Differentiable.Shadows.Stash<double>(y);
+            int n = 1 + x.Length + y.Length, m = y.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (m == 0)
+            {
+                global::Differentiable.Shadows.Return(yOnEntry);
+                ScaledSoftplus(x, s, y);
+                return;
+            }
+
+            jacobian.Clear();
+            if (m < n)
+            {
+                var dyScratch = global::Differentiable.Shadows.Rent<double>(y.Length);
+                var dy = global::System.MemoryExtensions.AsSpan(dyScratch, 0, y.Length);
+                // Row i of the Jacobian is e_iᵀ·J: one ScaledSoftplusVjp sweep with the unit cotangent e_i on the outputs.
+                for (int i = 0; i < m; i++)
+                {
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Matrices.Seed<double>(dy, 0, i);
+                    ScaledSoftplusVjp(x, s, y, jacobian.Slice(i * n, x.Length), out jacobian[i * n + x.Length], dy);
+                    dy.CopyTo(jacobian.Slice(i * n + 1 + x.Length, y.Length));
+                }
+
+                global::Differentiable.Shadows.Return(dyScratch);
+            }
+            else
+            {
+                var dxDirections = global::Differentiable.Shadows.Rent<double>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxDirections, 0, x.Length);
+                double ds;
+                var dy1Directions = global::Differentiable.Shadows.Rent<double>(y.Length);
+                var dy1 = global::System.MemoryExtensions.AsSpan(dy1Directions, 0, y.Length);
+                // Column j of the Jacobian is J·e_j: one ScaledSoftplusJvp sweep along each unit direction.
+                for (int j = 0; j < n; j += 1)
+                {
+                    global::System.MemoryExtensions.AsSpan(yOnEntry, 0, y.Length).CopyTo(y);
+                    global::Differentiable.Matrices.Seed<double>(dx, 0, j);
+                    ds = j == x.Length ? 1.0 : 0.0;
+                    global::Differentiable.Matrices.Seed<double>(dy1, 1 + x.Length, j);
+                    ScaledSoftplusJvp(x, s, y, dx, ds, dy1);
+                    global::Differentiable.Matrices.CopyColumn<double>(dy1, jacobian, 0, n, j);
+                }
+
+                global::Differentiable.Shadows.Return(dxDirections);
+                global::Differentiable.Shadows.Return(dy1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(yOnEntry);
+        }
     }
 }

@@ -203,5 +203,42 @@ namespace Differentiable.Tests.Scenarios
         {
             return SoftplusInLoopVjp(x, iterations, 1.0, dx);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SoftplusInLoop(x, iterations)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SoftplusInLoopJacobian(global::System.ReadOnlySpan<double> x, int iterations)
+        {
+            var jacobian = new double[1, x.Length];
+            SoftplusInLoopJacobian(x, iterations, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SoftplusInLoop(x, iterations)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double SoftplusInLoopJacobian(global::System.ReadOnlySpan<double> x, int iterations, global::System.Span<double> jacobian)
+        {
+            int n = x.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return SoftplusInLoop(x, iterations);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one SoftplusInLoopVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = SoftplusInLoopVjp(x, iterations, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, x.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -67,5 +67,46 @@ namespace Differentiable.Tests.Scenarios
         {
             return WeightedNormVjp(x, w, 1.0, dx, dw);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>WeightedNorm(x, w)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, w's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] WeightedNormJacobian(double[] x, double[] w)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::System.ArgumentNullException.ThrowIfNull(w);
+            var jacobian = new double[1, x.Length + w.Length];
+            WeightedNormJacobian(x, w, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>WeightedNorm(x, w)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, w's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double WeightedNormJacobian(double[] x, double[] w, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::System.ArgumentNullException.ThrowIfNull(w);
+            int n = x.Length + w.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return WeightedNorm(x, w);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one WeightedNormVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = WeightedNormVjp(x, w, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, x.Length), jacobian.Slice(i * n + x.Length, w.Length));
+            }
+
+            return value;
+        }
     }
 }

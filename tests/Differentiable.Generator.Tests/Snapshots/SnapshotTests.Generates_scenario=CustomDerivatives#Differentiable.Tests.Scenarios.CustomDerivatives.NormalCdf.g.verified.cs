@@ -69,5 +69,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return NormalCdfVjp(x, mean, sigma, 1.0, out dx, out dmean, out dsigma);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>NormalCdf(x, mean, sigma)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, mean on entry, sigma on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] NormalCdfJacobian(double x, double mean, double sigma)
+        {
+            var jacobian = new double[1, 3];
+            NormalCdfJacobian(x, mean, sigma, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>NormalCdf(x, mean, sigma)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, mean on entry, sigma on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double NormalCdfJacobian(double x, double mean, double sigma, global::System.Span<double> jacobian)
+        {
+            int n = 3, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one NormalCdfVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = NormalCdfVjp(x, mean, sigma, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], out jacobian[i * n + 2]);
+            }
+
+            return value;
+        }
     }
 }

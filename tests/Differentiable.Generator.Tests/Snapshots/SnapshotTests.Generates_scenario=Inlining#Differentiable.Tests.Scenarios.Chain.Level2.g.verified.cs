@@ -53,5 +53,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return Level2Vjp(x, 1.0, out dx);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Level2(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] Level2Jacobian(double x)
+        {
+            var jacobian = new double[1, 1];
+            Level2Jacobian(x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Level2(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double Level2Jacobian(double x, global::System.Span<double> jacobian)
+        {
+            int n = 1, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one Level2Vjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = Level2Vjp(x, i == 0 ? 1.0 : 0.0, out jacobian[i * n]);
+            }
+
+            return value;
+        }
     }
 }

@@ -151,5 +151,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return DampedOscillatorVjp(stiffness, damping, x0, v0, steps, dt, 1.0, out dstiffness, out ddamping, out dx0, out dv0, out ddt);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>DampedOscillator(stiffness, damping, x0, v0, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (stiffness on entry, damping on entry, x0 on entry, v0 on entry, dt on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] DampedOscillatorJacobian(double stiffness, double damping, double x0, double v0, int steps, double dt)
+        {
+            var jacobian = new double[1, 5];
+            DampedOscillatorJacobian(stiffness, damping, x0, v0, steps, dt, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>DampedOscillator(stiffness, damping, x0, v0, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (stiffness on entry, damping on entry, x0 on entry, v0 on entry, dt on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double DampedOscillatorJacobian(double stiffness, double damping, double x0, double v0, int steps, double dt, global::System.Span<double> jacobian)
+        {
+            int n = 5, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one DampedOscillatorVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = DampedOscillatorVjp(stiffness, damping, x0, v0, steps, dt, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], out jacobian[i * n + 2], out jacobian[i * n + 3], out jacobian[i * n + 4]);
+            }
+
+            return value;
+        }
     }
 }

@@ -210,5 +210,39 @@ namespace Differentiable.Tests.Scenarios
         {
             return FirstAboveVjp(a, threshold, 1.0, da, out dthreshold);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>FirstAbove(a, threshold)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, threshold on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] FirstAboveJacobian(double[] a, double threshold)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1, 1 + a.Length];
+            FirstAboveJacobian(a, threshold, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>FirstAbove(a, threshold)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, threshold on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double FirstAboveJacobian(double[] a, double threshold, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            int n = 1 + a.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one FirstAboveVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = FirstAboveVjp(a, threshold, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length), out jacobian[i * n + a.Length]);
+            }
+
+            return value;
+        }
     }
 }

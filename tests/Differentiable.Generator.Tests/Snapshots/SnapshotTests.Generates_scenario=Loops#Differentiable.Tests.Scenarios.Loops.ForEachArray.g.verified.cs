@@ -115,5 +115,39 @@ namespace Differentiable.Tests.Scenarios
         {
             return ForEachArrayVjp(a, x, 1.0, da, out dx);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ForEachArray(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ForEachArrayJacobian(double[] a, double x)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1, 1 + a.Length];
+            ForEachArrayJacobian(a, x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ForEachArray(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ForEachArrayJacobian(double[] a, double x, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            int n = 1 + a.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one ForEachArrayVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = ForEachArrayVjp(a, x, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, a.Length), out jacobian[i * n + a.Length]);
+            }
+
+            return value;
+        }
     }
 }

@@ -103,5 +103,44 @@ namespace Differentiable.Tests.Scenarios
         {
             return StridedSumVjp(x, n, 1.0, dx);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>StridedSum(x, n)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] StridedSumJacobian(double[] x, int n)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var jacobian = new double[1, x.Length];
+            StridedSumJacobian(x, n, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>StridedSum(x, n)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double StridedSumJacobian(double[] x, int n, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            int n1 = x.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n1, nameof(jacobian));
+            if (n1 == 0)
+            {
+                return StridedSum(x, n);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one StridedSumVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = StridedSumVjp(x, n, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n1, x.Length));
+            }
+
+            return value;
+        }
     }
 }

@@ -51,6 +51,49 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Polar(x, y, angle, quadrant)</c>: as PolarJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. PolarJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Polar", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) PolarJvp(double x, double y, out double angle, out int quadrant, global::System.Runtime.Intrinsics.Vector256<double> dx, global::System.Runtime.Intrinsics.Vector256<double> dy, out global::System.Runtime.Intrinsics.Vector256<double> dangle)
+        {
+            dangle = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 13: angle = Math.Atan2(y, x);
+            double angle_1 = global::System.Math.Atan2(y, x);
+            global::System.Runtime.Intrinsics.Vector256<double> dangle_1 = x / (x * x + y * y) * dy - y / (x * x + y * y) * dx;
+            // line 14: quadrant = x >= 0 ? (y >= 0 ? 1 : 4) : (y >= 0 ? 2 : 3);
+            int quadrant_1 = x >= 0.0 ? y >= 0.0 ? 1 : 4 : y >= 0.0 ? 2 : 3;
+            // line 15: double r = Math.Sqrt(x * x + y * y);
+            double t = x * x;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = x * dx + x * dx;
+            double t1 = y * y;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = y * dy + y * dy;
+            double t2 = t + t1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt + dt1;
+            double r = global::System.Math.Sqrt(t2);
+            global::System.Runtime.Intrinsics.Vector256<double> dr = 0.5 / r * dt2;
+            // line 16: r > 10
+            if (r > 10.0)
+            {
+                // line 18: angle = 0;
+                double angle_2 = 0.0;
+                angle = angle_2;
+                dangle = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                quadrant = quadrant_1;
+                // line 19: return 10;
+                return (10.0, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
+            }
+            else
+            {
+                angle = angle_1;
+                dangle = dangle_1;
+                quadrant = quadrant_1;
+                // line 22: return r;
+                return (r, dr);
+            }
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Polar(x, y, angle, quadrant)</c>: returns its value and sets dx = dResult·∂Polar/∂x, dy = dResult·∂Polar/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -119,12 +162,123 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>Polar(x, y, angle, quadrant)</c>: as PolarVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). PolarJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Polar", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double PolarVjp(double x, double y, out double angle, out int quadrant, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Runtime.Intrinsics.Vector256<double> dangle, out global::System.Runtime.Intrinsics.Vector256<double> dx, out global::System.Runtime.Intrinsics.Vector256<double> dy)
+        {
+            double result = 0.0;
+            // line 13: angle = Math.Atan2(y, x);
+            double angle_1 = global::System.Math.Atan2(y, x);
+            // line 14: quadrant = x >= 0 ? (y >= 0 ? 1 : 4) : (y >= 0 ? 2 : 3);
+            int quadrant_1 = x >= 0.0 ? y >= 0.0 ? 1 : 4 : y >= 0.0 ? 2 : 3;
+            // line 15: double r = Math.Sqrt(x * x + y * y);
+            double t = x * x;
+            double t1 = y * y;
+            double t2 = t + t1;
+            double r = global::System.Math.Sqrt(t2);
+            // line 16: r > 10
+            bool branch = r > 10.0;
+            // line 18: angle = 0;
+            double angle_2 = 0.0;
+            // line 16: r > 10
+            if (branch)
+            {
+                // line 18: angle = 0;
+                angle_2 = 0.0;
+                angle = angle_2;
+                quadrant = quadrant_1;
+                // line 19: return 10;
+                result = 10.0;
+            }
+            else
+            {
+                angle = angle_1;
+                quadrant = quadrant_1;
+                // line 22: return r;
+                result = r;
+            }
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dr = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dangle_1 = default;
+            // line 16: r > 10
+            if (branch)
+            {
+                dangle = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            }
+            else
+            {
+                dr += dResult;
+                dangle_1 += dangle;
+                dangle = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            }
+
+            // line 15: double r = Math.Sqrt(x * x + y * y);
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = 0.5 / r * dr;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt2;
+            dy = y * dt1;
+            dy += y * dt1;
+            dx = x * dt;
+            dx += x * dt;
+            // line 13: angle = Math.Atan2(y, x);
+            dy += x / (x * x + y * y) * dangle_1;
+            dx -= y / (x * x + y * y) * dangle_1;
+            return result;
+        }
+
+        /// <summary>
         /// Gradient of <c>Polar(x, y, angle, quadrant)</c>: returns its value and sets dx = ∂Polar/∂x, dy = ∂Polar/∂y.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double PolarGradient(double x, double y, out double angle, out int quadrant, out double dx, out double dy)
         {
             return PolarVjp(x, y, out angle, out quadrant, 1.0, 0.0, out dx, out dy);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Polar(x, y, angle, quadrant)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, angle on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] PolarJacobian(double x, double y, out double angle, out int quadrant)
+        {
+            var jacobian = new double[2, 2];
+            PolarJacobian(x, y, out angle, out quadrant, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Polar(x, y, angle, quadrant)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, angle on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double PolarJacobian(double x, double y, out double angle, out int quadrant, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            angle = default; // every sweep sets it
+            quadrant = default; // every sweep sets it
+            jacobian.Clear();
+            double value = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dx;
+            global::System.Runtime.Intrinsics.Vector256<double> dy;
+            global::System.Runtime.Intrinsics.Vector256<double> dangle;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened PolarJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                dx = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                dy = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                (var valueOfSweep, var tangent) = PolarJvp(x, y, out angle, out quadrant, dx, dy, out dangle);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(dangle, jacobian.Slice(1 * n + j, count), count);
+            }
+
+            return value;
         }
     }
 }

@@ -50,6 +50,48 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Relax(state, rate, steps, change)</c>: as RelaxJvp, for 4 tangents at once, one in each lane of (dstate, drate): returns its value and, lane by lane, the directional derivatives along them. RelaxJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Relax", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static void RelaxJvp(ref double state, double rate, int steps, out double change, ref global::System.Runtime.Intrinsics.Vector256<double> dstate, global::System.Runtime.Intrinsics.Vector256<double> drate, out global::System.Runtime.Intrinsics.Vector256<double> dchange)
+        {
+            dchange = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 29: double start = state;
+            double start = state;
+            global::System.Runtime.Intrinsics.Vector256<double> dstart = dstate;
+            // line 30: change = 0;
+            double change_1 = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dchange_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 31: for (int i = 0; i < steps; i++) …
+            double state_1 = state;
+            global::System.Runtime.Intrinsics.Vector256<double> dstate_1 = dstate;
+            for (int i = 0; i < steps; i++)
+            {
+                // line 33: state = state - rate * Math.Sin(state);
+                double t = global::System.Math.Sin(state_1);
+                global::System.Runtime.Intrinsics.Vector256<double> dt = global::System.Math.Cos(state_1) * dstate_1;
+                double t1 = rate * t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = t * drate + rate * dt;
+                double state_2 = state_1 - t1;
+                global::System.Runtime.Intrinsics.Vector256<double> dstate_2 = dstate_1 - dt1;
+                // line 34: change = state - start;
+                double change_2 = state_2 - start;
+                global::System.Runtime.Intrinsics.Vector256<double> dchange_2 = dstate_2 - dstart;
+                // line 31: for (int i = 0; i < steps; i++) …
+                state_1 = state_2;
+                dstate_1 = dstate_2;
+                change_1 = change_2;
+                dchange_1 = dchange_2;
+            }
+
+            state = state_1;
+            dstate = dstate_1;
+            change = change_1;
+            dchange = dchange_1;
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Relax(state, rate, steps, change)</c>: pulls the cotangents in the shadows back to the inputs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -126,6 +168,126 @@ namespace Differentiable.Tests.Scenarios
             finally
             {
                 tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Relax(state, rate, steps, change)</c>: as RelaxVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). RelaxJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Relax", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static void RelaxVjp(ref double state, double rate, int steps, out double change, global::System.Runtime.Intrinsics.Vector256<double> dchange, ref global::System.Runtime.Intrinsics.Vector256<double> dstate, out global::System.Runtime.Intrinsics.Vector256<double> drate)
+        {
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 29: double start = state;
+                double start = state;
+                // line 30: change = 0;
+                double change_1 = 0.0;
+                // line 31: for (int i = 0; i < steps; i++) …
+                double state_1 = state;
+                // line 33: state = state - rate * Math.Sin(state);
+                double t = 0.0;
+                // line 31: for (int i = 0; i < steps; i++) …
+                for (int i = 0; i < steps; i++)
+                {
+                    // line 33: state = state - rate * Math.Sin(state);
+                    tape.Doubles.Push(t);
+                    t = global::System.Math.Sin(state_1);
+                    double t1 = rate * t;
+                    double state_2 = state_1 - t1;
+                    // line 34: change = state - start;
+                    double change_2 = state_2 - start;
+                    // line 31: for (int i = 0; i < steps; i++) …
+                    tape.Doubles.Push(state_1);
+                    state_1 = state_2;
+                    change_1 = change_2;
+                }
+
+                state = state_1;
+                change = change_1;
+
+                // reverse sweep
+                drate = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> dchange_1 = dchange;
+                dchange = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> dstate_1 = dstate;
+                dstate = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> dstart = default;
+                if (0 < steps)
+                {
+                    // line 31, reversed: for (int i = 0; i < steps; i++) …
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // line 31: for (int i = 0; i < steps; i++) …
+                        global::System.Runtime.Intrinsics.Vector256<double> dchange_2 = dchange_1;
+                        dchange_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> dstate_2 = dstate_1;
+                        dstate_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        state_1 = tape.Doubles.Pop();
+                        // line 34: change = state - start;
+                        dstate_2 += dchange_2;
+                        dstart -= dchange_2;
+                        // line 33: state = state - rate * Math.Sin(state);
+                        dstate_1 += dstate_2;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = -dstate_2;
+                        drate += t * dt1;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt = rate * dt1;
+                        dstate_1 += global::System.Math.Cos(state_1) * dt;
+                        t = tape.Doubles.Pop();
+                    }
+                }
+
+                // line 31: for (int i = 0; i < steps; i++) …
+                dstate += dstate_1;
+                // line 29: double start = state;
+                dstate += dstart;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Relax(state, rate, steps, change)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (state on entry, rate on entry, in this order) and the outputs (state on exit, change on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] RelaxJacobian(ref double state, double rate, int steps, out double change)
+        {
+            var jacobian = new double[2, 2];
+            RelaxJacobian(ref state, rate, steps, out change, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Relax(state, rate, steps, change)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (state on entry, rate on entry, in this order) and the outputs (state on exit, change on exit, in this order) into <paramref name="jacobian"/>, row-major.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static void RelaxJacobian(ref double state, double rate, int steps, out double change, global::System.Span<double> jacobian)
+        {
+            var stateOnEntry = state;
+            int n = 2, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            change = default; // every sweep sets it
+            jacobian.Clear();
+            global::System.Runtime.Intrinsics.Vector256<double> dstate;
+            global::System.Runtime.Intrinsics.Vector256<double> drate;
+            global::System.Runtime.Intrinsics.Vector256<double> dchange;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened RelaxJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                state = stateOnEntry;
+                dstate = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                drate = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                RelaxJvp(ref state, rate, steps, out change, ref dstate, drate, out dchange);
+                global::Differentiable.Lanes.CopyTo(dstate, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(dchange, jacobian.Slice(1 * n + j, count), count);
             }
         }
     }

@@ -254,5 +254,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return MeasureVjp(x, y, norm, unit, label, scaled, 1.0, out dx, out dy);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Measure(x, y, norm, unit, label, scaled)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] MeasureJacobian(double x, double y, global::Differentiable.Tests.Scenarios.Norm norm, char unit, string label, bool scaled)
+        {
+            var jacobian = new double[1, 2];
+            MeasureJacobian(x, y, norm, unit, label, scaled, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Measure(x, y, norm, unit, label, scaled)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double MeasureJacobian(double x, double y, global::Differentiable.Tests.Scenarios.Norm norm, char unit, string label, bool scaled, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one MeasureVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = MeasureVjp(x, y, norm, unit, label, scaled, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
+        }
     }
 }

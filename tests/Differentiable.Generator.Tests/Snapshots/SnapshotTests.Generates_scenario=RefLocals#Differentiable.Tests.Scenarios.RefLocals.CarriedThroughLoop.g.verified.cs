@@ -123,5 +123,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return CarriedThroughLoopVjp(x, y, 1.0, out dx, out dy);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>CarriedThroughLoop(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] CarriedThroughLoopJacobian(double x, double y)
+        {
+            var jacobian = new double[1, 2];
+            CarriedThroughLoopJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>CarriedThroughLoop(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double CarriedThroughLoopJacobian(double x, double y, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one CarriedThroughLoopVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = CarriedThroughLoopVjp(x, y, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
+        }
     }
 }

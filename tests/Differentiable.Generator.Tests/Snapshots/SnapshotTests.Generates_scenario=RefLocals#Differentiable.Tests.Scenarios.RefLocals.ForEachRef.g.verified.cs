@@ -53,6 +53,50 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>ForEachRef(a)</c>: as ForEachRefJvp, for 4 tangents at once, one in each lane of (da): returns its value and, lane by lane, the directional derivatives along them. ForEachRefJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ForEachRef", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) ForEachRefJvp(global::System.Span<double> a, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 61: foreach (ref double e in a) …
+            for (int index = 0; index < a.Length; index++)
+            {
+                // line 63: e *= 3 + e;
+                double t = a[index];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[index];
+                double t2 = 3.0 + t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt;
+                double t3 = t * t2;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = t2 * dt + t * dt2;
+                a[index] = t3;
+                da[index] = dt3;
+            }
+
+            // line 66: double s = 0;
+            double s = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 67: foreach (double e in a) …
+            for (int index1 = 0; index1 < a.Length; index1++)
+            {
+                double e = a[index1];
+                global::System.Runtime.Intrinsics.Vector256<double> de = da[index1];
+                // line 69: s += e * e;
+                double t4 = e * e;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = e * de + e * de;
+                double s_1 = s + t4;
+                global::System.Runtime.Intrinsics.Vector256<double> ds_1 = ds + dt4;
+                // line 67: foreach (double e in a) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 72: return s;
+            return (s, ds);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>ForEachRef(a)</c>: returns its value and adds dResult·∂ForEachRef/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -130,12 +174,157 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>ForEachRef(a)</c>: as ForEachRefVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ForEachRefJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ForEachRef", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double ForEachRefVjp(global::System.Span<double> a, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> ds = default;
+                // line 63: e *= 3 + e;
+                double t = 0.0;
+                // line 61: foreach (ref double e in a) …
+                for (int index = 0; index < a.Length; index++)
+                {
+                    // line 63: e *= 3 + e;
+                    tape.Doubles.Push(t);
+                    t = a[index];
+                    double t2 = 3.0 + t;
+                    double t3 = t * t2;
+                    a[index] = t3;
+                }
+
+                // line 66: double s = 0;
+                double s = 0.0;
+                // line 67: foreach (double e in a) …
+                for (int index1 = 0; index1 < a.Length; index1++)
+                {
+                    double e = a[index1];
+                    // line 69: s += e * e;
+                    double t4 = e * e;
+                    double s_1 = s + t4;
+                    // line 67: foreach (double e in a) …
+                    s = s_1;
+
+                    // reverse of this iteration
+                    // line 67: foreach (double e in a) …
+                    ds = dResult;
+                    // line 69: s += e * e;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = ds;
+                    global::System.Runtime.Intrinsics.Vector256<double> de = e * dt4;
+                    de += e * dt4;
+                    // line 67: foreach (double e in a) …
+                    da[index1] += de;
+                    ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                }
+
+                // reverse sweep
+                ds += dResult;
+                // line 61, reversed: foreach (ref double e in a) …
+                for (int index = a.Length - 1; index >= 0; index--)
+                {
+                    // line 63: e *= 3 + e;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = da[index];
+                    da[index] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    double t2 = 3.0 + t;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = t2 * dt3;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = t * dt3;
+                    dt += dt2;
+                    da[index] += dt;
+                    t = tape.Doubles.Pop();
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return s;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>ForEachRef(a)</c>: returns its value and adds ∂ForEachRef/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double ForEachRefGradient(global::System.Span<double> a, global::System.Span<double> da)
         {
             return ForEachRefVjp(a, 1.0, da);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ForEachRef(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ForEachRefJacobian(global::System.Span<double> a)
+        {
+            var jacobian = new double[1 + a.Length, a.Length];
+            ForEachRefJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ForEachRef(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ForEachRefJacobian(global::System.Span<double> a, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(aOnEntry);
+                return ForEachRef(a);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ForEachRefVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = ForEachRefVjp(a, global::Differentiable.Lanes.Unit<double>(0, i, count), da);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ForEachRefJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    (var valueOfSweep, var tangent) = ForEachRefJvp(a, da1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

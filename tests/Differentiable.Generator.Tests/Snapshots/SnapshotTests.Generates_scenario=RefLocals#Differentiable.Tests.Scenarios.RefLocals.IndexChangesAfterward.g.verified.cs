@@ -44,6 +44,41 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>IndexChangesAfterward(a, x)</c>: as IndexChangesAfterwardJvp, for 4 tangents at once, one in each lane of (da, dx): returns its value and, lane by lane, the directional derivatives along them. IndexChangesAfterwardJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("IndexChangesAfterward", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) IndexChangesAfterwardJvp(global::System.Span<double> a, double x, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 50: int k = 1;
+            int k = 1;
+            // line 51: ref double e = ref a[k];
+            int eIndex = k;
+            // line 52: k = 0;
+            int k_1 = 0;
+            // line 53: e = e * x + a[k];
+            double t = a[eIndex];
+            global::System.Runtime.Intrinsics.Vector256<double> dt = da[eIndex];
+            double t1 = t * x;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = x * dt + t * dx;
+            double t2 = a[k_1];
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = da[k_1];
+            double t3 = t1 + t2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt1 + dt2;
+            a[eIndex] = t3;
+            da[eIndex] = dt3;
+            // line 54: return a[1] * a[0];
+            double t4 = a[1];
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[1];
+            double t5 = a[0];
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = da[0];
+            double result = t4 * t5;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = t5 * dt4 + t4 * dt5;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>IndexChangesAfterward(a, x)</c>: returns its value and sets dx = dResult·∂IndexChangesAfterward/∂x and adds dResult·∂IndexChangesAfterward/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -91,12 +126,124 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>IndexChangesAfterward(a, x)</c>: as IndexChangesAfterwardVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). IndexChangesAfterwardJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("IndexChangesAfterward", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double IndexChangesAfterwardVjp(global::System.Span<double> a, double x, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da, out global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 50: int k = 1;
+            int k = 1;
+            // line 51: ref double e = ref a[k];
+            int eIndex = k;
+            // line 52: k = 0;
+            int k_1 = 0;
+            // line 53: e = e * x + a[k];
+            double t = a[eIndex];
+            double t1 = t * x;
+            double t2 = a[k_1];
+            double t3 = t1 + t2;
+            a[eIndex] = t3;
+            // line 54: return a[1] * a[0];
+            double t4 = a[1];
+            double t5 = a[0];
+            double result = t4 * t5;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = dResult;
+            // line 54: return a[1] * a[0];
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = t5 * dresult;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = t4 * dresult;
+            da[0] += dt5;
+            da[1] += dt4;
+            // line 53: e = e * x + a[k];
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = da[eIndex];
+            da[eIndex] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt3;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt3;
+            da[k_1] += dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = x * dt1;
+            dx = t * dt1;
+            da[eIndex] += dt;
+            global::Differentiable.Shadows.Return(daUnwanted);
+            return result;
+        }
+
+        /// <summary>
         /// Gradient of <c>IndexChangesAfterward(a, x)</c>: returns its value and sets dx = ∂IndexChangesAfterward/∂x and adds ∂IndexChangesAfterward/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double IndexChangesAfterwardGradient(global::System.Span<double> a, double x, global::System.Span<double> da, out double dx)
         {
             return IndexChangesAfterwardVjp(a, x, 1.0, da, out dx);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>IndexChangesAfterward(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] IndexChangesAfterwardJacobian(global::System.Span<double> a, double x)
+        {
+            var jacobian = new double[1 + a.Length, 1 + a.Length];
+            IndexChangesAfterwardJacobian(a, x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>IndexChangesAfterward(a, x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, x on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double IndexChangesAfterwardJacobian(global::System.Span<double> a, double x, global::System.Span<double> jacobian)
+        {
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 1 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened IndexChangesAfterwardVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = IndexChangesAfterwardVjp(a, x, global::Differentiable.Lanes.Unit<double>(0, i, count), da, out global::System.Runtime.Intrinsics.Vector256<double> dx);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dx, jacobian, i, n, a.Length, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                global::System.Runtime.Intrinsics.Vector256<double> dx1;
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened IndexChangesAfterwardJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    dx1 = global::Differentiable.Lanes.Unit<double>(a.Length, j, count1);
+                    (var valueOfSweep, var tangent) = IndexChangesAfterwardJvp(a, x, da1, dx1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

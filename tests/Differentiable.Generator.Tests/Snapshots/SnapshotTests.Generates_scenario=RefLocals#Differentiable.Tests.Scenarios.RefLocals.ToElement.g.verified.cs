@@ -51,6 +51,48 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>ToElement(a)</c>: as ToElementJvp, for 4 tangents at once, one in each lane of (da): returns its value and, lane by lane, the directional derivatives along them. ToElementJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ToElement", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) ToElementJvp(double[] a, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 35: double s = 0;
+            double s = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 36: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 38: ref double e = ref a[i];
+                int eIndex = i;
+                // line 39: e = e * e;
+                double t = a[eIndex];
+                global::System.Runtime.Intrinsics.Vector256<double> dt = da[eIndex];
+                double t2 = t * t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = t * dt + t * dt;
+                a[eIndex] = t2;
+                da[eIndex] = dt2;
+                // line 40: s += e;
+                double t3 = a[eIndex];
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = da[eIndex];
+                double s_1 = s + t3;
+                global::System.Runtime.Intrinsics.Vector256<double> ds_1 = ds + dt3;
+                // line 36: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 43: return s + a[0];
+            double t4 = a[0];
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[0];
+            double result = s + t4;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = ds + dt4;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>ToElement(a)</c>: returns its value and adds dResult·∂ToElement/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -124,12 +166,155 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>ToElement(a)</c>: as ToElementVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ToElementJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("ToElement", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double ToElementVjp(double[] a, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 35: double s = 0;
+                double s = 0.0;
+                // line 39: e = e * e;
+                double t = 0.0;
+                // line 36: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 38: ref double e = ref a[i];
+                    int eIndex = i;
+                    // line 39: e = e * e;
+                    tape.Doubles.Push(t);
+                    t = a[eIndex];
+                    double t2 = t * t;
+                    a[eIndex] = t2;
+                    // line 40: s += e;
+                    double t3 = a[eIndex];
+                    double s_1 = s + t3;
+                    // line 36: for (int i = 0; i < a.Length; i++) …
+                    s = s_1;
+                }
+
+                // line 43: return s + a[0];
+                double t4 = a[0];
+                double result = s + t4;
+
+                // reverse sweep
+                global::System.Runtime.Intrinsics.Vector256<double> dresult = dResult;
+                // line 43: return s + a[0];
+                global::System.Runtime.Intrinsics.Vector256<double> ds = dresult;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dresult;
+                da[0] += dt4;
+                // line 36, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 40: s += e;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = ds;
+                    // line 38: ref double e = ref a[i];
+                    int eIndex = i;
+                    // line 40: s += e;
+                    da[eIndex] += dt3;
+                    // line 39: e = e * e;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = da[eIndex];
+                    da[eIndex] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt = t * dt2;
+                    dt += t * dt2;
+                    da[eIndex] += dt;
+                    t = tape.Doubles.Pop();
+                }
+
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>ToElement(a)</c>: returns its value and adds ∂ToElement/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double ToElementGradient(double[] a, global::System.Span<double> da)
         {
             return ToElementVjp(a, 1.0, da);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ToElement(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ToElementJacobian(double[] a)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1 + a.Length, a.Length];
+            ToElementJacobian(a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ToElement(a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ToElementJacobian(double[] a, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(aOnEntry);
+                return ToElement(a);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ToElementVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = ToElementVjp(a, global::Differentiable.Lanes.Unit<double>(0, i, count), da);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ToElementJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da1, 0, j, count1);
+                    (var valueOfSweep, var tangent) = ToElementJvp(a, da1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

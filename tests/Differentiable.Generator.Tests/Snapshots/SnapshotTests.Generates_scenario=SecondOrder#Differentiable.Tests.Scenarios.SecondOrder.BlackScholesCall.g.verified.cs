@@ -357,6 +357,38 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>BlackScholesCall(spot, strike, rate, volatility, years)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (spot on entry, strike on entry, rate on entry, volatility on entry, years on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] BlackScholesCallJacobian(double spot, double strike, double rate, double volatility, double years)
+        {
+            var jacobian = new double[1, 5];
+            BlackScholesCallJacobian(spot, strike, rate, volatility, years, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>BlackScholesCall(spot, strike, rate, volatility, years)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (spot on entry, strike on entry, rate on entry, volatility on entry, years on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double BlackScholesCallJacobian(double spot, double strike, double rate, double volatility, double years, global::System.Span<double> jacobian)
+        {
+            int n = 5, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one BlackScholesCallVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = BlackScholesCallVjp(spot, strike, rate, volatility, years, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], out jacobian[i * n + 2], out jacobian[i * n + 3], out jacobian[i * n + 4]);
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>BlackScholesCall(spot, strike, rate, volatility, years)</c>: returns its value, sets or adds its gradient as BlackScholesCallGradient does (dspot, dstrike, drate, dvolatility, dyears) and the Hessian-vector product H·v along the direction (vspot, vstrike, vrate, vvolatility, vyears) by the same rules (hspot, hstrike, hrate, hvolatility, hyears): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

@@ -72,6 +72,38 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>Bowl(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] BowlJacobian(float x, float y)
+        {
+            var jacobian = new float[1, 2];
+            BowlJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Bowl(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float BowlJacobian(float x, float y, global::System.Span<float> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            float value = 0f;
+            // Row i of the Jacobian is e_iᵀ·J: one BowlVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = BowlVjp(x, y, i == 0 ? 1f : 0f, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>Bowl(x, y)</c>: returns its value, sets or adds its gradient as BowlGradient does (dx, dy) and the Hessian-vector product H·v along the direction (vx, vy) by the same rules (hx, hy): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

@@ -175,6 +175,40 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>Orbit(x, y, weights)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, weights's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] OrbitJacobian(double x, double y, double[] weights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            var jacobian = new double[1, 2 + weights.Length];
+            OrbitJacobian(x, y, weights, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Orbit(x, y, weights)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, weights's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double OrbitJacobian(double x, double y, double[] weights, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            int n = 2 + weights.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one OrbitVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = OrbitVjp(x, y, weights, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1], jacobian.Slice(i * n + 2, weights.Length));
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>Orbit(x, y, weights)</c>: returns its value, sets or adds its gradient as OrbitGradient does (dx, dy, dweights) and the Hessian-vector product H·v along the direction (vx, vy, vweights) by the same rules (hx, hy, hweights): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

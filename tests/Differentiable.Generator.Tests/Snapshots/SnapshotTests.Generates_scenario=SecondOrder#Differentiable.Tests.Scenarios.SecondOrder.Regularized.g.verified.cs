@@ -88,6 +88,86 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Regularized(x)</c>: as RegularizedJvp, for 4 tangents at once, one in each lane of (dx): returns its value and, lane by lane, the directional derivatives along them. RegularizedJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Regularized", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) RegularizedJvp(double[] x, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> dx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrZeros<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+
+            // inlined: Rosenbrock
+            // line 22: double sum = 0;
+            double sum = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 23: for (int i = 0; i < x.Length - 1; i++) …
+            for (int i = 0; i < x.Length - 1; i++)
+            {
+                // line 25: double a = 1 - x[i];
+                double t3 = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dx[i];
+                double a = 1.0 - t3;
+                global::System.Runtime.Intrinsics.Vector256<double> da = -dt3;
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double t11 = x[i + 1];
+                global::System.Runtime.Intrinsics.Vector256<double> dt11 = dx[i + 1];
+                double t4 = t3 * t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = t3 * dt3 + t3 * dt3;
+                double b = t11 - t4;
+                global::System.Runtime.Intrinsics.Vector256<double> db = dt11 - dt4;
+                // line 27: sum += a * a + 100 * b * b;
+                double t5 = a * a;
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = a * da + a * da;
+                double t6 = 100.0 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt6 = 100.0 * db;
+                double t7 = t6 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt7 = b * dt6 + t6 * db;
+                double t8 = t5 + t7;
+                global::System.Runtime.Intrinsics.Vector256<double> dt8 = dt5 + dt7;
+                double sum_1 = sum + t8;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum_1 = dsum + dt8;
+                // line 23: for (int i = 0; i < x.Length - 1; i++) …
+                sum = sum_1;
+                dsum = dsum_1;
+            }
+
+            // line 30: return sum;
+            double t = sum;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dsum;
+
+            // inlined: SumOfSquares
+            // line 106: double sum = 0;
+            double sum1 = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 107: foreach (double value in x) …
+            for (int index = 0; index < x.Length; index++)
+            {
+                double value = x[index];
+                global::System.Runtime.Intrinsics.Vector256<double> dvalue = dx[index];
+                // line 109: sum += value * value;
+                double t9 = value * value;
+                global::System.Runtime.Intrinsics.Vector256<double> dt9 = value * dvalue + value * dvalue;
+                double sum_11 = sum1 + t9;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum_11 = dsum1 + dt9;
+                // line 107: foreach (double value in x) …
+                sum1 = sum_11;
+                dsum1 = dsum_11;
+            }
+
+            // line 112: return sum;
+            double t1 = sum1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dsum1;
+            // line 101: Rosenbrock(x) + 0.1 * SumOfSquares(x)
+            double t2 = 0.1 * t1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = 0.1 * dt1;
+            double result = t + t2;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = dt + dt2;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Regularized(x)</c>: returns its value and adds dResult·∂Regularized/∂x into the shadow dx (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -208,12 +288,202 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>Regularized(x)</c>: as RegularizedVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). RegularizedJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Regularized", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double RegularizedVjp(double[] x, global::System.Runtime.Intrinsics.Vector256<double> dResult, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> dx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            dx = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(dx, x.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? dxUnwanted);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+
+            // inlined: Rosenbrock
+            // line 22: double sum = 0;
+            double sum = 0.0;
+            // line 23: for (int i = 0; i < x.Length - 1; i++) …
+            for (int i = 0; i < x.Length - 1; i++)
+            {
+                // line 25: double a = 1 - x[i];
+                double t3 = x[i];
+                double a = 1.0 - t3;
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double t11 = x[i + 1];
+                double t4 = t3 * t3;
+                double b = t11 - t4;
+                // line 27: sum += a * a + 100 * b * b;
+                double t5 = a * a;
+                double t6 = 100.0 * b;
+                double t7 = t6 * b;
+                double t8 = t5 + t7;
+                double sum_1 = sum + t8;
+                // line 23: for (int i = 0; i < x.Length - 1; i++) …
+                sum = sum_1;
+            }
+
+            // line 30: return sum;
+            double t = sum;
+
+            // inlined: SumOfSquares
+            // line 106: double sum = 0;
+            double sum1 = 0.0;
+            // line 107: foreach (double value in x) …
+            for (int index = 0; index < x.Length; index++)
+            {
+                double value = x[index];
+                // line 109: sum += value * value;
+                double t9 = value * value;
+                double sum_11 = sum1 + t9;
+                // line 107: foreach (double value in x) …
+                sum1 = sum_11;
+            }
+
+            // line 112: return sum;
+            double t1 = sum1;
+            // line 101: Rosenbrock(x) + 0.1 * SumOfSquares(x)
+            double t2 = 0.1 * t1;
+            double result = t + t2;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = dResult;
+            // line 101: Rosenbrock(x) + 0.1 * SumOfSquares(x)
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dresult;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dresult;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = 0.1 * dt2;
+            // line 112: return sum;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum1 = dt1;
+            // line 107, reversed: foreach (double value in x) …
+            for (int index = x.Length - 1; index >= 0; index--)
+            {
+                // line 109: sum += value * value;
+                global::System.Runtime.Intrinsics.Vector256<double> dt9 = dsum1;
+                // line 107: foreach (double value in x) …
+                double value = x[index];
+                // line 109: sum += value * value;
+                global::System.Runtime.Intrinsics.Vector256<double> dvalue = value * dt9;
+                dvalue += value * dt9;
+                // line 107: foreach (double value in x) …
+                dx[index] += dvalue;
+            }
+
+            // line 30: return sum;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum = dt;
+            // line 23, reversed: for (int i = 0; i < x.Length - 1; i++) …
+            for (int i = x.Length - 1 - 1; i >= 0; i--)
+            {
+                // line 27: sum += a * a + 100 * b * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt8 = dsum;
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = dt8;
+                global::System.Runtime.Intrinsics.Vector256<double> dt7 = dt8;
+                // line 25: double a = 1 - x[i];
+                double t3 = x[i];
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double t4 = t3 * t3;
+                double t11 = x[i + 1];
+                double b = t11 - t4;
+                // line 27: sum += a * a + 100 * b * b;
+                double t6 = 100.0 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt6 = b * dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> db = t6 * dt7;
+                db += 100.0 * dt6;
+                // line 25: double a = 1 - x[i];
+                double a = 1.0 - t3;
+                // line 27: sum += a * a + 100 * b * b;
+                global::System.Runtime.Intrinsics.Vector256<double> da = a * dt5;
+                da += a * dt5;
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt11 = db;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = -db;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = t3 * dt4;
+                dt3 += t3 * dt4;
+                dx[i + 1] += dt11;
+                // line 25: double a = 1 - x[i];
+                dt3 -= da;
+                dx[i] += dt3;
+            }
+
+            global::Differentiable.Shadows.Return(dxUnwanted);
+            return result;
+        }
+
+        /// <summary>
         /// Gradient of <c>Regularized(x)</c>: returns its value and adds ∂Regularized/∂x into dx.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double RegularizedGradient(double[] x, global::System.Span<double> dx)
         {
             return RegularizedVjp(x, 1.0, dx);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Regularized(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, x's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] RegularizedJacobian(double[] x)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var jacobian = new double[1 + x.Length, x.Length];
+            RegularizedJacobian(x, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Regularized(x)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, x's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double RegularizedJacobian(double[] x, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var xOnEntry = global::Differentiable.Shadows.Stash<double>(x);
+            int n = x.Length, m = 1 + x.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                global::Differentiable.Shadows.Return(xOnEntry);
+                return Regularized(x);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var dxLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx = global::System.MemoryExtensions.AsSpan(dxLanes, 0, x.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened RegularizedVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(xOnEntry, 0, x.Length).CopyTo(x);
+                    global::Differentiable.Lanes.Seed<double>(dx, 1, i, count);
+                    value = RegularizedVjp(x, global::Differentiable.Lanes.Unit<double>(0, i, count), dx);
+                    global::Differentiable.Lanes.CopyDown<double>(dx, jacobian, i, n, 0, count);
+                }
+
+                global::Differentiable.Shadows.Return(dxLanes);
+            }
+            else
+            {
+                var dx1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+                var dx1 = global::System.MemoryExtensions.AsSpan(dx1Directions, 0, x.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened RegularizedJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(xOnEntry, 0, x.Length).CopyTo(x);
+                    global::Differentiable.Lanes.Seed<double>(dx1, 0, j, count1);
+                    (var valueOfSweep, var tangent) = RegularizedJvp(x, dx1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(dx1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(dx1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(xOnEntry);
+            return value;
         }
 
         /// <summary>

@@ -268,6 +268,45 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>Smooth(x, passes)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SmoothJacobian(double[] x, int passes)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var jacobian = new double[1, x.Length];
+            SmoothJacobian(x, passes, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Smooth(x, passes)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double SmoothJacobian(double[] x, int passes, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            int n = x.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return Smooth(x, passes);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one SmoothVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = SmoothVjp(x, passes, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, x.Length));
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>Smooth(x, passes)</c>: returns its value, sets or adds its gradient as SmoothGradient does (dx) and the Hessian-vector product H·v along the direction (vx) by the same rules (hx): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

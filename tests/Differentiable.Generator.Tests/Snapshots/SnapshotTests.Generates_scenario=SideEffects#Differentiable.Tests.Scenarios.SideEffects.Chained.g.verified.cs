@@ -70,6 +70,67 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Chained(x, y, a)</c>: as ChainedJvp, for 4 tangents at once, one in each lane of (dx, dy, da): returns its value and, lane by lane, the directional derivatives along them. ChainedJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Chained", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static (double Value, global::System.Runtime.Intrinsics.Vector256<double> Tangent) ChainedJvp(double x, double y, double[] a, global::System.Runtime.Intrinsics.Vector256<double> dx, global::System.Runtime.Intrinsics.Vector256<double> dy, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            // line 41: p = q = x * y;
+            double q = x * y;
+            global::System.Runtime.Intrinsics.Vector256<double> dq = y * dx + x * dy;
+            double p = q;
+            global::System.Runtime.Intrinsics.Vector256<double> dp = dq;
+            // line 42: double r = x * (y = x) + p * q;
+            double y_1 = x;
+            global::System.Runtime.Intrinsics.Vector256<double> dy_1 = dx;
+            double t = x * y_1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = y_1 * dx + x * dy_1;
+            double t1 = p * q;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = q * dp + p * dq;
+            double r = t + t1;
+            global::System.Runtime.Intrinsics.Vector256<double> dr = dt + dt1;
+            // line 43: double s = 0;
+            double s = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> ds = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 44: for (int i = 0; i < a.Length; i++) …
+            for (int i = 0; i < a.Length; i++)
+            {
+                // line 46: s += (a[i] *= y) + (a[i] += r);
+                double t2 = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = da[i];
+                double t3 = t2 * y_1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = y_1 * dt2 + t2 * dy_1;
+                a[i] = t3;
+                da[i] = dt3;
+                double t4 = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = da[i];
+                a[i] += r;
+                da[i] += dr;
+                double t5 = a[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt5 = da[i];
+                double t6 = t4 + t5;
+                global::System.Runtime.Intrinsics.Vector256<double> dt6 = dt4 + dt5;
+                double s_1 = s + t6;
+                global::System.Runtime.Intrinsics.Vector256<double> ds_1 = ds + dt6;
+                // line 44: for (int i = 0; i < a.Length; i++) …
+                s = s_1;
+                ds = ds_1;
+            }
+
+            // line 49: return s + (r += y) * r;
+            double r_1 = r + y_1;
+            global::System.Runtime.Intrinsics.Vector256<double> dr_1 = dr + dy_1;
+            double t7 = r_1 * r_1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt7 = r_1 * dr_1 + r_1 * dr_1;
+            double result = s + t7;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult = ds + dt7;
+            return (result, dresult);
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Chained(x, y, a)</c>: returns its value and sets dx = dResult·∂Chained/∂x, dy = dResult·∂Chained/∂y and adds dResult·∂Chained/∂a into the shadow da (the vector-Jacobian product with the result's cotangent dResult). A shadow has its array's length; on entry, a written array's shadow holds the cotangent of its final contents, and on exit the adjoint of its initial contents.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -167,12 +228,179 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened reverse mode of <c>Chained(x, y, a)</c>: as ChainedVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). ChainedJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Chained", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static double ChainedVjp(double x, double y, double[] a, global::System.Runtime.Intrinsics.Vector256<double> dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx, out global::System.Runtime.Intrinsics.Vector256<double> dy, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> da)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            da = global::Differentiable.Shadows.OrScratch<global::System.Runtime.Intrinsics.Vector256<double>>(da, a.Length, out global::System.Runtime.Intrinsics.Vector256<double>[]? daUnwanted);
+            global::Differentiable.Shadows.CheckLength(a.Length, nameof(a), da.Length, nameof(da));
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 41: p = q = x * y;
+                double q = x * y;
+                double p = q;
+                // line 42: double r = x * (y = x) + p * q;
+                double y_1 = x;
+                double t = x * y_1;
+                double t1 = p * q;
+                double r = t + t1;
+                // line 43: double s = 0;
+                double s = 0.0;
+                // line 46: s += (a[i] *= y) + (a[i] += r);
+                double t2 = 0.0;
+                // line 44: for (int i = 0; i < a.Length; i++) …
+                for (int i = 0; i < a.Length; i++)
+                {
+                    // line 46: s += (a[i] *= y) + (a[i] += r);
+                    tape.Doubles.Push(t2);
+                    t2 = a[i];
+                    double t3 = t2 * y_1;
+                    a[i] = t3;
+                    double t4 = a[i];
+                    a[i] += r;
+                    double t5 = a[i];
+                    double t6 = t4 + t5;
+                    double s_1 = s + t6;
+                    // line 44: for (int i = 0; i < a.Length; i++) …
+                    s = s_1;
+                }
+
+                // line 49: return s + (r += y) * r;
+                double r_1 = r + y_1;
+                double t7 = r_1 * r_1;
+                double result = s + t7;
+
+                // reverse sweep
+                global::System.Runtime.Intrinsics.Vector256<double> dresult = dResult;
+                // line 49: return s + (r += y) * r;
+                global::System.Runtime.Intrinsics.Vector256<double> ds = dresult;
+                global::System.Runtime.Intrinsics.Vector256<double> dt7 = dresult;
+                global::System.Runtime.Intrinsics.Vector256<double> dr_1 = r_1 * dt7;
+                dr_1 += r_1 * dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> dr = dr_1;
+                global::System.Runtime.Intrinsics.Vector256<double> dy_1 = dr_1;
+                // line 44, reversed: for (int i = 0; i < a.Length; i++) …
+                for (int i = a.Length - 1; i >= 0; i--)
+                {
+                    // line 46: s += (a[i] *= y) + (a[i] += r);
+                    global::System.Runtime.Intrinsics.Vector256<double> dt6 = ds;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt6;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt5 = dt6;
+                    da[i] += dt5;
+                    dr += da[i];
+                    da[i] += dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = da[i];
+                    da[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt2 = y_1 * dt3;
+                    dy_1 += t2 * dt3;
+                    da[i] += dt2;
+                    t2 = tape.Doubles.Pop();
+                }
+
+                // line 42: double r = x * (y = x) + p * q;
+                global::System.Runtime.Intrinsics.Vector256<double> dt = dr;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = dr;
+                global::System.Runtime.Intrinsics.Vector256<double> dp = q * dt1;
+                global::System.Runtime.Intrinsics.Vector256<double> dq = p * dt1;
+                dx = y_1 * dt;
+                dy_1 += x * dt;
+                dx += dy_1;
+                // line 41: p = q = x * y;
+                dq += dp;
+                dx += y * dq;
+                dy = x * dq;
+                global::Differentiable.Shadows.Return(daUnwanted);
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Gradient of <c>Chained(x, y, a)</c>: returns its value and sets dx = ∂Chained/∂x, dy = ∂Chained/∂y and adds ∂Chained/∂a into da.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         public static double ChainedGradient(double x, double y, double[] a, out double dx, out double dy, global::System.Span<double> da)
         {
             return ChainedVjp(x, y, a, 1.0, out dx, out dy, da);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Chained(x, y, a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ChainedJacobian(double x, double y, double[] a)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var jacobian = new double[1 + a.Length, 2 + a.Length];
+            ChainedJacobian(x, y, a, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Chained(x, y, a)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, a's elements on entry, in this order) and the outputs (the result, a's elements on exit, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ChainedJacobian(double x, double y, double[] a, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(a);
+            var aOnEntry = global::Differentiable.Shadows.Stash<double>(a);
+            int n = 2 + a.Length, m = 1 + a.Length;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            if (m < n)
+            {
+                var daLanes = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da = global::System.MemoryExtensions.AsSpan(daLanes, 0, a.Length);
+                // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened ChainedVjp sweep carries 4 unit cotangents in its lanes.
+                for (int i = 0; i < m; i += 4)
+                {
+                    int count = global::System.Math.Min(4, m - i);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    global::Differentiable.Lanes.Seed<double>(da, 1, i, count);
+                    value = ChainedVjp(x, y, a, global::Differentiable.Lanes.Unit<double>(0, i, count), out global::System.Runtime.Intrinsics.Vector256<double> dx, out global::System.Runtime.Intrinsics.Vector256<double> dy, da);
+                    global::Differentiable.Lanes.CopyDown(dx, jacobian, i, n, 0, count);
+                    global::Differentiable.Lanes.CopyDown(dy, jacobian, i, n, 1, count);
+                    global::Differentiable.Lanes.CopyDown<double>(da, jacobian, i, n, 2, count);
+                }
+
+                global::Differentiable.Shadows.Return(daLanes);
+            }
+            else
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> dx1;
+                global::System.Runtime.Intrinsics.Vector256<double> dy1;
+                var da1Directions = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(a.Length);
+                var da1 = global::System.MemoryExtensions.AsSpan(da1Directions, 0, a.Length);
+                // Columns j to j + 3 of the Jacobian are J·e_j…: one widened ChainedJvp sweep carries 4 unit directions in its lanes.
+                for (int j = 0; j < n; j += 4)
+                {
+                    int count1 = global::System.Math.Min(4, n - j);
+                    global::System.MemoryExtensions.AsSpan(aOnEntry, 0, a.Length).CopyTo(a);
+                    dx1 = global::Differentiable.Lanes.Unit<double>(0, j, count1);
+                    dy1 = global::Differentiable.Lanes.Unit<double>(1, j, count1);
+                    global::Differentiable.Lanes.Seed<double>(da1, 2, j, count1);
+                    (var valueOfSweep, var tangent) = ChainedJvp(x, y, a, dx1, dy1, da1);
+                    value = valueOfSweep;
+                    global::Differentiable.Lanes.CopyTo(tangent, jacobian.Slice(j, count1), count1);
+                    global::Differentiable.Lanes.CopyTo<double>(da1, jacobian, 1, n, j, count1);
+                }
+
+                global::Differentiable.Shadows.Return(da1Directions);
+            }
+
+            global::Differentiable.Shadows.Return(aOnEntry);
+            return value;
         }
     }
 }

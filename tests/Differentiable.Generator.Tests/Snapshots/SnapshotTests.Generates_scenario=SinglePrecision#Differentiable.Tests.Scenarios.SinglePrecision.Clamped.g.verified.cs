@@ -60,5 +60,37 @@ namespace Differentiable.Tests.Scenarios
         {
             return ClampedVjp(x, lo, 1f, out dx, out dlo);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Clamped(x, lo)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, lo on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float[,] ClampedJacobian(float x, float lo)
+        {
+            var jacobian = new float[1, 2];
+            ClampedJacobian(x, lo, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Clamped(x, lo)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, lo on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static float ClampedJacobian(float x, float lo, global::System.Span<float> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            float value = 0f;
+            // Row i of the Jacobian is e_iᵀ·J: one ClampedVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = ClampedVjp(x, lo, i == 0 ? 1f : 0f, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
+        }
     }
 }

@@ -24,6 +24,22 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Mixed(x, n)</c>: as MixedJvp, for 4 tangents at once, one in each lane of (dx): returns its value and, lane by lane, the directional derivatives along them. MixedJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Mixed", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double A, int Count, double B) Value, (global::System.Runtime.Intrinsics.Vector256<double> A, int Count, global::System.Runtime.Intrinsics.Vector256<double> B) Tangent) MixedJvp(double x, int n, global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            // line 13: (x * n, n + 1, Math.Sin(x))
+            double t = (double)n;
+            double t1 = x * t;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = t * dx;
+            double t2 = global::System.Math.Sin(x);
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = global::System.Math.Cos(x) * dx;
+            return ((t1, n + 1, t2), (dt1, default(int), dt2));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Mixed(x, n)</c>: returns its value and sets dx = dResult·∂Mixed/∂x (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -42,6 +58,65 @@ namespace Differentiable.Tests.Scenarios
             dx = global::System.Math.Cos(x) * dt2;
             dx += t * dt1;
             return (t1, n + 1, t2);
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Mixed(x, n)</c>: as MixedVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). MixedJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Mixed", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double A, int Count, double B) MixedVjp(double x, int n, (global::System.Runtime.Intrinsics.Vector256<double> A, int Count, global::System.Runtime.Intrinsics.Vector256<double> B) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx)
+        {
+            // line 13: (x * n, n + 1, Math.Sin(x))
+            double t = (double)n;
+            double t1 = x * t;
+            double t2 = global::System.Math.Sin(x);
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dResult.A;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dResult.B;
+            // line 13: (x * n, n + 1, Math.Sin(x))
+            dx = global::System.Math.Cos(x) * dt2;
+            dx += t * dt1;
+            return (t1, n + 1, t2);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Mixed(x, n)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] MixedJacobian(double x, int n)
+        {
+            var jacobian = new double[2, 1];
+            MixedJacobian(x, n, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Mixed(x, n)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double A, int Count, double B) MixedJacobian(double x, int n, global::System.Span<double> jacobian)
+        {
+            int n1 = 1, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n1, nameof(jacobian));
+            jacobian.Clear();
+            (double A, int Count, double B) value = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dx;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened MixedJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n1; j += 4)
+            {
+                int count = global::System.Math.Min(4, n1 - j);
+                dx = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                (var valueOfSweep, var tangent) = MixedJvp(x, n, dx);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent.A, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.B, jacobian.Slice(1 * n1 + j, count), count);
+            }
+
+            return value;
         }
     }
 }

@@ -23,6 +23,21 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>SumAndProduct(x, y)</c>: as SumAndProductJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. SumAndProductJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumAndProduct", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double Sum, double Product) Value, (global::System.Runtime.Intrinsics.Vector256<double> Sum, global::System.Runtime.Intrinsics.Vector256<double> Product) Tangent) SumAndProductJvp(double x, double y, global::System.Runtime.Intrinsics.Vector256<double> dx, global::System.Runtime.Intrinsics.Vector256<double> dy)
+        {
+            // line 10: (x + y, x * y)
+            double t = x + y;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dx + dy;
+            double t1 = x * y;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = y * dx + x * dy;
+            return ((t, t1), (dt, dt1));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>SumAndProduct(x, y)</c>: returns its value and sets dx = dResult·∂SumAndProduct/∂x, dy = dResult·∂SumAndProduct/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -42,6 +57,68 @@ namespace Differentiable.Tests.Scenarios
             dx += dt;
             dy += dt;
             return (t, t1);
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>SumAndProduct(x, y)</c>: as SumAndProductVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SumAndProductJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("SumAndProduct", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double Sum, double Product) SumAndProductVjp(double x, double y, (global::System.Runtime.Intrinsics.Vector256<double> Sum, global::System.Runtime.Intrinsics.Vector256<double> Product) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx, out global::System.Runtime.Intrinsics.Vector256<double> dy)
+        {
+            // line 10: (x + y, x * y)
+            double t = x + y;
+            double t1 = x * y;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dResult.Sum;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dResult.Product;
+            // line 10: (x + y, x * y)
+            dx = y * dt1;
+            dy = x * dt1;
+            dx += dt;
+            dy += dt;
+            return (t, t1);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>SumAndProduct(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SumAndProductJacobian(double x, double y)
+        {
+            var jacobian = new double[2, 2];
+            SumAndProductJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>SumAndProduct(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double Sum, double Product) SumAndProductJacobian(double x, double y, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            (double Sum, double Product) value = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dx;
+            global::System.Runtime.Intrinsics.Vector256<double> dy;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SumAndProductJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                dx = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                dy = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                (var valueOfSweep, var tangent) = SumAndProductJvp(x, y, dx, dy);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent.Sum, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Product, jacobian.Slice(1 * n + j, count), count);
+            }
+
+            return value;
         }
     }
 }

@@ -26,6 +26,24 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened forward mode of <c>Swap(x, y)</c>: as SwapJvp, for 4 tangents at once, one in each lane of (dx, dy): returns its value and, lane by lane, the directional derivatives along them. SwapJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Swap", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double, double) Value, (global::System.Runtime.Intrinsics.Vector256<double>, global::System.Runtime.Intrinsics.Vector256<double>) Tangent) SwapJvp(double x, double y, global::System.Runtime.Intrinsics.Vector256<double> dx, global::System.Runtime.Intrinsics.Vector256<double> dy)
+        {
+            // line 26: (x, y) = (y, x * 2);
+            double t = x * 2.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = 2.0 * dx;
+            double x_1 = y;
+            global::System.Runtime.Intrinsics.Vector256<double> dx_1 = dy;
+            double y_1 = t;
+            global::System.Runtime.Intrinsics.Vector256<double> dy_1 = dt;
+            // line 27: return (x, y);
+            return ((x_1, y_1), (dx_1, dy_1));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>Swap(x, y)</c>: returns its value and sets dx = dResult·∂Swap/∂x, dy = dResult·∂Swap/∂y (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -45,6 +63,68 @@ namespace Differentiable.Tests.Scenarios
             dy = dx_1;
             dx = 2.0 * dt;
             return (x_1, y_1);
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>Swap(x, y)</c>: as SwapVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). SwapJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Swap", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double, double) SwapVjp(double x, double y, (global::System.Runtime.Intrinsics.Vector256<double>, global::System.Runtime.Intrinsics.Vector256<double>) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx, out global::System.Runtime.Intrinsics.Vector256<double> dy)
+        {
+            // line 26: (x, y) = (y, x * 2);
+            double t = x * 2.0;
+            double x_1 = y;
+            double y_1 = t;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dx_1 = dResult.Item1;
+            global::System.Runtime.Intrinsics.Vector256<double> dy_1 = dResult.Item2;
+            // line 26: (x, y) = (y, x * 2);
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dy_1;
+            dy = dx_1;
+            dx = 2.0 * dt;
+            return (x_1, y_1);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>Swap(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] SwapJacobian(double x, double y)
+        {
+            var jacobian = new double[2, 2];
+            SwapJacobian(x, y, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>Swap(x, y)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x on entry, y on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double, double) SwapJacobian(double x, double y, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            (double, double) value = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dx;
+            global::System.Runtime.Intrinsics.Vector256<double> dy;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened SwapJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                dx = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                dy = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                (var valueOfSweep, var tangent) = SwapJvp(x, y, dx, dy);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent.Item1, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Item2, jacobian.Slice(1 * n + j, count), count);
+            }
+
+            return value;
         }
     }
 }

@@ -228,6 +228,43 @@ namespace NewtonOptimizer
         }
 
         /// <summary>
+        /// Returns the Jacobian of <c>LogisticLoss(w, features, labels)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (w's elements on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] LogisticLossJacobian(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> labels)
+        {
+            var jacobian = new double[1, w.Length];
+            LogisticLossJacobian(w, features, labels, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>LogisticLoss(w, features, labels)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (w's elements on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double LogisticLossJacobian(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> labels, global::System.Span<double> jacobian)
+        {
+            int n = w.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            if (n == 0)
+            {
+                return LogisticLoss(w, features, labels);
+            }
+
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one LogisticLossVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = LogisticLossVjp(w, features, labels, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, w.Length));
+            }
+
+            return value;
+        }
+
+        /// <summary>
         /// Second order of <c>LogisticLoss(w, features, labels)</c>: returns its value, sets or adds its gradient as LogisticLossGradient does (dw) and the Hessian-vector product H·v along the direction (vw) by the same rules (hw): forward mode along v of reverse mode with dResult = 1.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]

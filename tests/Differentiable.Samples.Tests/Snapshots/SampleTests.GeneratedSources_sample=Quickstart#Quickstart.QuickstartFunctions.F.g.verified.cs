@@ -14,7 +14,7 @@ namespace Quickstart
         [global::Differentiable.GeneratedDerivative("F", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static ((double Y0, double Y1, double Y2) Value, (double Y0, double Y1, double Y2) Tangent) FJvp(double x0, double x1, double dx0, double dx1)
         {
-            // line 23: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
             double t = x0 * x0;
             double dt = x0 * dx0 + x0 * dx0;
             double t1 = t + x1;
@@ -31,13 +31,36 @@ namespace Quickstart
         }
 
         /// <summary>
+        /// Widened forward mode of <c>F(x0, x1)</c>: as FJvp, for 4 tangents at once, one in each lane of (dx0, dx1): returns its value and, lane by lane, the directional derivatives along them. FJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("F", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double Y0, double Y1, double Y2) Value, (global::System.Runtime.Intrinsics.Vector256<double> Y0, global::System.Runtime.Intrinsics.Vector256<double> Y1, global::System.Runtime.Intrinsics.Vector256<double> Y2) Tangent) FJvp(double x0, double x1, global::System.Runtime.Intrinsics.Vector256<double> dx0, global::System.Runtime.Intrinsics.Vector256<double> dx1)
+        {
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            double t = x0 * x0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = x0 * dx0 + x0 * dx0;
+            double t1 = t + x1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt + dx1;
+            double t2 = x0 * x1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = x1 * dx0 + x0 * dx1;
+            double t3 = global::System.Math.Sin(x0);
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = global::System.Math.Cos(x0) * dx0;
+            double t4 = global::System.Math.Cos(x1);
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = -(global::System.Math.Sin(x1) * dx1);
+            double t5 = t3 + t4;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = dt3 + dt4;
+            return ((t1, t2, t5), (dt1, dt2, dt5));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>F(x0, x1)</c>: returns its value and sets dx0 = dResult·∂F/∂x0, dx1 = dResult·∂F/∂x1 (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("F", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static (double Y0, double Y1, double Y2) FVjp(double x0, double x1, (double Y0, double Y1, double Y2) dResult, out double dx0, out double dx1)
         {
-            // line 23: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
             double t = x0 * x0;
             double t1 = t + x1;
             double t2 = x0 * x1;
@@ -49,7 +72,7 @@ namespace Quickstart
             double dt1 = dResult.Y0;
             double dt2 = dResult.Y1;
             double dt5 = dResult.Y2;
-            // line 23: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
             double dt3 = dt5;
             double dt4 = dt5;
             dx1 = -(global::System.Math.Sin(x1) * dt4);
@@ -61,6 +84,80 @@ namespace Quickstart
             dx0 += x0 * dt;
             dx0 += x0 * dt;
             return (t1, t2, t5);
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>F(x0, x1)</c>: as FVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). FJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("F", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double Y0, double Y1, double Y2) FVjp(double x0, double x1, (global::System.Runtime.Intrinsics.Vector256<double> Y0, global::System.Runtime.Intrinsics.Vector256<double> Y1, global::System.Runtime.Intrinsics.Vector256<double> Y2) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx0, out global::System.Runtime.Intrinsics.Vector256<double> dx1)
+        {
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            double t = x0 * x0;
+            double t1 = t + x1;
+            double t2 = x0 * x1;
+            double t3 = global::System.Math.Sin(x0);
+            double t4 = global::System.Math.Cos(x1);
+            double t5 = t3 + t4;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dResult.Y0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dResult.Y1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = dResult.Y2;
+            // line 24: (x0 * x0 + x1, x0 * x1, Math.Sin(x0) + Math.Cos(x1))
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt5;
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt5;
+            dx1 = -(global::System.Math.Sin(x1) * dt4);
+            dx0 = global::System.Math.Cos(x0) * dt3;
+            dx0 += x1 * dt2;
+            dx1 += x0 * dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dt1;
+            dx1 += dt1;
+            dx0 += x0 * dt;
+            dx0 += x0 * dt;
+            return (t1, t2, t5);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>F(x0, x1)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] FJacobian(double x0, double x1)
+        {
+            var jacobian = new double[3, 2];
+            FJacobian(x0, x1, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>F(x0, x1)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double Y0, double Y1, double Y2) FJacobian(double x0, double x1, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 3;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            (double Y0, double Y1, double Y2) value = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dx0;
+            global::System.Runtime.Intrinsics.Vector256<double> dx1;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened FJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                dx0 = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                dx1 = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                (var valueOfSweep, var tangent) = FJvp(x0, x1, dx0, dx1);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent.Y0, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Y1, jacobian.Slice(1 * n + j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Y2, jacobian.Slice(2 * n + j, count), count);
+            }
+
+            return value;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Quickstart
         [global::Differentiable.GeneratedDerivative("G", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static ((double Y0, double Y1, double Y2, double Y3) Value, (double Y0, double Y1, double Y2, double Y3) Tangent) GJvp(double x0, double x1, double x2, double dx0, double dx1, double dx2)
         {
-            // line 28: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
             double t = x0 * x1;
             double dt = x1 * dx0 + x0 * dx1;
             double t1 = x2 * x2;
@@ -45,13 +45,50 @@ namespace Quickstart
         }
 
         /// <summary>
+        /// Widened forward mode of <c>G(x0, x1, x2)</c>: as GJvp, for 4 tangents at once, one in each lane of (dx0, dx1, dx2): returns its value and, lane by lane, the directional derivatives along them. GJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("G", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double Y0, double Y1, double Y2, double Y3) Value, (global::System.Runtime.Intrinsics.Vector256<double> Y0, global::System.Runtime.Intrinsics.Vector256<double> Y1, global::System.Runtime.Intrinsics.Vector256<double> Y2, global::System.Runtime.Intrinsics.Vector256<double> Y3) Tangent) GJvp(double x0, double x1, double x2, global::System.Runtime.Intrinsics.Vector256<double> dx0, global::System.Runtime.Intrinsics.Vector256<double> dx1, global::System.Runtime.Intrinsics.Vector256<double> dx2)
+        {
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            double t = x0 * x1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = x1 * dx0 + x0 * dx1;
+            double t1 = x2 * x2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = x2 * dx2 + x2 * dx2;
+            double t2 = t + t1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt + dt1;
+            double t3 = x0 * x0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = x0 * dx0 + x0 * dx0;
+            double t4 = t3 * x0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = x0 * dt3 + t3 * dx0;
+            double t5 = x1 * x2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = x2 * dx1 + x1 * dx2;
+            double t6 = t4 - t5;
+            global::System.Runtime.Intrinsics.Vector256<double> dt6 = dt4 - dt5;
+            double t7 = global::System.Math.Exp(x0);
+            global::System.Runtime.Intrinsics.Vector256<double> dt7 = t7 * dx0;
+            double t8 = global::System.Math.Sin(x1);
+            global::System.Runtime.Intrinsics.Vector256<double> dt8 = global::System.Math.Cos(x1) * dx1;
+            double t9 = t7 + t8;
+            global::System.Runtime.Intrinsics.Vector256<double> dt9 = dt7 + dt8;
+            double t10 = t9 - x2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt10 = dt9 - dx2;
+            double t11 = x0 + x1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt11 = dx0 + dx1;
+            double t12 = t11 + x2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt12 = dt11 + dx2;
+            return ((t2, t6, t10, t12), (dt2, dt6, dt10, dt12));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>G(x0, x1, x2)</c>: returns its value and sets dx0 = dResult·∂G/∂x0, dx1 = dResult·∂G/∂x1, dx2 = dResult·∂G/∂x2 (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
         [global::Differentiable.GeneratedDerivative("G", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static (double Y0, double Y1, double Y2, double Y3) GVjp(double x0, double x1, double x2, (double Y0, double Y1, double Y2, double Y3) dResult, out double dx0, out double dx1, out double dx2)
         {
-            // line 28: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
             double t = x0 * x1;
             double t1 = x2 * x2;
             double t2 = t + t1;
@@ -71,7 +108,7 @@ namespace Quickstart
             double dt6 = dResult.Y1;
             double dt10 = dResult.Y2;
             double dt12 = dResult.Y3;
-            // line 28: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
             double dt11 = dt12;
             dx2 = dt12;
             dx0 = dt11;
@@ -97,6 +134,105 @@ namespace Quickstart
             dx0 += x1 * dt;
             dx1 += x0 * dt;
             return (t2, t6, t10, t12);
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>G(x0, x1, x2)</c>: as GVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). GJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("G", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double Y0, double Y1, double Y2, double Y3) GVjp(double x0, double x1, double x2, (global::System.Runtime.Intrinsics.Vector256<double> Y0, global::System.Runtime.Intrinsics.Vector256<double> Y1, global::System.Runtime.Intrinsics.Vector256<double> Y2, global::System.Runtime.Intrinsics.Vector256<double> Y3) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dx0, out global::System.Runtime.Intrinsics.Vector256<double> dx1, out global::System.Runtime.Intrinsics.Vector256<double> dx2)
+        {
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            double t = x0 * x1;
+            double t1 = x2 * x2;
+            double t2 = t + t1;
+            double t3 = x0 * x0;
+            double t4 = t3 * x0;
+            double t5 = x1 * x2;
+            double t6 = t4 - t5;
+            double t7 = global::System.Math.Exp(x0);
+            double t8 = global::System.Math.Sin(x1);
+            double t9 = t7 + t8;
+            double t10 = t9 - x2;
+            double t11 = x0 + x1;
+            double t12 = t11 + x2;
+
+            // reverse sweep
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = dResult.Y0;
+            global::System.Runtime.Intrinsics.Vector256<double> dt6 = dResult.Y1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt10 = dResult.Y2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt12 = dResult.Y3;
+            // line 29: (x0 * x1 + x2 * x2, x0 * x0 * x0 - x1 * x2, Math.Exp(x0) + Math.Sin(x1) - x2, x0 + x1 + x2)
+            global::System.Runtime.Intrinsics.Vector256<double> dt11 = dt12;
+            dx2 = dt12;
+            dx0 = dt11;
+            dx1 = dt11;
+            global::System.Runtime.Intrinsics.Vector256<double> dt9 = dt10;
+            dx2 -= dt10;
+            global::System.Runtime.Intrinsics.Vector256<double> dt7 = dt9;
+            global::System.Runtime.Intrinsics.Vector256<double> dt8 = dt9;
+            dx1 += global::System.Math.Cos(x1) * dt8;
+            dx0 += t7 * dt7;
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt6;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = -dt6;
+            dx1 += x2 * dt5;
+            dx2 += x1 * dt5;
+            global::System.Runtime.Intrinsics.Vector256<double> dt3 = x0 * dt4;
+            dx0 += t3 * dt4;
+            dx0 += x0 * dt3;
+            dx0 += x0 * dt3;
+            global::System.Runtime.Intrinsics.Vector256<double> dt = dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt2;
+            dx2 += x2 * dt1;
+            dx2 += x2 * dt1;
+            dx0 += x1 * dt;
+            dx1 += x0 * dt;
+            return (t2, t6, t10, t12);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>G(x0, x1, x2)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, x2 on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] GJacobian(double x0, double x1, double x2)
+        {
+            var jacobian = new double[4, 3];
+            GJacobian(x0, x1, x2, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>G(x0, x1, x2)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, x2 on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double Y0, double Y1, double Y2, double Y3) GJacobian(double x0, double x1, double x2, global::System.Span<double> jacobian)
+        {
+            int n = 3, m = 4;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            (double Y0, double Y1, double Y2, double Y3) value = default;
+            global::System.Runtime.Intrinsics.Vector256<double> dx0;
+            global::System.Runtime.Intrinsics.Vector256<double> dx1;
+            global::System.Runtime.Intrinsics.Vector256<double> dx2;
+            // Columns j to j + 3 of the Jacobian are J·e_j…: one widened GJvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < n; j += 4)
+            {
+                int count = global::System.Math.Min(4, n - j);
+                dx0 = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                dx1 = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                dx2 = global::Differentiable.Lanes.Unit<double>(2, j, count);
+                (var valueOfSweep, var tangent) = GJvp(x0, x1, x2, dx0, dx1, dx2);
+                value = valueOfSweep;
+                global::Differentiable.Lanes.CopyTo(tangent.Y0, jacobian.Slice(j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Y1, jacobian.Slice(1 * n + j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Y2, jacobian.Slice(2 * n + j, count), count);
+                global::Differentiable.Lanes.CopyTo(tangent.Y3, jacobian.Slice(3 * n + j, count), count);
+            }
+
+            return value;
         }
     }
 }

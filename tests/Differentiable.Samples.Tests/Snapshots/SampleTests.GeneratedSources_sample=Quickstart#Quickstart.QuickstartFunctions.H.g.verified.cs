@@ -14,15 +14,15 @@ namespace Quickstart
         [global::Differentiable.GeneratedDerivative("H", global::Differentiable.DerivativeMode.Jvp, 1)]
         public static (double Value, double Tangent) HJvp(double x0, double x1, double dx0, double dx1)
         {
-            // line 34: double y1 = x0 * x0 + x1;
+            // line 35: double y1 = x0 * x0 + x1;
             double t = x0 * x0;
             double dt = x0 * dx0 + x0 * dx0;
             double y1 = t + x1;
             double dy1 = dt + dx1;
-            // line 35: double y2 = x0 * x1;
+            // line 36: double y2 = x0 * x1;
             double y2 = x0 * x1;
             double dy2 = x1 * dx0 + x0 * dx1;
-            // line 36: return y1 * y1 + y2 * y2;
+            // line 37: return y1 * y1 + y2 * y2;
             double t1 = y1 * y1;
             double dt1 = y1 * dy1 + y1 * dy1;
             double t2 = y2 * y2;
@@ -39,29 +39,29 @@ namespace Quickstart
         [global::Differentiable.GeneratedDerivative("H", global::Differentiable.DerivativeMode.Vjp, 1)]
         public static double HVjp(double x0, double x1, double dResult, out double dx0, out double dx1)
         {
-            // line 34: double y1 = x0 * x0 + x1;
+            // line 35: double y1 = x0 * x0 + x1;
             double t = x0 * x0;
             double y1 = t + x1;
-            // line 35: double y2 = x0 * x1;
+            // line 36: double y2 = x0 * x1;
             double y2 = x0 * x1;
-            // line 36: return y1 * y1 + y2 * y2;
+            // line 37: return y1 * y1 + y2 * y2;
             double t1 = y1 * y1;
             double t2 = y2 * y2;
             double result = t1 + t2;
 
             // reverse sweep
             double dresult = dResult;
-            // line 36: return y1 * y1 + y2 * y2;
+            // line 37: return y1 * y1 + y2 * y2;
             double dt1 = dresult;
             double dt2 = dresult;
             double dy2 = y2 * dt2;
             dy2 += y2 * dt2;
             double dy1 = y1 * dt1;
             dy1 += y1 * dt1;
-            // line 35: double y2 = x0 * x1;
+            // line 36: double y2 = x0 * x1;
             dx0 = x1 * dy2;
             dx1 = x0 * dy2;
-            // line 34: double y1 = x0 * x0 + x1;
+            // line 35: double y1 = x0 * x0 + x1;
             double dt = dy1;
             dx1 += dy1;
             dx0 += x0 * dt;
@@ -76,6 +76,38 @@ namespace Quickstart
         public static double HGradient(double x0, double x1, out double dx0, out double dx1)
         {
             return HVjp(x0, x1, 1.0, out dx0, out dx1);
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>H(x0, x1)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] HJacobian(double x0, double x1)
+        {
+            var jacobian = new double[1, 2];
+            HJacobian(x0, x1, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>H(x0, x1)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (x0 on entry, x1 on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double HJacobian(double x0, double x1, global::System.Span<double> jacobian)
+        {
+            int n = 2, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one HVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = HVjp(x0, x1, i == 0 ? 1.0 : 0.0, out jacobian[i * n], out jacobian[i * n + 1]);
+            }
+
+            return value;
         }
     }
 }

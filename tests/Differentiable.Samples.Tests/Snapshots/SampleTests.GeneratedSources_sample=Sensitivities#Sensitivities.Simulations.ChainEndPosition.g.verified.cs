@@ -333,5 +333,39 @@ namespace Sensitivities
         {
             return ChainEndPositionVjp(stiffness, c, steps, dt, 1.0, dstiffness, out dc);
         }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>ChainEndPosition(stiffness, c, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (stiffness's elements on entry, c on entry, in this order) and the outputs (the result, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] ChainEndPositionJacobian(double[] stiffness, double c, int steps, double dt)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(stiffness);
+            var jacobian = new double[1, 1 + stiffness.Length];
+            ChainEndPositionJacobian(stiffness, c, steps, dt, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>ChainEndPosition(stiffness, c, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (stiffness's elements on entry, c on entry, in this order) and the outputs (the result, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double ChainEndPositionJacobian(double[] stiffness, double c, int steps, double dt, global::System.Span<double> jacobian)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(stiffness);
+            int n = 1 + stiffness.Length, m = 1;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            double value = 0.0;
+            // Row i of the Jacobian is e_iᵀ·J: one ChainEndPositionVjp sweep with the unit cotangent e_i on the outputs.
+            for (int i = 0; i < m; i++)
+            {
+                value = ChainEndPositionVjp(stiffness, c, steps, dt, i == 0 ? 1.0 : 0.0, jacobian.Slice(i * n, stiffness.Length), out jacobian[i * n + stiffness.Length]);
+            }
+
+            return value;
+        }
     }
 }

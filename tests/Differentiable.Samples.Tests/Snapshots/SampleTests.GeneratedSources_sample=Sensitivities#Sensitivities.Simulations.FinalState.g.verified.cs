@@ -54,6 +54,52 @@ namespace Sensitivities
         }
 
         /// <summary>
+        /// Widened forward mode of <c>FinalState(k, c, x0, v0, steps, dt)</c>: as FinalStateJvp, for 4 tangents at once, one in each lane of (dk, dc, dx0, dv0): returns its value and, lane by lane, the directional derivatives along them. FinalStateJacobian builds its columns with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("FinalState", global::Differentiable.DerivativeMode.WidenedJvp, 1)]
+        public static ((double X, double V) Value, (global::System.Runtime.Intrinsics.Vector256<double> X, global::System.Runtime.Intrinsics.Vector256<double> V) Tangent) FinalStateJvp(double k, double c, double x0, double v0, int steps, double dt, global::System.Runtime.Intrinsics.Vector256<double> dk, global::System.Runtime.Intrinsics.Vector256<double> dc, global::System.Runtime.Intrinsics.Vector256<double> dx0, global::System.Runtime.Intrinsics.Vector256<double> dv0)
+        {
+            // line 36: double x = x0;
+            double x = x0;
+            global::System.Runtime.Intrinsics.Vector256<double> dx = dx0;
+            // line 37: double v = v0;
+            double v = v0;
+            global::System.Runtime.Intrinsics.Vector256<double> dv = dv0;
+            // line 38: for (int i = 0; i < steps; i++) …
+            for (int i = 0; i < steps; i++)
+            {
+                // line 40: double a = -k * x - c * v;
+                double t = -k;
+                global::System.Runtime.Intrinsics.Vector256<double> dt1 = -dk;
+                double t1 = t * x;
+                global::System.Runtime.Intrinsics.Vector256<double> dt11 = x * dt1 + t * dx;
+                double t2 = c * v;
+                global::System.Runtime.Intrinsics.Vector256<double> dt2 = v * dc + c * dv;
+                double a = t1 - t2;
+                global::System.Runtime.Intrinsics.Vector256<double> da = dt11 - dt2;
+                // line 41: x += dt * v;
+                double t3 = dt * v;
+                global::System.Runtime.Intrinsics.Vector256<double> dt3 = dt * dv;
+                double x_1 = x + t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dx_1 = dx + dt3;
+                // line 42: v += dt * a;
+                double t4 = dt * a;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = dt * da;
+                double v_1 = v + t4;
+                global::System.Runtime.Intrinsics.Vector256<double> dv_1 = dv + dt4;
+                // line 38: for (int i = 0; i < steps; i++) …
+                x = x_1;
+                dx = dx_1;
+                v = v_1;
+                dv = dv_1;
+            }
+
+            // line 45: return (x, v);
+            return ((x, v), (dx, dv));
+        }
+
+        /// <summary>
         /// Reverse mode of <c>FinalState(k, c, x0, v0, steps, dt)</c>: returns its value and sets dk = dResult·∂FinalState/∂k, dc = dResult·∂FinalState/∂c, dx0 = dResult·∂FinalState/∂x0, dv0 = dResult·∂FinalState/∂v0 (the vector-Jacobian product with the result's cotangent dResult).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -133,6 +179,125 @@ namespace Sensitivities
             {
                 tape.Restore(mark);
             }
+        }
+
+        /// <summary>
+        /// Widened reverse mode of <c>FinalState(k, c, x0, v0, steps, dt)</c>: as FinalStateVjp, for 4 cotangents at once, one in each lane: returns its value and, lane by lane, the vector-Jacobian products with them (one reverse sweep, one tape). FinalStateJacobian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("FinalState", global::Differentiable.DerivativeMode.WidenedVjp, 1)]
+        public static (double X, double V) FinalStateVjp(double k, double c, double x0, double v0, int steps, double dt, (global::System.Runtime.Intrinsics.Vector256<double> X, global::System.Runtime.Intrinsics.Vector256<double> V) dResult, out global::System.Runtime.Intrinsics.Vector256<double> dk, out global::System.Runtime.Intrinsics.Vector256<double> dc, out global::System.Runtime.Intrinsics.Vector256<double> dx0, out global::System.Runtime.Intrinsics.Vector256<double> dv0)
+        {
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 36: double x = x0;
+                double x = x0;
+                // line 37: double v = v0;
+                double v = v0;
+                // line 38: for (int i = 0; i < steps; i++) …
+                for (int i = 0; i < steps; i++)
+                {
+                    // line 40: double a = -k * x - c * v;
+                    double t = -k;
+                    double t1 = t * x;
+                    double t2 = c * v;
+                    double a = t1 - t2;
+                    // line 41: x += dt * v;
+                    double t3 = dt * v;
+                    double x_1 = x + t3;
+                    // line 42: v += dt * a;
+                    double t4 = dt * a;
+                    double v_1 = v + t4;
+                    // line 38: for (int i = 0; i < steps; i++) …
+                    tape.Doubles.Push(x);
+                    x = x_1;
+                    tape.Doubles.Push(v);
+                    v = v_1;
+                }
+
+                // line 38: for (int i = 0; i < steps; i++) …
+                (double X, double V) result = (x, v);
+
+                // reverse sweep
+                dk = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                dc = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> dx = dResult.X;
+                global::System.Runtime.Intrinsics.Vector256<double> dv = dResult.V;
+                if (0 < steps)
+                {
+                    // line 38, reversed: for (int i = 0; i < steps; i++) …
+                    for (int i = steps - 1; i >= 0; i--)
+                    {
+                        // line 38: for (int i = 0; i < steps; i++) …
+                        v = tape.Doubles.Pop();
+                        x = tape.Doubles.Pop();
+                        // line 42: v += dt * a;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt4 = dv;
+                        global::System.Runtime.Intrinsics.Vector256<double> da = dt * dt4;
+                        // line 41: x += dt * v;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt3 = dx;
+                        dv += dt * dt3;
+                        // line 40: double a = -k * x - c * v;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt1 = da;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt2 = -da;
+                        dc += v * dt2;
+                        dv += c * dt2;
+                        double t = -k;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt5 = x * dt1;
+                        dx += t * dt1;
+                        dk -= dt5;
+                    }
+                }
+
+                // line 37: double v = v0;
+                dv0 = dv;
+                // line 36: double x = x0;
+                dx0 = dx;
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
+        /// Returns the Jacobian of <c>FinalState(k, c, x0, v0, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (k on entry, c on entry, x0 on entry, v0 on entry, in this order) and the outputs (the result's elements, in this order).
+        /// Leaves the arguments as one call of the method does.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static double[,] FinalStateJacobian(double k, double c, double x0, double v0, int steps, double dt)
+        {
+            var jacobian = new double[2, 4];
+            FinalStateJacobian(k, c, x0, v0, steps, dt, global::Differentiable.Matrices.RowMajor(jacobian));
+            return jacobian;
+        }
+
+        /// <summary>
+        /// Writes the Jacobian of <c>FinalState(k, c, x0, v0, steps, dt)</c>: row i, column j is ∂(output i)/∂(input j), for the inputs (k on entry, c on entry, x0 on entry, v0 on entry, in this order) and the outputs (the result's elements, in this order) into <paramref name="jacobian"/>, row-major; returns its value.
+        /// <paramref name="jacobian"/> must hold exactly m × n elements. Reverse mode by rows when m &lt; n, else forward mode by columns.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        public static (double X, double V) FinalStateJacobian(double k, double c, double x0, double v0, int steps, double dt, global::System.Span<double> jacobian)
+        {
+            int n = 4, m = 2;
+            global::Differentiable.Matrices.CheckLength(jacobian, m, n, nameof(jacobian));
+            jacobian.Clear();
+            (double X, double V) value = default;
+            // Rows i to i + 3 of the Jacobian are e_iᵀ·J…: one widened FinalStateVjp sweep carries 4 unit cotangents in its lanes.
+            for (int i = 0; i < m; i += 4)
+            {
+                int count = global::System.Math.Min(4, m - i);
+                value = FinalStateVjp(k, c, x0, v0, steps, dt, (global::Differentiable.Lanes.Unit<double>(0, i, count), global::Differentiable.Lanes.Unit<double>(1, i, count)), out global::System.Runtime.Intrinsics.Vector256<double> dk, out global::System.Runtime.Intrinsics.Vector256<double> dc, out global::System.Runtime.Intrinsics.Vector256<double> dx0, out global::System.Runtime.Intrinsics.Vector256<double> dv0);
+                global::Differentiable.Lanes.CopyDown(dk, jacobian, i, n, 0, count);
+                global::Differentiable.Lanes.CopyDown(dc, jacobian, i, n, 1, count);
+                global::Differentiable.Lanes.CopyDown(dx0, jacobian, i, n, 2, count);
+                global::Differentiable.Lanes.CopyDown(dv0, jacobian, i, n, 3, count);
+            }
+
+            return value;
         }
     }
 }
