@@ -30,6 +30,9 @@ internal sealed record CheckedMethod(MethodModel Model, IrFunction? Primal, IrFu
 
     /// <summary>The widened Vjp that <c>{M}Jacobian</c> builds rows with, when there is one.</summary>
     public IrFunction? WidenedVjp { get; init; }
+
+    /// <summary>The widened Hvp that <c>{M}Hessian</c> builds rows with, when there is one.</summary>
+    public IrFunction? WidenedHvp { get; init; }
 }
 
 /// <summary>The final outcomes of the compilation's [Differentiable] methods, by key, sorted so that an unchanged set compares equal.</summary>
@@ -62,7 +65,7 @@ public sealed partial class DifferentiableGenerator
         {
             MethodCheck.Result check = MethodCheck.Run(model.Primal, [], registry, model.Key, model.Name, model.Location, inlining, model.Order, secondOrderInlining);
             cancellationToken.ThrowIfCancellationRequested();
-            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp, WidenedJvp = check.WidenedJvp, WidenedVjp = check.WidenedVjp };
+            return new CheckedMethod(model, check.Primal, check.Jvp, check.Vjp, failures.ToEquatableArray(), check.Own, check.Calls) { Hvp = check.Hvp, WidenedJvp = check.WidenedJvp, WidenedVjp = check.WidenedVjp, WidenedHvp = check.WidenedHvp };
         }
         catch (OperationCanceledException)
         {
@@ -96,7 +99,7 @@ public sealed partial class DifferentiableGenerator
 
         try
         {
-            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp, method.Hvp, outcome.HasForwardMode ? method.WidenedJvp : null, method.WidenedVjp);
+            string source = Emitter.EmitFile(method.Model, primal, outcome.HasForwardMode ? method.Jvp : null, vjp, method.Hvp, outcome.HasForwardMode ? method.WidenedJvp : null, method.WidenedVjp, method.WidenedHvp);
             return new GeneratedFile(method.Model.HintName, source, diagnostics.ToEquatableArray());
         }
         catch (Exception exception)

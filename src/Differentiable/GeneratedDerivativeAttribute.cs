@@ -20,6 +20,9 @@ public enum DerivativeMode
 
     /// <summary>Widened reverse mode: the <c>{M}Vjp</c> overload whose cotangents and adjoints are <c>Vector256&lt;T&gt;</c>, W at once.</summary>
     WidenedVjp = 5,
+
+    /// <summary>Widened second order: the <c>{M}Hvp</c> overload whose directions and products are <c>Vector256&lt;T&gt;</c>, W at once.</summary>
+    WidenedHvp = 6,
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Differentiable;
@@ -95,6 +96,58 @@ public static class Lanes
         {
             CopyDown(adjoints[k], jacobian, firstRow, columns, firstColumn + k, count);
         }
+    }
+
+    /// <summary>Saves a widened sweep's lanes on a tape stack of their element type (second order: a tangent the reverse sweep needs).</summary>
+    public static void Push<T>(TapeStack<T> stack, Vector256<T> lanes)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Span<T> values = stackalloc T[Vector256<T>.Count];
+        lanes.CopyTo(values);
+        stack.PushRange(values);
+    }
+
+    /// <summary>Takes lanes saved by <see cref="Push{T}(TapeStack{T}, Vector256{T})"/> back.</summary>
+    public static Vector256<T> Pop<T>(TapeStack<T> stack)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Span<T> values = stackalloc T[Vector256<T>.Count];
+        stack.PopRange(values);
+        return Vector256.Create<T>(values);
+    }
+
+    /// <summary>Saves a buffer of lanes (its elements' lanes, in order) on a tape stack of their element type.</summary>
+    public static void PushRange<T>(TapeStack<T> stack, ReadOnlySpan<Vector256<T>> lanes)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        stack.PushRange(MemoryMarshal.Cast<Vector256<T>, T>(lanes));
+    }
+
+    /// <summary>Takes a buffer of lanes saved by <see cref="PushRange{T}(TapeStack{T}, ReadOnlySpan{Vector256{T}})"/> back into <paramref name="lanes"/>.</summary>
+    public static void PopRange<T>(TapeStack<T> stack, Span<Vector256<T>> lanes)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        stack.PopRange(MemoryMarshal.Cast<Vector256<T>, T>(lanes));
+    }
+
+    /// <summary>Saves <paramref name="count"/> elements of a buffer of lanes from <paramref name="start"/>, as <see cref="TapeStack{T}.PushSlice"/> does.</summary>
+    public static void PushSlice<T>(TapeStack<T> stack, ReadOnlySpan<Vector256<T>> lanes, int start, int count)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        stack.PushSlice(MemoryMarshal.Cast<Vector256<T>, T>(lanes), start * Vector256<T>.Count, count * Vector256<T>.Count);
+    }
+
+    /// <summary>Takes elements saved by <see cref="PushSlice{T}(TapeStack{T}, ReadOnlySpan{Vector256{T}}, int, int)"/> back.</summary>
+    public static void PopSlice<T>(TapeStack<T> stack, Span<Vector256<T>> lanes, int start, int count)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        stack.PopSlice(MemoryMarshal.Cast<Vector256<T>, T>(lanes), start * Vector256<T>.Count, count * Vector256<T>.Count);
     }
 
     private static T One<T>()

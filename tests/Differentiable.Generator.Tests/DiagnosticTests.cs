@@ -403,6 +403,31 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void UserMembersNamedLikeEitherJacobian_AreAClash_ButOtherOverloadsAreNot()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double[] {|DIFF0017:F|}(double[] x) => [x[0] * x[1]];
+
+                public static double[,] FJacobian(double[] x) => new double[1, x.Length];
+
+                [Differentiable]
+                public static void {|DIFF0017:G|}(double x, out double y, out double z) { y = x; z = 2 * x; }
+
+                public static void GJacobian(double x, out double y, out double z, Span<double> jacobian) { y = x; z = x; }
+
+                [Differentiable]
+                public static double H(double x, double y) => x * y;
+
+                public static double HJacobian(double x, double y, Span<float> jacobian) => 0; // float storage: another overload
+            }
+            """);
+        Assert.Equal("Model.H.g.cs", Assert.Single(run.Sources).HintName);
+    }
+
+    [Fact]
     public void AsyncMethod_IsReportedOnTheMethod() => Markup.VerifyDiagnostics(Usings + """
         public static partial class Model
         {

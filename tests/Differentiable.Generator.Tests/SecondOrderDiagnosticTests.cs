@@ -126,6 +126,11 @@ public class SecondOrderDiagnosticTests
                 public static double {|DIFF0017:F|}(double x) => x * x * x;
 
                 public static double[] FHessian(double x) => [6 * x];
+
+                [Differentiable(Order = 2)]
+                public static double {|DIFF0017:G|}(double x) => x * x * x;
+
+                public static double GHessian(double x, Span<double> hessian) => 0;
             }
             """);
     }

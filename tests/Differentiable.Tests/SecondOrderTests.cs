@@ -217,6 +217,55 @@ public class SecondOrderTests
     }
 
     /// <summary>The first-order members of the Order = 2 scenarios, in both modes, with the dot-product test.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(9)]
+    public void WidenedHvp_CarriesFourDirectionsAsFourSingleHvpsDo_AndBuildsTheHessian(int n)
+    {
+        var random = new Random(n);
+        double[] x = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var lanes = new double[4][];
+        var directions = new System.Runtime.Intrinsics.Vector256<double>[n];
+        for (int lane = 0; lane < 4; lane++)
+        {
+            lanes[lane] = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            directions[i] = System.Runtime.Intrinsics.Vector256.Create(lanes[0][i], lanes[1][i], lanes[2][i], lanes[3][i]);
+        }
+
+        double[] gradient = new double[n];
+        var products = new System.Runtime.Intrinsics.Vector256<double>[n];
+        double value = SecondOrder.SmoothHvp(x, 2, directions, gradient, products);
+
+        Assert.Equal(SecondOrder.Smooth(x, 2), value);
+        double[] expectedGradient = new double[n];
+        SecondOrder.SmoothGradient(x, 2, expectedGradient);
+        AssertVector(expectedGradient, gradient, 1e-12);
+        for (int lane = 0; lane < 4; lane++)
+        {
+            double[] single = new double[n], dx = new double[n];
+            SecondOrder.SmoothHvp(x, 2, lanes[lane], dx, single);
+            AssertVector(single, products.Select(p => p[lane]).ToArray(), 1e-12);
+        }
+
+        // SmoothHessian takes its rows four at a time from the widened Hvp (through the tape, which saves the tangents'
+        // lanes): the same as Hvp along each unit direction.
+        double[,] hessian = SecondOrder.SmoothHessian(x, 2);
+        for (int j = 0; j < n; j++)
+        {
+            double[] unit = new double[n], dx = new double[n], row = new double[n];
+            unit[j] = 1;
+            SecondOrder.SmoothHvp(x, 2, unit, dx, row);
+            for (int k = 0; k < n; k++)
+            {
+                AssertClose(row[k], hessian[j, k], 1e-12);
+            }
+        }
+    }
+
     [Fact]
     public void FirstOrderMembers_MatchFiniteDifferences_InBothModes()
     {

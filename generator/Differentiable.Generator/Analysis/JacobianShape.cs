@@ -16,12 +16,19 @@ internal sealed record JacobianShape(IrType Element, IReadOnlyList<Parameter> In
     /// The shape of a method's Jacobian, or null when it has none (no input or no output) or its shape is not supported yet
     /// (tuple parameters, nested tuples, jagged arrays, <c>float</c> mixed with <c>double</c>).
     /// </summary>
-    public static JacobianShape? Of(IrFunction primal)
+    public static JacobianShape? Of(IrFunction primal) => Of(primal.Parameters, primal.ReturnType, Activity.WrittenBuffers(primal.Body).Contains);
+
+    /// <summary>
+    /// The shape as far as the signature tells it (every array or span parameter taken as written): whether a method of this
+    /// signature may get a <c>{M}Jacobian</c>, and of which element type, before its body is lowered (DIFF0017).
+    /// </summary>
+    public static JacobianShape? OfSignature(IReadOnlyList<Parameter> parameters, IrType returnType) => Of(parameters, returnType, _ => true);
+
+    private static JacobianShape? Of(IReadOnlyList<Parameter> parameters, IrType returnType, System.Func<Variable, bool> written)
     {
-        var written = Activity.WrittenBuffers(primal.Body);
         var inputs = new List<Parameter>();
         var outputs = new List<Parameter>();
-        foreach (Parameter parameter in primal.Parameters)
+        foreach (Parameter parameter in parameters)
         {
             IrType type = parameter.Variable.Type;
             if (type.Kind == ValueKind.Tuple || (type.IsBuffer && type.ElementType.IsBuffer) || (parameter.Kind == ParameterKind.Out && type.IsFloating && !parameter.IsDifferentiable))
@@ -35,13 +42,13 @@ internal sealed record JacobianShape(IrType Element, IReadOnlyList<Parameter> In
                 inputs.Add(parameter);
             }
 
-            if (differentiable && (parameter.Kind is ParameterKind.Ref or ParameterKind.Out || (type.IsBuffer && written.Contains(parameter.Variable))))
+            if (differentiable && (parameter.Kind is ParameterKind.Ref or ParameterKind.Out || (type.IsBuffer && written(parameter.Variable))))
             {
                 outputs.Add(parameter);
             }
         }
 
-        IrType result = primal.ReturnType;
+        IrType result = returnType;
         bool resultRow = result.IsFloating || (result.Kind == ValueKind.Array && result.ElementType.IsFloating)
             || (result.Kind == ValueKind.Tuple && result.Elements.Any(e => e.IsFloating) && result.Elements.All(e => !e.CarriesDerivative || e.IsFloating));
         if (!resultRow && result.Kind != ValueKind.Void)
@@ -56,7 +63,7 @@ internal sealed record JacobianShape(IrType Element, IReadOnlyList<Parameter> In
             return null;
         }
 
-        return new JacobianShape(elements[0] == ValueKind.Float ? IrType.Float : IrType.Double, inputs, resultRow, outputs) { ResultType = primal.ReturnType };
+        return new JacobianShape(elements[0] == ValueKind.Float ? IrType.Float : IrType.Double, inputs, resultRow, outputs) { ResultType = returnType };
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ internal static class MethodCheck
         /// <summary>The widened Vjp (W cotangents in one sweep) that <c>{M}Jacobian</c> builds rows with, or null.</summary>
         public IrFunction? WidenedVjp { get; init; }
 
+        /// <summary>The widened Hvp (W directions in one sweep) that <c>{M}Hessian</c> builds rows with, or null.</summary>
+        public IrFunction? WidenedHvp { get; init; }
+
         public bool HasForwardMode => Own.HasForwardMode;
     }
 
@@ -117,6 +120,9 @@ internal static class MethodCheck
                 Hvp = hvp,
                 WidenedJvp = widen && jvp is not null ? Widened(Tangent.Widened, everyCalleeInlined, methodName + "Jvp") : null,
                 WidenedVjp = widen ? Widened(Adjoint.Widened, everyCalleeInlined, methodName + "Vjp") : null,
+                WidenedHvp = hvp is not null && inlining is not null
+                    ? Widened((function, name) => SecondOrder.Hvp(function, name, widened: true), everyCalleeInlined, methodName + "Hvp")
+                    : null,
             };
         }
         catch (TransformException exception)

@@ -111,19 +111,19 @@ internal sealed class CSharpPrinter
                 writer.WriteLine("break;");
                 break;
             case Save { Value: Slice slice } save:
-                writer.WriteLine($"{save.Tape.Name}.{TapeStack(slice.Type.ElementType)}.PushSlice({Expression(slice.Buffer)}, {Expression(slice.Start)}, {Expression(slice.Count)});");
+                writer.WriteLine(TapeCall(save.Tape, slice.Buffer.Type.ElementType, "PushSlice", Expression(slice.Buffer), Expression(slice.Start), Expression(slice.Count)) + ";");
                 break;
             case Reload { Buffer: Slice slice } reload:
-                writer.WriteLine($"{reload.Tape.Name}.{TapeStack(slice.Type.ElementType)}.PopSlice({Expression(slice.Buffer)}, {Expression(slice.Start)}, {Expression(slice.Count)});");
+                writer.WriteLine(TapeCall(reload.Tape, slice.Buffer.Type.ElementType, "PopSlice", Expression(slice.Buffer), Expression(slice.Start), Expression(slice.Count)) + ";");
                 break;
             case Save save when save.Value.Type.IsBuffer:
-                writer.WriteLine($"{save.Tape.Name}.{TapeStack(save.Value.Type.ElementType)}.PushRange({Expression(save.Value)});");
+                writer.WriteLine(TapeCall(save.Tape, save.Value.Type.ElementType, "PushRange", Expression(save.Value)) + ";");
                 break;
             case Save save:
-                writer.WriteLine($"{save.Tape.Name}.{TapeStack(save.Value.Type)}.Push({Expression(save.Value)});");
+                writer.WriteLine(TapeCall(save.Tape, save.Value.Type, "Push", Expression(save.Value)) + ";");
                 break;
             case Reload reload:
-                writer.WriteLine($"{reload.Tape.Name}.{TapeStack(reload.Buffer.Type.ElementType)}.PopRange({Expression(reload.Buffer)});");
+                writer.WriteLine(TapeCall(reload.Tape, reload.Buffer.Type.ElementType, "PopRange", Expression(reload.Buffer)) + ";");
                 break;
             case TapeScope scope:
                 writer.WriteLine($"global::Differentiable.Tape {scope.Tape.Name} = global::Differentiable.Tape.Current;");
@@ -139,6 +139,14 @@ internal sealed class CSharpPrinter
                 break;
         }
     }
+
+    /// <summary>
+    /// A call on the tape stack of values of type <paramref name="type"/>: <c>tape.Doubles.Push(t)</c>; a widened sweep's
+    /// lanes go on the stack of their element type through <c>Lanes</c> (<c>Lanes.Push(tape.Doubles, dt)</c>).
+    /// </summary>
+    private static string TapeCall(Variable tape, IrType type, string method, params string[] arguments) => type.Kind == ValueKind.Lanes
+        ? $"global::Differentiable.Lanes.{method}({tape.Name}.{TapeStack(type.ElementType)}{string.Concat(arguments.Select(a => ", " + a))})"
+        : $"{tape.Name}.{TapeStack(type)}.{method}({string.Join(", ", arguments)})";
 
     /// <summary>The tape stack that holds values of a type: <c>Doubles</c>, <c>Singles</c>, <c>Ints</c> or <c>Bools</c>.</summary>
     public static string TapeStack(IrType type) => type.Kind switch
@@ -321,7 +329,7 @@ internal sealed class CSharpPrinter
             case NewBuffer buffer:
                 return ((buffer.OnStack ? "stackalloc " : "new ") + Allocation(buffer.Type.ElementType, Expression(buffer.Count)), Primary);
             case Restored restored:
-                return (restored.Tape.Name + "." + TapeStack(restored.Type) + ".Pop()", Primary);
+                return (TapeCall(restored.Tape, restored.Type, "Pop"), Primary);
             case NameOf name:
                 return ("nameof(" + Name(name.Variable) + ")", Primary);
             default:

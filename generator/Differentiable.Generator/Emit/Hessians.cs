@@ -12,7 +12,7 @@ namespace Differentiable.Generator.Emit;
 /// </summary>
 internal static class Hessians
 {
-    public static void Emit(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction hvp)
+    public static void Emit(CodeWriter writer, MethodModel model, IrFunction primal, IrFunction hvp, IrFunction? widened = null)
     {
         var inputs = primal.Parameters.Where(p => p.IsDifferentiable && p.Variable.Type.CarriesDerivative).Select(p => p.Variable).ToList();
         int count = primal.Parameters.Count;
@@ -67,6 +67,12 @@ internal static class Hessians
                 {
                     writer.WriteLine($"return {model.Name}({primalArguments});");
                 }
+            }
+
+            if (widened is not null)
+            {
+                WidenedRows(writer, model, primal, inputs, flattened, widened, names, hessian, size, value);
+                return;
             }
 
             // The directions start at zero; each sweep sets one of them to 1. The gradient's shadows are scratch.
@@ -125,5 +131,86 @@ internal static class Hessians
             writer.WriteLine($"global::Differentiable.Matrices.Symmetrize({hessian}, {size});");
             writer.WriteLine($"return {value};");
         }
+    }
+
+    /// <summary>
+    /// The rows by the widened <c>{M}Hvp</c>: W unit directions per sweep, one in each lane; lane l of the products is row
+    /// j + l (the Hessian is symmetric), written down its columns. Directions, products and the gradient's scratch shadows
+    /// are pooled.
+    /// </summary>
+    private static void WidenedRows(CodeWriter writer, MethodModel model, IrFunction primal, List<Variable> inputs, Flattened flattened, IrFunction widened, NameScope names, string hessian, string size, string value)
+    {
+        IrType element = primal.ReturnType;
+        string e = element.CSharp, zero = element.Kind == ValueKind.Float ? "0f" : "0.0", lanes = IrType.Lanes(element).CSharp;
+        int width = IrType.LaneCount(element);
+        string j = names.Fresh("j"), count = names.Fresh("count");
+        var directions = new List<string>();
+        var products = new List<string>();
+        var gradients = new List<string>();
+        var rented = new List<string>();
+        string Rent(string name, string type, string length)
+        {
+            string array = names.Fresh(name + "Pooled");
+            string span = names.Fresh(name);
+            rented.Add(array);
+            writer.WriteLine($"var {array} = global::Differentiable.Shadows.Rent<{type}>({length});");
+            writer.WriteLine($"var {span} = global::System.MemoryExtensions.AsSpan({array}, 0, {length});");
+            return span;
+        }
+
+        foreach (Variable input in inputs)
+        {
+            string length = CSharpPrinter.Name(input) + ".Length";
+            if (input.Type.IsBuffer)
+            {
+                directions.Add(Rent("v" + input.Name, lanes, length));
+                gradients.Add(Rent("d" + input.Name, e, length));
+                products.Add(Rent("h" + input.Name, lanes, length));
+            }
+            else
+            {
+                directions.Add(names.Fresh("v" + input.Name));
+                gradients.Add("out _");
+                products.Add(names.Fresh("h" + input.Name));
+                writer.WriteLine($"{lanes} {directions[directions.Count - 1]};");
+            }
+        }
+
+        writer.WriteLine($"{e} {value} = {zero};");
+        writer.WriteLine($"{hessian}.Clear();");
+        writer.WriteLine($"// Rows j to j + {width - 1} of the Hessian are H·e_j… (it is symmetric): one widened {model.Name}Hvp sweep carries {width} unit directions in its lanes.");
+        using (writer.WriteBlock($"for (int {j} = 0; {j} < {size}; {j} += {width})"))
+        {
+            writer.WriteLine($"int {count} = global::System.Math.Min({width}, {size} - {j});");
+            var arguments = new List<string>(primal.Parameters.Select(p => CSharpPrinter.Name(p.Variable)));
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i].Type.IsBuffer)
+                {
+                    writer.WriteLine($"global::Differentiable.Lanes.Seed<{e}>({directions[i]}, {flattened.Offsets[i]}, {j}, {count});");
+                    writer.WriteLine($"{products[i]}.Clear();");
+                }
+                else
+                {
+                    writer.WriteLine($"{directions[i]} = global::Differentiable.Lanes.Unit<{e}>({flattened.Offsets[i]}, {j}, {count});");
+                }
+            }
+
+            arguments.AddRange(directions);
+            arguments.AddRange(gradients);
+            arguments.AddRange(inputs.Select((v, i) => v.Type.IsBuffer ? products[i] : $"out {lanes} {products[i]}"));
+            writer.WriteLine($"{value} = {widened.Name}({string.Join(", ", arguments)});");
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                writer.WriteLine(inputs[i].Type.IsBuffer
+                    ? $"global::Differentiable.Lanes.CopyDown<{e}>({products[i]}, {hessian}, {j}, {size}, {flattened.Offsets[i]}, {count});"
+                    : $"global::Differentiable.Lanes.CopyDown({products[i]}, {hessian}, {j}, {size}, {flattened.Offsets[i]}, {count});");
+            }
+        }
+
+        writer.WriteLine();
+        rented.ForEach(r => writer.WriteLine($"global::Differentiable.Shadows.Return({r});"));
+        writer.WriteLine($"global::Differentiable.Matrices.Symmetrize({hessian}, {size});");
+        writer.WriteLine($"return {value};");
     }
 }

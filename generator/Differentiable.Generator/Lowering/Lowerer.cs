@@ -245,8 +245,8 @@ internal sealed partial class Lowerer
 
     /// <summary>
     /// A member the user wrote with the name and parameter types of a member the generator will add
-    /// (<c>{M}Jvp</c>, <c>{M}Vjp</c>, <c>{M}Gradient</c>; with Order = 2 <c>{M}Hvp</c> and <c>{M}Hessian</c>), as it would be
-    /// displayed; null when there is none.
+    /// (<c>{M}Jvp</c>, <c>{M}Vjp</c>, <c>{M}Gradient</c>, both <c>{M}Jacobian</c> overloads; with Order = 2 <c>{M}Hvp</c> and
+    /// both <c>{M}Hessian</c> overloads), as it would be displayed; null when there is none.
     /// Members the generator wrote itself (marked GeneratedCode("Differentiable")) are not clashes.
     /// </summary>
     private static string? NameClash(IMethodSymbol method, List<Parameter> parameters, IrType returnType)
@@ -275,15 +275,24 @@ internal sealed partial class Lowerer
             shapes.Add((method.Name + "Hessian", primal));
         }
 
+        // The matrix overloads: the primal's parameters alone, and with a Span<T> of the matrix's element type after them.
+        var spanOverloads = new List<(string Name, ValueKind Element)>();
+        if (Analysis.JacobianShape.OfSignature(parameters, returnType) is { } jacobian)
+        {
+            shapes.Add((method.Name + "Jacobian", primal));
+            spanOverloads.Add((method.Name + "Jacobian", jacobian.Element.Kind));
+        }
+
+        if (returnType.IsFloating && OrderOf(method) == 2)
+        {
+            spanOverloads.Add((method.Name + "Hessian", returnType.Kind));
+        }
+
         foreach (var (name, shape) in shapes)
         {
-            foreach (IMethodSymbol existing in method.ContainingType.GetMembers(name).OfType<IMethodSymbol>())
+            foreach (IMethodSymbol existing in UserMembers(name))
             {
-                bool generated = existing.GetAttributes().Any(a =>
-                    a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
-                    && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == "Differentiable");
-                if (!generated
-                    && existing.Parameters.Length == shape.Count
+                if (existing.Parameters.Length == shape.Count
                     && existing.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, shape[i].Type) && (p.RefKind == RefKind.Out) == shape[i].Out).All(x => x))
                 {
                     return existing.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
@@ -291,7 +300,25 @@ internal sealed partial class Lowerer
             }
         }
 
+        foreach (var (name, element) in spanOverloads)
+        {
+            foreach (IMethodSymbol existing in UserMembers(name))
+            {
+                if (existing.Parameters.Length == primal.Count + 1
+                    && existing.Parameters.Take(primal.Count).Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, primal[i].Type) && p.RefKind == method.Parameters[i].RefKind).All(x => x)
+                    && TypeOf(existing.Parameters[primal.Count].Type) is { Kind: ValueKind.Span } span && span.ElementType.Kind == element)
+                {
+                    return existing.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+                }
+            }
+        }
+
         return null;
+
+        // Members the generator wrote itself (marked GeneratedCode("Differentiable")) are not clashes.
+        IEnumerable<IMethodSymbol> UserMembers(string name) => method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Where(existing => !existing.GetAttributes().Any(a =>
+            a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+            && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == "Differentiable"));
     }
 
     /// <summary>

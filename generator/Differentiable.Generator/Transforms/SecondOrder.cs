@@ -17,7 +17,11 @@ internal static class SecondOrder
     /// primal's parameters, a direction per differentiable input (<c>v</c> + name), the gradient as <c>{M}Gradient</c> gives it
     /// (<c>d</c> + name), and H·v by the same rules (<c>h</c> + name).
     /// </summary>
-    public static IrFunction Hvp(IrFunction primal, string name)
+    /// <remarks>
+    /// <paramref name="widened"/>: the directions and products are <c>Vector256&lt;T&gt;</c> lanes (W directions per sweep, for
+    /// <c>{M}Hessian</c>); the gradient stays scalar.
+    /// </remarks>
+    public static IrFunction Hvp(IrFunction primal, string name, bool widened = false)
     {
         if (!primal.ReturnType.IsFloating)
         {
@@ -83,7 +87,7 @@ internal static class SecondOrder
                 call.Site);
         }
 
-        IrFunction composed = Tangent.OfSweep(seeded, name, names, out var tangents);
+        IrFunction composed = Tangent.OfSweep(seeded, name, names, out var tangents, widened ? DerivativeTransform.WidenedWidth(primal) : 1);
 
         // The contract's order: the primal's parameters, the directions, the gradient, H·v.
         var byVariable = composed.Parameters.ToDictionary(p => p.Variable);

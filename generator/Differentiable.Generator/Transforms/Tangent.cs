@@ -40,9 +40,10 @@ internal sealed class Tangent : DerivativeTransform
     /// sweep): the parameters' tangents get the given names, the function returns the sweep's own value, and
     /// <paramref name="parameterTangents"/> tells which tangent parameter belongs to which parameter.
     /// </summary>
-    public static IrFunction OfSweep(IrFunction sweep, string name, IReadOnlyDictionary<Variable, string> parameterTangentNames, out IReadOnlyDictionary<Variable, Variable> parameterTangents)
+    /// <remarks>With a <paramref name="width"/> above 1 (<see cref="DerivativeTransform.WidenedWidth"/>), W directions at once.</remarks>
+    public static IrFunction OfSweep(IrFunction sweep, string name, IReadOnlyDictionary<Variable, string> parameterTangentNames, out IReadOnlyDictionary<Variable, Variable> parameterTangents, int width = 1)
     {
-        var tangent = new Tangent(sweep, parameterTangentNames, returnsValueOnly: true);
+        var tangent = new Tangent(sweep, parameterTangentNames, returnsValueOnly: true, width);
         IrFunction result = tangent.Run(name);
         parameterTangents = sweep.Parameters.Where(p => tangent.HasDerivative(p.Variable)).ToDictionary(p => p.Variable, p => tangent.DerivativeOf(p.Variable));
         return result;
@@ -161,7 +162,7 @@ internal sealed class Tangent : DerivativeTransform
                     break;
                 case Let or Assign when IrWalk.Definition(statement) is (VariableBinding { Variable: var popped }, Restored restored) && Activity.IsActive(popped):
                     // The forward sweep pushed the value, then its tangent: take them back in the opposite order.
-                    output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(popped)), restored));
+                    output.Add(IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(popped)), restored with { Type = DerivativeType(restored.Type) }));
                     output.Add(statement);
                     break;
                 case Save save:
@@ -181,9 +182,9 @@ internal sealed class Tangent : DerivativeTransform
                     output.Add(reload with { Buffer = ShadowOf(reload.Buffer) });
                     output.Add(reload);
                     break;
-                case Store { Value: Restored } store when HasShadow(store.Buffer):
+                case Store { Value: Restored restoredElement } store when HasShadow(store.Buffer):
                     // An element a reverse sweep brings back from the tape (SavedElements): its tangent was pushed after it.
-                    output.Add(store with { Buffer = ShadowOf(store.Buffer) });
+                    output.Add(store with { Buffer = ShadowOf(store.Buffer), Value = restoredElement with { Type = DerivativeType(restoredElement.Type) } });
                     output.Add(store);
                     break;
                 case Store store:
@@ -392,6 +393,11 @@ internal sealed class Tangent : DerivativeTransform
     /// </summary>
     private IEnumerable<Stmt> TangentOfVjpCall(MethodCallee vjpCallee, MethodName hvp, Call vjpCall)
     {
+        if (Width > 1)
+        {
+            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {vjpCallee.Name}", vjpCallee.Site);
+        }
+
         int count = (vjpCall.Arguments.Count - 1) / 2;
         var inputs = vjpCall.Arguments.Take(count).ToList();
         Expr cotangent = vjpCall.Arguments[count];

@@ -790,6 +790,407 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>BlackScholesCall(spot, strike, rate, volatility, years)</c>: as BlackScholesCallHvp, for 4 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. BlackScholesCallHessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("BlackScholesCall", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static double BlackScholesCallHvp(double spot, double strike, double rate, double volatility, double years, global::System.Runtime.Intrinsics.Vector256<double> vspot, global::System.Runtime.Intrinsics.Vector256<double> vstrike, global::System.Runtime.Intrinsics.Vector256<double> vrate, global::System.Runtime.Intrinsics.Vector256<double> vvolatility, global::System.Runtime.Intrinsics.Vector256<double> vyears, out double dspot, out double dstrike, out double drate, out double dvolatility, out double dyears, out global::System.Runtime.Intrinsics.Vector256<double> hspot, out global::System.Runtime.Intrinsics.Vector256<double> hstrike, out global::System.Runtime.Intrinsics.Vector256<double> hrate, out global::System.Runtime.Intrinsics.Vector256<double> hvolatility, out global::System.Runtime.Intrinsics.Vector256<double> hyears)
+        {
+            hspot = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hstrike = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hrate = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hvolatility = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hyears = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double dResult = 1.0;
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 78: double deviation = volatility * Math.Sqrt(years);
+                double t = global::System.Math.Sqrt(years);
+                global::System.Runtime.Intrinsics.Vector256<double> dt20 = 0.5 / t * vyears;
+                double deviation = volatility * t;
+                global::System.Runtime.Intrinsics.Vector256<double> ddeviation1 = t * vvolatility + volatility * dt20;
+                // line 79: double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
+                double t1 = spot / strike;
+                global::System.Runtime.Intrinsics.Vector256<double> dt110 = vspot / strike - t1 / strike * vstrike;
+                double t2 = global::System.Math.Log(t1);
+                global::System.Runtime.Intrinsics.Vector256<double> dt23 = dt110 / t1;
+                double t3 = 0.5 * volatility;
+                global::System.Runtime.Intrinsics.Vector256<double> dt31 = 0.5 * vvolatility;
+                double t4 = t3 * volatility;
+                global::System.Runtime.Intrinsics.Vector256<double> dt41 = volatility * dt31 + t3 * vvolatility;
+                double t5 = rate + t4;
+                global::System.Runtime.Intrinsics.Vector256<double> dt53 = vrate + dt41;
+                double t6 = t5 * years;
+                global::System.Runtime.Intrinsics.Vector256<double> dt61 = years * dt53 + t5 * vyears;
+                double t7 = t2 + t6;
+                global::System.Runtime.Intrinsics.Vector256<double> dt73 = dt23 + dt61;
+                double d1 = t7 / deviation;
+                global::System.Runtime.Intrinsics.Vector256<double> dd11 = dt73 / deviation - d1 / deviation * ddeviation1;
+                // line 80: double d2 = d1 - deviation;
+                double d2 = d1 - deviation;
+                global::System.Runtime.Intrinsics.Vector256<double> dd21 = dd11 - ddeviation1;
+
+                // inlined: NormalCdf
+                // line 88: double term = x;
+                double term = d1;
+                global::System.Runtime.Intrinsics.Vector256<double> dterm2 = dd11;
+                // line 89: double sum = x;
+                double sum = d1;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum2 = dd11;
+                // line 90: for (int n = 1; n < 90; n++) …
+                for (int n = 1; n < 90; n++)
+                {
+                    // line 92: term = -term * x * x / (2 * n);
+                    double t16 = -term;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt161 = -dterm2;
+                    double t17 = t16 * d1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt171 = d1 * dt161 + t16 * dd11;
+                    double t21 = t17 * d1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt211 = d1 * dt171 + t17 * dd11;
+                    double t31 = (double)(2 * n);
+                    double term_1 = t21 / t31;
+                    global::System.Runtime.Intrinsics.Vector256<double> dterm_12 = dt211 / t31;
+                    // line 93: sum += term / (2 * n + 1);
+                    double t41 = (double)(2 * n + 1);
+                    double t51 = term_1 / t41;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt511 = dterm_12 / t41;
+                    double sum_1 = sum + t51;
+                    global::System.Runtime.Intrinsics.Vector256<double> dsum_1 = dsum2 + dt511;
+                    // line 90: for (int n = 1; n < 90; n++) …
+                    tape.Doubles.Push(term);
+                    global::Differentiable.Lanes.Push(tape.Doubles, dterm2);
+                    term = term_1;
+                    dterm2 = dterm_12;
+                    sum = sum_1;
+                    dsum2 = dsum_1;
+                }
+
+                // line 96: return 0.5 + sum / Math.Sqrt(2 * Math.PI);
+                double t61 = global::System.Math.Sqrt(6.283185307179586);
+                double t71 = sum / t61;
+                global::System.Runtime.Intrinsics.Vector256<double> dt711 = dsum2 / t61;
+                double result1 = 0.5 + t71;
+                global::System.Runtime.Intrinsics.Vector256<double> dresult11 = dt711;
+                double t8 = result1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt81 = dresult11;
+                // line 81: return spot * NormalCdf(d1) - strike * Math.Exp(-rate * years) * NormalCdf(d2);
+                double t9 = spot * t8;
+                global::System.Runtime.Intrinsics.Vector256<double> dt91 = t8 * vspot + spot * dt81;
+                double t10 = -rate;
+                global::System.Runtime.Intrinsics.Vector256<double> dt101 = -vrate;
+                double t11 = t10 * years;
+                global::System.Runtime.Intrinsics.Vector256<double> dt111 = years * dt101 + t10 * vyears;
+                double t12 = global::System.Math.Exp(t11);
+                global::System.Runtime.Intrinsics.Vector256<double> dt121 = t12 * dt111;
+                double t13 = strike * t12;
+                global::System.Runtime.Intrinsics.Vector256<double> dt131 = t12 * vstrike + strike * dt121;
+
+                // inlined: NormalCdf
+                // line 88: double term = x;
+                double term1 = d2;
+                global::System.Runtime.Intrinsics.Vector256<double> dterm11 = dd21;
+                // line 89: double sum = x;
+                double sum1 = d2;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum11 = dd21;
+                // line 90: for (int n = 1; n < 90; n++) …
+                for (int n1 = 1; n1 < 90; n1++)
+                {
+                    // line 92: term = -term * x * x / (2 * n);
+                    double t18 = -term1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt181 = -dterm11;
+                    double t19 = t18 * d2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt191 = d2 * dt181 + t18 * dd21;
+                    double t22 = t19 * d2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt221 = d2 * dt191 + t19 * dd21;
+                    double t32 = (double)(2 * n1);
+                    double term_11 = t22 / t32;
+                    global::System.Runtime.Intrinsics.Vector256<double> dterm_111 = dt221 / t32;
+                    // line 93: sum += term / (2 * n + 1);
+                    double t42 = (double)(2 * n1 + 1);
+                    double t52 = term_11 / t42;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt521 = dterm_111 / t42;
+                    double sum_11 = sum1 + t52;
+                    global::System.Runtime.Intrinsics.Vector256<double> dsum_11 = dsum11 + dt521;
+                    // line 90: for (int n = 1; n < 90; n++) …
+                    tape.Doubles.Push(term1);
+                    global::Differentiable.Lanes.Push(tape.Doubles, dterm11);
+                    term1 = term_11;
+                    dterm11 = dterm_111;
+                    sum1 = sum_11;
+                    dsum11 = dsum_11;
+                }
+
+                // line 96: return 0.5 + sum / Math.Sqrt(2 * Math.PI);
+                double t72 = sum1 / t61;
+                global::System.Runtime.Intrinsics.Vector256<double> dt721 = dsum11 / t61;
+                double result2 = 0.5 + t72;
+                global::System.Runtime.Intrinsics.Vector256<double> dresult21 = dt721;
+                double t14 = result2;
+                global::System.Runtime.Intrinsics.Vector256<double> dt141 = dresult21;
+                // line 81: return spot * NormalCdf(d1) - strike * Math.Exp(-rate * years) * NormalCdf(d2);
+                double t15 = t13 * t14;
+                global::System.Runtime.Intrinsics.Vector256<double> dt151 = t14 * dt131 + t13 * dt141;
+                double result = t9 - t15;
+                global::System.Runtime.Intrinsics.Vector256<double> dresult3 = dt91 - dt151;
+
+                // reverse sweep
+                double dresult = dResult;
+                // line 81: return spot * NormalCdf(d1) - strike * Math.Exp(-rate * years) * NormalCdf(d2);
+                double dt9 = dresult;
+                double dt15 = -dresult;
+                double dt13 = t14 * dt15;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt13 = dt15 * dt141;
+                double dt14 = t13 * dt15;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt14 = dt15 * dt131;
+                // line 96: return 0.5 + sum / Math.Sqrt(2 * Math.PI);
+                double dresult2 = dt14;
+                global::System.Runtime.Intrinsics.Vector256<double> ddresult2 = ddt14;
+                double dt72 = dresult2;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt72 = ddresult2;
+                double dsum1 = dt72 / t61;
+                global::System.Runtime.Intrinsics.Vector256<double> ddsum1 = ddt72 / t61;
+                double dterm1 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> ddterm1 = default;
+                double dd2 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> ddd2 = default;
+                // line 90, reversed: for (int n = 1; n < 90; n++) …
+                for (int n1 = 89; n1 >= 1; n1--)
+                {
+                    // line 90: for (int n = 1; n < 90; n++) …
+                    double dterm_11 = dterm1;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddterm_11 = ddterm1;
+                    dterm1 = 0.0;
+                    ddterm1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    dterm11 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                    term1 = tape.Doubles.Pop();
+                    // line 93: sum += term / (2 * n + 1);
+                    double dt52 = dsum1;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt52 = ddsum1;
+                    double t42 = (double)(2 * n1 + 1);
+                    double t20 = dt52 / t42;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt201 = ddt52 / t42;
+                    double t23 = dterm_11 + t20;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt231 = ddterm_11 + dt201;
+                    dterm_11 = t23;
+                    ddterm_11 = dt231;
+                    // line 92: term = -term * x * x / (2 * n);
+                    double t32 = (double)(2 * n1);
+                    double dt22 = dterm_11 / t32;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt22 = ddterm_11 / t32;
+                    double t18 = -term1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt181 = -dterm11;
+                    double t19 = t18 * d2;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt191 = d2 * dt181 + t18 * dd21;
+                    double dt19 = d2 * dt22;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt19 = dt22 * dd21 + d2 * ddt22;
+                    double t24 = t19 * dt22;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt24 = dt22 * dt191 + t19 * ddt22;
+                    double t25 = dd2 + t24;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt25 = ddd2 + dt24;
+                    dd2 = t25;
+                    ddd2 = dt25;
+                    double dt18 = d2 * dt19;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt18 = dt19 * dd21 + d2 * ddt19;
+                    double t26 = t18 * dt19;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt26 = dt19 * dt181 + t18 * ddt19;
+                    double t27 = dd2 + t26;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt27 = ddd2 + dt26;
+                    dd2 = t27;
+                    ddd2 = dt27;
+                    double t28 = dterm1 - dt18;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt28 = ddterm1 - ddt18;
+                    dterm1 = t28;
+                    ddterm1 = dt28;
+                }
+
+                // line 89: double sum = x;
+                double t29 = dd2 + dsum1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt29 = ddd2 + ddsum1;
+                dd2 = t29;
+                ddd2 = dt29;
+                // line 88: double term = x;
+                double t30 = dd2 + dterm1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt30 = ddd2 + ddterm1;
+                dd2 = t30;
+                ddd2 = dt30;
+                // line 81: return spot * NormalCdf(d1) - strike * Math.Exp(-rate * years) * NormalCdf(d2);
+                dstrike = t12 * dt13;
+                hstrike = dt13 * dt121 + t12 * ddt13;
+                double dt12 = strike * dt13;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt12 = dt13 * vstrike + strike * ddt13;
+                double dt11 = t12 * dt12;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt11 = dt12 * dt121 + t12 * ddt12;
+                double dt10 = years * dt11;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt10 = dt11 * vyears + years * ddt11;
+                dyears = t10 * dt11;
+                hyears = dt11 * dt101 + t10 * ddt11;
+                drate = -dt10;
+                hrate = -ddt10;
+                dspot = t8 * dt9;
+                hspot = dt9 * dt81;
+                double dt8 = spot * dt9;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt8 = dt9 * vspot;
+                // line 96: return 0.5 + sum / Math.Sqrt(2 * Math.PI);
+                double dresult1 = dt8;
+                global::System.Runtime.Intrinsics.Vector256<double> ddresult1 = ddt8;
+                double dt71 = dresult1;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt71 = ddresult1;
+                double dsum = dt71 / t61;
+                global::System.Runtime.Intrinsics.Vector256<double> ddsum = ddt71 / t61;
+                double dterm = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> ddterm = default;
+                double dd1 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> ddd1 = default;
+                // line 90, reversed: for (int n = 1; n < 90; n++) …
+                for (int n = 89; n >= 1; n--)
+                {
+                    // line 90: for (int n = 1; n < 90; n++) …
+                    double dterm_1 = dterm;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddterm_1 = ddterm;
+                    dterm = 0.0;
+                    ddterm = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    dterm2 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                    term = tape.Doubles.Pop();
+                    // line 93: sum += term / (2 * n + 1);
+                    double dt51 = dsum;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt51 = ddsum;
+                    double t41 = (double)(2 * n + 1);
+                    double t33 = dt51 / t41;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt33 = ddt51 / t41;
+                    double t34 = dterm_1 + t33;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt34 = ddterm_1 + dt33;
+                    dterm_1 = t34;
+                    ddterm_1 = dt34;
+                    // line 92: term = -term * x * x / (2 * n);
+                    double t31 = (double)(2 * n);
+                    double dt21 = dterm_1 / t31;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt21 = ddterm_1 / t31;
+                    double t16 = -term;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt161 = -dterm2;
+                    double t17 = t16 * d1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt171 = d1 * dt161 + t16 * dd11;
+                    double dt17 = d1 * dt21;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt17 = dt21 * dd11 + d1 * ddt21;
+                    double t35 = t17 * dt21;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt35 = dt21 * dt171 + t17 * ddt21;
+                    double t36 = dd1 + t35;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt36 = ddd1 + dt35;
+                    dd1 = t36;
+                    ddd1 = dt36;
+                    double dt16 = d1 * dt17;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt16 = dt17 * dd11 + d1 * ddt17;
+                    double t37 = t16 * dt17;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt37 = dt17 * dt161 + t16 * ddt17;
+                    double t38 = dd1 + t37;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt38 = ddd1 + dt37;
+                    dd1 = t38;
+                    ddd1 = dt38;
+                    double t39 = dterm - dt16;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt39 = ddterm - ddt16;
+                    dterm = t39;
+                    ddterm = dt39;
+                }
+
+                // line 89: double sum = x;
+                double t40 = dd1 + dsum;
+                global::System.Runtime.Intrinsics.Vector256<double> dt40 = ddd1 + ddsum;
+                dd1 = t40;
+                ddd1 = dt40;
+                // line 88: double term = x;
+                double t43 = dd1 + dterm;
+                global::System.Runtime.Intrinsics.Vector256<double> dt43 = ddd1 + ddterm;
+                dd1 = t43;
+                ddd1 = dt43;
+                // line 80: double d2 = d1 - deviation;
+                double t44 = dd1 + dd2;
+                global::System.Runtime.Intrinsics.Vector256<double> dt44 = ddd1 + ddd2;
+                dd1 = t44;
+                ddd1 = dt44;
+                double ddeviation = -dd2;
+                global::System.Runtime.Intrinsics.Vector256<double> dddeviation = -ddd2;
+                // line 79: double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
+                double dt7 = dd1 / deviation;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt7 = ddd1 / deviation - dt7 / deviation * ddeviation1;
+                double t45 = d1 / deviation;
+                global::System.Runtime.Intrinsics.Vector256<double> dt45 = dd11 / deviation - t45 / deviation * ddeviation1;
+                double t46 = t45 * dd1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt46 = dd1 * dt45 + t45 * ddd1;
+                double t47 = ddeviation - t46;
+                global::System.Runtime.Intrinsics.Vector256<double> dt47 = dddeviation - dt46;
+                ddeviation = t47;
+                dddeviation = dt47;
+                double dt2 = dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt2 = ddt7;
+                double dt6 = dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt6 = ddt7;
+                double dt5 = years * dt6;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt5 = dt6 * vyears + years * ddt6;
+                double t48 = t5 * dt6;
+                global::System.Runtime.Intrinsics.Vector256<double> dt48 = dt6 * dt53 + t5 * ddt6;
+                double t49 = dyears + t48;
+                global::System.Runtime.Intrinsics.Vector256<double> dt49 = hyears + dt48;
+                dyears = t49;
+                hyears = dt49;
+                double t50 = drate + dt5;
+                global::System.Runtime.Intrinsics.Vector256<double> dt50 = hrate + ddt5;
+                drate = t50;
+                hrate = dt50;
+                double dt4 = dt5;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt4 = ddt5;
+                double dt3 = volatility * dt4;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt3 = dt4 * vvolatility + volatility * ddt4;
+                dvolatility = t3 * dt4;
+                hvolatility = dt4 * dt31 + t3 * ddt4;
+                double t53 = 0.5 * dt3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt531 = 0.5 * ddt3;
+                double t54 = dvolatility + t53;
+                global::System.Runtime.Intrinsics.Vector256<double> dt54 = hvolatility + dt531;
+                dvolatility = t54;
+                hvolatility = dt54;
+                double dt1 = dt2 / t1;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt1 = ddt2 / t1 - dt1 / t1 * dt110;
+                double t55 = dt1 / strike;
+                global::System.Runtime.Intrinsics.Vector256<double> dt55 = ddt1 / strike - t55 / strike * vstrike;
+                double t56 = dspot + t55;
+                global::System.Runtime.Intrinsics.Vector256<double> dt56 = hspot + dt55;
+                dspot = t56;
+                hspot = dt56;
+                double t57 = t1 / strike;
+                global::System.Runtime.Intrinsics.Vector256<double> dt57 = dt110 / strike - t57 / strike * vstrike;
+                double t58 = t57 * dt1;
+                global::System.Runtime.Intrinsics.Vector256<double> dt58 = dt1 * dt57 + t57 * ddt1;
+                double t59 = dstrike - t58;
+                global::System.Runtime.Intrinsics.Vector256<double> dt59 = hstrike - dt58;
+                dstrike = t59;
+                hstrike = dt59;
+                // line 78: double deviation = volatility * Math.Sqrt(years);
+                double t60 = t * ddeviation;
+                global::System.Runtime.Intrinsics.Vector256<double> dt60 = ddeviation * dt20 + t * dddeviation;
+                double t62 = dvolatility + t60;
+                global::System.Runtime.Intrinsics.Vector256<double> dt62 = hvolatility + dt60;
+                dvolatility = t62;
+                hvolatility = dt62;
+                double dt = volatility * ddeviation;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt = ddeviation * vvolatility + volatility * dddeviation;
+                double t63 = 0.5 / t;
+                global::System.Runtime.Intrinsics.Vector256<double> dt63 = -(t63 / t * dt20);
+                double t64 = t63 * dt;
+                global::System.Runtime.Intrinsics.Vector256<double> dt64 = dt * dt63 + t63 * ddt;
+                double t65 = dyears + t64;
+                global::System.Runtime.Intrinsics.Vector256<double> dt65 = hyears + dt64;
+                dyears = t65;
+                hyears = dt65;
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>BlackScholesCall(spot, strike, rate, volatility, years)</c>: the matrix of its second derivatives over its inputs (spot, strike, rate, volatility, years, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -810,35 +1211,29 @@ namespace Differentiable.Tests.Scenarios
         {
             int size = 5;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
-            double vspot = 0.0;
-            double vstrike = 0.0;
-            double vrate = 0.0;
-            double vvolatility = 0.0;
-            double vyears = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> vspot1;
+            global::System.Runtime.Intrinsics.Vector256<double> vstrike1;
+            global::System.Runtime.Intrinsics.Vector256<double> vrate1;
+            global::System.Runtime.Intrinsics.Vector256<double> vvolatility1;
+            global::System.Runtime.Intrinsics.Vector256<double> vyears1;
             double value = 0.0;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one BlackScholesCallHvp sweep along each unit direction e_j.
-            vspot = 1.0;
-            value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot, vstrike, vrate, vvolatility, vyears, out _, out _, out _, out _, out _, out hessian[row * size], out hessian[row * size + 1], out hessian[row * size + 2], out hessian[row * size + 3], out hessian[row * size + 4]);
-            vspot = 0.0;
-            row++;
-            vstrike = 1.0;
-            value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot, vstrike, vrate, vvolatility, vyears, out _, out _, out _, out _, out _, out hessian[row * size], out hessian[row * size + 1], out hessian[row * size + 2], out hessian[row * size + 3], out hessian[row * size + 4]);
-            vstrike = 0.0;
-            row++;
-            vrate = 1.0;
-            value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot, vstrike, vrate, vvolatility, vyears, out _, out _, out _, out _, out _, out hessian[row * size], out hessian[row * size + 1], out hessian[row * size + 2], out hessian[row * size + 3], out hessian[row * size + 4]);
-            vrate = 0.0;
-            row++;
-            vvolatility = 1.0;
-            value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot, vstrike, vrate, vvolatility, vyears, out _, out _, out _, out _, out _, out hessian[row * size], out hessian[row * size + 1], out hessian[row * size + 2], out hessian[row * size + 3], out hessian[row * size + 4]);
-            vvolatility = 0.0;
-            row++;
-            vyears = 1.0;
-            value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot, vstrike, vrate, vvolatility, vyears, out _, out _, out _, out _, out _, out hessian[row * size], out hessian[row * size + 1], out hessian[row * size + 2], out hessian[row * size + 3], out hessian[row * size + 4]);
-            vyears = 0.0;
-            row++;
+            // Rows j to j + 3 of the Hessian are H·e_j… (it is symmetric): one widened BlackScholesCallHvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < size; j += 4)
+            {
+                int count = global::System.Math.Min(4, size - j);
+                vspot1 = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                vstrike1 = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                vrate1 = global::Differentiable.Lanes.Unit<double>(2, j, count);
+                vvolatility1 = global::Differentiable.Lanes.Unit<double>(3, j, count);
+                vyears1 = global::Differentiable.Lanes.Unit<double>(4, j, count);
+                value = BlackScholesCallHvp(spot, strike, rate, volatility, years, vspot1, vstrike1, vrate1, vvolatility1, vyears1, out _, out _, out _, out _, out _, out global::System.Runtime.Intrinsics.Vector256<double> hspot, out global::System.Runtime.Intrinsics.Vector256<double> hstrike, out global::System.Runtime.Intrinsics.Vector256<double> hrate, out global::System.Runtime.Intrinsics.Vector256<double> hvolatility, out global::System.Runtime.Intrinsics.Vector256<double> hyears);
+                global::Differentiable.Lanes.CopyDown(hspot, hessian, j, size, 0, count);
+                global::Differentiable.Lanes.CopyDown(hstrike, hessian, j, size, 1, count);
+                global::Differentiable.Lanes.CopyDown(hrate, hessian, j, size, 2, count);
+                global::Differentiable.Lanes.CopyDown(hvolatility, hessian, j, size, 3, count);
+                global::Differentiable.Lanes.CopyDown(hyears, hessian, j, size, 4, count);
+            }
 
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;

@@ -170,6 +170,72 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>Bowl(x, y)</c>: as BowlHvp, for 8 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. BowlHessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Bowl", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static float BowlHvp(float x, float y, global::System.Runtime.Intrinsics.Vector256<float> vx, global::System.Runtime.Intrinsics.Vector256<float> vy, out float dx, out float dy, out global::System.Runtime.Intrinsics.Vector256<float> hx, out global::System.Runtime.Intrinsics.Vector256<float> hy)
+        {
+            hx = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            hy = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            float dResult = 1f;
+            // line 147: MathF.Cos(x) * y * y + x * x * x
+            float t = global::System.MathF.Cos(x);
+            global::System.Runtime.Intrinsics.Vector256<float> dt5 = -(global::System.MathF.Sin(x) * vx);
+            float t1 = t * y;
+            global::System.Runtime.Intrinsics.Vector256<float> dt11 = y * dt5 + t * vy;
+            float t2 = t1 * y;
+            global::System.Runtime.Intrinsics.Vector256<float> dt21 = y * dt11 + t1 * vy;
+            float t3 = x * x;
+            global::System.Runtime.Intrinsics.Vector256<float> dt31 = x * vx + x * vx;
+            float t4 = t3 * x;
+            global::System.Runtime.Intrinsics.Vector256<float> dt41 = x * dt31 + t3 * vx;
+            float result = t2 + t4;
+            global::System.Runtime.Intrinsics.Vector256<float> dresult1 = dt21 + dt41;
+
+            // reverse sweep
+            float dresult = dResult;
+            // line 147: MathF.Cos(x) * y * y + x * x * x
+            float dt2 = dresult;
+            float dt4 = dresult;
+            float dt3 = x * dt4;
+            global::System.Runtime.Intrinsics.Vector256<float> ddt3 = dt4 * vx;
+            dx = t3 * dt4;
+            hx = dt4 * dt31;
+            float t5 = x * dt3;
+            global::System.Runtime.Intrinsics.Vector256<float> dt51 = dt3 * vx + x * ddt3;
+            float t6 = dx + t5;
+            global::System.Runtime.Intrinsics.Vector256<float> dt6 = hx + dt51;
+            dx = t6;
+            hx = dt6;
+            float t8 = dx + t5;
+            global::System.Runtime.Intrinsics.Vector256<float> dt8 = hx + dt51;
+            dx = t8;
+            hx = dt8;
+            float dt1 = y * dt2;
+            global::System.Runtime.Intrinsics.Vector256<float> ddt1 = dt2 * vy;
+            dy = t1 * dt2;
+            hy = dt2 * dt11;
+            float dt = y * dt1;
+            global::System.Runtime.Intrinsics.Vector256<float> ddt = dt1 * vy + y * ddt1;
+            float t9 = t * dt1;
+            global::System.Runtime.Intrinsics.Vector256<float> dt9 = dt1 * dt5 + t * ddt1;
+            float t10 = dy + t9;
+            global::System.Runtime.Intrinsics.Vector256<float> dt10 = hy + dt9;
+            dy = t10;
+            hy = dt10;
+            float t11 = global::System.MathF.Sin(x);
+            global::System.Runtime.Intrinsics.Vector256<float> dt111 = global::System.MathF.Cos(x) * vx;
+            float t12 = t11 * dt;
+            global::System.Runtime.Intrinsics.Vector256<float> dt12 = dt * dt111 + t11 * ddt;
+            float t13 = dx - t12;
+            global::System.Runtime.Intrinsics.Vector256<float> dt13 = hx - dt12;
+            dx = t13;
+            hx = dt13;
+            return result;
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>Bowl(x, y)</c>: the matrix of its second derivatives over its inputs (x, y, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -190,20 +256,20 @@ namespace Differentiable.Tests.Scenarios
         {
             int size = 2;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
-            float vx = 0f;
-            float vy = 0f;
+            global::System.Runtime.Intrinsics.Vector256<float> vx1;
+            global::System.Runtime.Intrinsics.Vector256<float> vy1;
             float value = 0f;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one BowlHvp sweep along each unit direction e_j.
-            vx = 1f;
-            value = BowlHvp(x, y, vx, vy, out _, out _, out hessian[row * size], out hessian[row * size + 1]);
-            vx = 0f;
-            row++;
-            vy = 1f;
-            value = BowlHvp(x, y, vx, vy, out _, out _, out hessian[row * size], out hessian[row * size + 1]);
-            vy = 0f;
-            row++;
+            // Rows j to j + 7 of the Hessian are H·e_j… (it is symmetric): one widened BowlHvp sweep carries 8 unit directions in its lanes.
+            for (int j = 0; j < size; j += 8)
+            {
+                int count = global::System.Math.Min(8, size - j);
+                vx1 = global::Differentiable.Lanes.Unit<float>(0, j, count);
+                vy1 = global::Differentiable.Lanes.Unit<float>(1, j, count);
+                value = BowlHvp(x, y, vx1, vy1, out _, out _, out global::System.Runtime.Intrinsics.Vector256<float> hx, out global::System.Runtime.Intrinsics.Vector256<float> hy);
+                global::Differentiable.Lanes.CopyDown(hx, hessian, j, size, 0, count);
+                global::Differentiable.Lanes.CopyDown(hy, hessian, j, size, 1, count);
+            }
 
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;

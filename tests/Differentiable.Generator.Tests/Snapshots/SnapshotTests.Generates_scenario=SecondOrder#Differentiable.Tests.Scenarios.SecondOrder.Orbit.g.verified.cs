@@ -382,6 +382,176 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>Orbit(x, y, weights)</c>: as OrbitHvp, for 4 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. OrbitHessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Orbit", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static double OrbitHvp(double x, double y, double[] weights, global::System.Runtime.Intrinsics.Vector256<double> vx, global::System.Runtime.Intrinsics.Vector256<double> vy, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> vweights, out double dx, out double dy, global::System.Span<double> dweights, out global::System.Runtime.Intrinsics.Vector256<double> hx, out global::System.Runtime.Intrinsics.Vector256<double> hy, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> hweights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(weights);
+            global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), vweights.Length, nameof(vweights));
+            global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
+            global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), hweights.Length, nameof(hweights));
+            global::Differentiable.Shadows.CheckDistinct<double>(weights, nameof(weights), dweights, nameof(dweights));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(vweights, nameof(vweights), hweights, nameof(hweights));
+            hx = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hy = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double dResult = 1.0;
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                // line 62: double p = x;
+                double p = x;
+                global::System.Runtime.Intrinsics.Vector256<double> dp1 = vx;
+                // line 63: double q = y;
+                double q = y;
+                global::System.Runtime.Intrinsics.Vector256<double> dq1 = vy;
+                // line 66: double a = Math.Sin(p) * q * weights[i];
+                double t = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt9 = default;
+                // line 64: for (int i = 0; i < weights.Length; i++) …
+                for (int i = 0; i < weights.Length; i++)
+                {
+                    // line 66: double a = Math.Sin(p) * q * weights[i];
+                    tape.Doubles.Push(t);
+                    global::Differentiable.Lanes.Push(tape.Doubles, dt9);
+                    t = global::System.Math.Sin(p);
+                    dt9 = global::System.Math.Cos(p) * dp1;
+                    double t1 = t * q;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt11 = q * dt9 + t * dq1;
+                    double t2 = weights[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt21 = vweights[i];
+                    double a = t1 * t2;
+                    global::System.Runtime.Intrinsics.Vector256<double> da1 = t2 * dt11 + t1 * dt21;
+                    // line 67: p = p + 0.1 * q * q;
+                    double t3 = 0.1 * q;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt31 = 0.1 * dq1;
+                    double t4 = t3 * q;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt41 = q * dt31 + t3 * dq1;
+                    double p_1 = p + t4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dp_1 = dp1 + dt41;
+                    // line 68: q = q - 0.1 * a;
+                    double t5 = 0.1 * a;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt51 = 0.1 * da1;
+                    double q_1 = q - t5;
+                    global::System.Runtime.Intrinsics.Vector256<double> dq_1 = dq1 - dt51;
+                    // line 64: for (int i = 0; i < weights.Length; i++) …
+                    tape.Doubles.Push(p);
+                    global::Differentiable.Lanes.Push(tape.Doubles, dp1);
+                    p = p_1;
+                    dp1 = dp_1;
+                    tape.Doubles.Push(q);
+                    global::Differentiable.Lanes.Push(tape.Doubles, dq1);
+                    q = q_1;
+                    dq1 = dq_1;
+                }
+
+                // line 71: return p * q + Math.Exp(p / 4);
+                double t6 = p * q;
+                global::System.Runtime.Intrinsics.Vector256<double> dt61 = q * dp1 + p * dq1;
+                double t7 = p / 4.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt71 = dp1 / 4.0;
+                double t8 = global::System.Math.Exp(t7);
+                global::System.Runtime.Intrinsics.Vector256<double> dt81 = t8 * dt71;
+                double result = t6 + t8;
+                global::System.Runtime.Intrinsics.Vector256<double> dresult1 = dt61 + dt81;
+
+                // reverse sweep
+                double dresult = dResult;
+                // line 71: return p * q + Math.Exp(p / 4);
+                double dt6 = dresult;
+                double dt8 = dresult;
+                double dt7 = t8 * dt8;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt7 = dt8 * dt81;
+                double dp = dt7 / 4.0;
+                global::System.Runtime.Intrinsics.Vector256<double> ddp = ddt7 / 4.0;
+                double t9 = q * dt6;
+                global::System.Runtime.Intrinsics.Vector256<double> dt91 = dt6 * dq1;
+                double t10 = dp + t9;
+                global::System.Runtime.Intrinsics.Vector256<double> dt10 = ddp + dt91;
+                dp = t10;
+                ddp = dt10;
+                double dq = p * dt6;
+                global::System.Runtime.Intrinsics.Vector256<double> ddq = dt6 * dp1;
+                // line 64, reversed: for (int i = 0; i < weights.Length; i++) …
+                for (int i = weights.Length - 1; i >= 0; i--)
+                {
+                    // line 64: for (int i = 0; i < weights.Length; i++) …
+                    dq1 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                    q = tape.Doubles.Pop();
+                    dp1 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                    p = tape.Doubles.Pop();
+                    // line 68: q = q - 0.1 * a;
+                    double dt5 = -dq;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt5 = -ddq;
+                    double da = 0.1 * dt5;
+                    global::System.Runtime.Intrinsics.Vector256<double> dda = 0.1 * ddt5;
+                    // line 67: p = p + 0.1 * q * q;
+                    double dt4 = dp;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt4 = ddp;
+                    double t3 = 0.1 * q;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt31 = 0.1 * dq1;
+                    double dt3 = q * dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt3 = dt4 * dq1 + q * ddt4;
+                    double t11 = t3 * dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt111 = dt4 * dt31 + t3 * ddt4;
+                    double t12 = dq + t11;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt12 = ddq + dt111;
+                    dq = t12;
+                    ddq = dt12;
+                    double t13 = 0.1 * dt3;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt13 = 0.1 * ddt3;
+                    double t14 = dq + t13;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt14 = ddq + dt13;
+                    dq = t14;
+                    ddq = dt14;
+                    // line 66: double a = Math.Sin(p) * q * weights[i];
+                    double t2 = weights[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt21 = vweights[i];
+                    double t1 = t * q;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt11 = q * dt9 + t * dq1;
+                    double dt1 = t2 * da;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt1 = da * dt21 + t2 * dda;
+                    double dt2 = t1 * da;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt2 = da * dt11 + t1 * dda;
+                    dweights[i] += dt2;
+                    hweights[i] += ddt2;
+                    double dt = q * dt1;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt = dt1 * dq1 + q * ddt1;
+                    double t15 = t * dt1;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt15 = dt1 * dt9 + t * ddt1;
+                    double t16 = dq + t15;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt16 = ddq + dt15;
+                    dq = t16;
+                    ddq = dt16;
+                    double t17 = global::System.Math.Cos(p);
+                    global::System.Runtime.Intrinsics.Vector256<double> dt17 = -(global::System.Math.Sin(p) * dp1);
+                    double t18 = t17 * dt;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt18 = dt * dt17 + t17 * ddt;
+                    double t19 = dp + t18;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt19 = ddp + dt18;
+                    dp = t19;
+                    ddp = dt19;
+                    dt9 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                    t = tape.Doubles.Pop();
+                }
+
+                // line 63: double q = y;
+                dy = dq;
+                hy = ddq;
+                // line 62: double p = x;
+                dx = dp;
+                hx = ddp;
+                return result;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>Orbit(x, y, weights)</c>: the matrix of its second derivatives over its inputs (x, y, weights's elements, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -404,30 +574,33 @@ namespace Differentiable.Tests.Scenarios
             global::System.ArgumentNullException.ThrowIfNull(weights);
             int size = 2 + weights.Length;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
-            double vx = 0.0;
-            double vy = 0.0;
-            var vweights = new double[weights.Length];
-            var dweights = new double[weights.Length];
+            global::System.Runtime.Intrinsics.Vector256<double> vx1;
+            global::System.Runtime.Intrinsics.Vector256<double> vy1;
+            var vweightsPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(weights.Length);
+            var vweights1 = global::System.MemoryExtensions.AsSpan(vweightsPooled, 0, weights.Length);
+            var dweightsPooled = global::Differentiable.Shadows.Rent<double>(weights.Length);
+            var dweights1 = global::System.MemoryExtensions.AsSpan(dweightsPooled, 0, weights.Length);
+            var hweightsPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(weights.Length);
+            var hweights = global::System.MemoryExtensions.AsSpan(hweightsPooled, 0, weights.Length);
             double value = 0.0;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one OrbitHvp sweep along each unit direction e_j.
-            vx = 1.0;
-            value = OrbitHvp(x, y, weights, vx, vy, vweights, out _, out _, dweights, out hessian[row * size], out hessian[row * size + 1], hessian.Slice(row * size + 2, weights.Length));
-            vx = 0.0;
-            row++;
-            vy = 1.0;
-            value = OrbitHvp(x, y, weights, vx, vy, vweights, out _, out _, dweights, out hessian[row * size], out hessian[row * size + 1], hessian.Slice(row * size + 2, weights.Length));
-            vy = 0.0;
-            row++;
-            for (int k = 0; k < weights.Length; k++)
+            // Rows j to j + 3 of the Hessian are H·e_j… (it is symmetric): one widened OrbitHvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < size; j += 4)
             {
-                vweights[k] = 1.0;
-                value = OrbitHvp(x, y, weights, vx, vy, vweights, out _, out _, dweights, out hessian[row * size], out hessian[row * size + 1], hessian.Slice(row * size + 2, weights.Length));
-                vweights[k] = 0.0;
-                row++;
+                int count = global::System.Math.Min(4, size - j);
+                vx1 = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                vy1 = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                global::Differentiable.Lanes.Seed<double>(vweights1, 2, j, count);
+                hweights.Clear();
+                value = OrbitHvp(x, y, weights, vx1, vy1, vweights1, out _, out _, dweights1, out global::System.Runtime.Intrinsics.Vector256<double> hx, out global::System.Runtime.Intrinsics.Vector256<double> hy, hweights);
+                global::Differentiable.Lanes.CopyDown(hx, hessian, j, size, 0, count);
+                global::Differentiable.Lanes.CopyDown(hy, hessian, j, size, 1, count);
+                global::Differentiable.Lanes.CopyDown<double>(hweights, hessian, j, size, 2, count);
             }
 
+            global::Differentiable.Shadows.Return(vweightsPooled);
+            global::Differentiable.Shadows.Return(dweightsPooled);
+            global::Differentiable.Shadows.Return(hweightsPooled);
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;
         }

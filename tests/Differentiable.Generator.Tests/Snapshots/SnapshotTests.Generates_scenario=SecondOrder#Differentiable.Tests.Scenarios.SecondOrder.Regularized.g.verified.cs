@@ -673,6 +673,189 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>Regularized(x)</c>: as RegularizedHvp, for 4 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. RegularizedHessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Regularized", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static double RegularizedHvp(double[] x, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> vx, global::System.Span<double> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> hx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), vx.Length, nameof(vx));
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), hx.Length, nameof(hx));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(vx, nameof(vx), hx, nameof(hx));
+            double dResult = 1.0;
+
+            // inlined: Rosenbrock
+            // line 22: double sum = 0;
+            double sum = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum2 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 23: for (int i = 0; i < x.Length - 1; i++) …
+            for (int i = 0; i < x.Length - 1; i++)
+            {
+                // line 25: double a = 1 - x[i];
+                double t3 = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt31 = vx[i];
+                double a = 1.0 - t3;
+                global::System.Runtime.Intrinsics.Vector256<double> da1 = -dt31;
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double t11 = x[i + 1];
+                global::System.Runtime.Intrinsics.Vector256<double> dt111 = vx[i + 1];
+                double t4 = t3 * t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt41 = t3 * dt31 + t3 * dt31;
+                double b = t11 - t4;
+                global::System.Runtime.Intrinsics.Vector256<double> db1 = dt111 - dt41;
+                // line 27: sum += a * a + 100 * b * b;
+                double t5 = a * a;
+                global::System.Runtime.Intrinsics.Vector256<double> dt51 = a * da1 + a * da1;
+                double t6 = 100.0 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt61 = 100.0 * db1;
+                double t7 = t6 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt71 = b * dt61 + t6 * db1;
+                double t8 = t5 + t7;
+                global::System.Runtime.Intrinsics.Vector256<double> dt81 = dt51 + dt71;
+                double sum_1 = sum + t8;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum_1 = dsum2 + dt81;
+                // line 23: for (int i = 0; i < x.Length - 1; i++) …
+                sum = sum_1;
+                dsum2 = dsum_1;
+            }
+
+            // line 30: return sum;
+            double t = sum;
+            global::System.Runtime.Intrinsics.Vector256<double> dt10 = dsum2;
+
+            // inlined: SumOfSquares
+            // line 106: double sum = 0;
+            double sum1 = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> dsum11 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            // line 107: foreach (double value in x) …
+            for (int index = 0; index < x.Length; index++)
+            {
+                double value = x[index];
+                global::System.Runtime.Intrinsics.Vector256<double> dvalue1 = vx[index];
+                // line 109: sum += value * value;
+                double t9 = value * value;
+                global::System.Runtime.Intrinsics.Vector256<double> dt91 = value * dvalue1 + value * dvalue1;
+                double sum_11 = sum1 + t9;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum_11 = dsum11 + dt91;
+                // line 107: foreach (double value in x) …
+                sum1 = sum_11;
+                dsum11 = dsum_11;
+            }
+
+            // line 112: return sum;
+            double t1 = sum1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt12 = dsum11;
+            // line 101: Rosenbrock(x) + 0.1 * SumOfSquares(x)
+            double t2 = 0.1 * t1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt21 = 0.1 * dt12;
+            double result = t + t2;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult1 = dt10 + dt21;
+
+            // reverse sweep
+            double dresult = dResult;
+            // line 101: Rosenbrock(x) + 0.1 * SumOfSquares(x)
+            double dt = dresult;
+            double dt2 = dresult;
+            double dt1 = 0.1 * dt2;
+            // line 112: return sum;
+            double dsum1 = dt1;
+            // line 107, reversed: foreach (double value in x) …
+            for (int index = x.Length - 1; index >= 0; index--)
+            {
+                // line 109: sum += value * value;
+                double dt9 = dsum1;
+                // line 107: foreach (double value in x) …
+                double value = x[index];
+                global::System.Runtime.Intrinsics.Vector256<double> dvalue1 = vx[index];
+                // line 109: sum += value * value;
+                double dvalue = value * dt9;
+                global::System.Runtime.Intrinsics.Vector256<double> ddvalue = dt9 * dvalue1;
+                double t10 = value * dt9;
+                global::System.Runtime.Intrinsics.Vector256<double> dt101 = dt9 * dvalue1;
+                double t12 = dvalue + t10;
+                global::System.Runtime.Intrinsics.Vector256<double> dt121 = ddvalue + dt101;
+                dvalue = t12;
+                ddvalue = dt121;
+                // line 107: foreach (double value in x) …
+                dx[index] += dvalue;
+                hx[index] += ddvalue;
+            }
+
+            // line 30: return sum;
+            double dsum = dt;
+            // line 23, reversed: for (int i = 0; i < x.Length - 1; i++) …
+            for (int i = x.Length - 1 - 1; i >= 0; i--)
+            {
+                // line 27: sum += a * a + 100 * b * b;
+                double dt8 = dsum;
+                double dt5 = dt8;
+                double dt7 = dt8;
+                // line 25: double a = 1 - x[i];
+                double t3 = x[i];
+                global::System.Runtime.Intrinsics.Vector256<double> dt31 = vx[i];
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double t4 = t3 * t3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt41 = t3 * dt31 + t3 * dt31;
+                double t11 = x[i + 1];
+                global::System.Runtime.Intrinsics.Vector256<double> dt111 = vx[i + 1];
+                double b = t11 - t4;
+                global::System.Runtime.Intrinsics.Vector256<double> db1 = dt111 - dt41;
+                // line 27: sum += a * a + 100 * b * b;
+                double t6 = 100.0 * b;
+                global::System.Runtime.Intrinsics.Vector256<double> dt61 = 100.0 * db1;
+                double dt6 = b * dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt6 = dt7 * db1;
+                double db = t6 * dt7;
+                global::System.Runtime.Intrinsics.Vector256<double> ddb = dt7 * dt61;
+                double t13 = 100.0 * dt6;
+                global::System.Runtime.Intrinsics.Vector256<double> dt13 = 100.0 * ddt6;
+                double t14 = db + t13;
+                global::System.Runtime.Intrinsics.Vector256<double> dt14 = ddb + dt13;
+                db = t14;
+                ddb = dt14;
+                // line 25: double a = 1 - x[i];
+                double a = 1.0 - t3;
+                global::System.Runtime.Intrinsics.Vector256<double> da1 = -dt31;
+                // line 27: sum += a * a + 100 * b * b;
+                double da = a * dt5;
+                global::System.Runtime.Intrinsics.Vector256<double> dda = dt5 * da1;
+                double t15 = a * dt5;
+                global::System.Runtime.Intrinsics.Vector256<double> dt15 = dt5 * da1;
+                double t16 = da + t15;
+                global::System.Runtime.Intrinsics.Vector256<double> dt16 = dda + dt15;
+                da = t16;
+                dda = dt16;
+                // line 26: double b = x[i + 1] - x[i] * x[i];
+                double dt11 = db;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt11 = ddb;
+                double dt4 = -db;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt4 = -ddb;
+                double dt3 = t3 * dt4;
+                global::System.Runtime.Intrinsics.Vector256<double> ddt3 = dt4 * dt31 + t3 * ddt4;
+                double t17 = t3 * dt4;
+                global::System.Runtime.Intrinsics.Vector256<double> dt17 = dt4 * dt31 + t3 * ddt4;
+                double t18 = dt3 + t17;
+                global::System.Runtime.Intrinsics.Vector256<double> dt18 = ddt3 + dt17;
+                dt3 = t18;
+                ddt3 = dt18;
+                dx[i + 1] += dt11;
+                hx[i + 1] += ddt11;
+                // line 25: double a = 1 - x[i];
+                double t19 = dt3 - da;
+                global::System.Runtime.Intrinsics.Vector256<double> dt19 = ddt3 - dda;
+                dt3 = t19;
+                ddt3 = dt19;
+                dx[i] += dt3;
+                hx[i] += ddt3;
+            }
+
+            return result;
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>Regularized(x)</c>: the matrix of its second derivatives over its inputs (x's elements, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -699,20 +882,27 @@ namespace Differentiable.Tests.Scenarios
             {
                 return Regularized(x);
             }
-            var vx = new double[x.Length];
-            var dx = new double[x.Length];
+            var vxPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+            var vx1 = global::System.MemoryExtensions.AsSpan(vxPooled, 0, x.Length);
+            var dxPooled = global::Differentiable.Shadows.Rent<double>(x.Length);
+            var dx1 = global::System.MemoryExtensions.AsSpan(dxPooled, 0, x.Length);
+            var hxPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+            var hx = global::System.MemoryExtensions.AsSpan(hxPooled, 0, x.Length);
             double value = 0.0;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one RegularizedHvp sweep along each unit direction e_j.
-            for (int k = 0; k < x.Length; k++)
+            // Rows j to j + 3 of the Hessian are H·e_j… (it is symmetric): one widened RegularizedHvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < size; j += 4)
             {
-                vx[k] = 1.0;
-                value = RegularizedHvp(x, vx, dx, hessian.Slice(row * size, x.Length));
-                vx[k] = 0.0;
-                row++;
+                int count = global::System.Math.Min(4, size - j);
+                global::Differentiable.Lanes.Seed<double>(vx1, 0, j, count);
+                hx.Clear();
+                value = RegularizedHvp(x, vx1, dx1, hx);
+                global::Differentiable.Lanes.CopyDown<double>(hx, hessian, j, size, 0, count);
             }
 
+            global::Differentiable.Shadows.Return(vxPooled);
+            global::Differentiable.Shadows.Return(dxPooled);
+            global::Differentiable.Shadows.Return(hxPooled);
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;
         }

@@ -186,6 +186,78 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>Rosenbrock2(x, y)</c>: as Rosenbrock2Hvp, for 4 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. Rosenbrock2Hessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Rosenbrock2", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static double Rosenbrock2Hvp(double x, double y, global::System.Runtime.Intrinsics.Vector256<double> vx, global::System.Runtime.Intrinsics.Vector256<double> vy, out double dx, out double dy, out global::System.Runtime.Intrinsics.Vector256<double> hx, out global::System.Runtime.Intrinsics.Vector256<double> hy)
+        {
+            hx = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            hy = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double dResult = 1.0;
+            // line 13: double a = 1 - x;
+            double a = 1.0 - x;
+            global::System.Runtime.Intrinsics.Vector256<double> da1 = -vx;
+            // line 14: double b = y - x * x;
+            double t = x * x;
+            global::System.Runtime.Intrinsics.Vector256<double> dt4 = x * vx + x * vx;
+            double b = y - t;
+            global::System.Runtime.Intrinsics.Vector256<double> db1 = vy - dt4;
+            // line 15: return a * a + 100 * b * b;
+            double t1 = a * a;
+            global::System.Runtime.Intrinsics.Vector256<double> dt11 = a * da1 + a * da1;
+            double t2 = 100.0 * b;
+            global::System.Runtime.Intrinsics.Vector256<double> dt21 = 100.0 * db1;
+            double t3 = t2 * b;
+            global::System.Runtime.Intrinsics.Vector256<double> dt31 = b * dt21 + t2 * db1;
+            double result = t1 + t3;
+            global::System.Runtime.Intrinsics.Vector256<double> dresult1 = dt11 + dt31;
+
+            // reverse sweep
+            double dresult = dResult;
+            // line 15: return a * a + 100 * b * b;
+            double dt1 = dresult;
+            double dt3 = dresult;
+            double dt2 = b * dt3;
+            global::System.Runtime.Intrinsics.Vector256<double> ddt2 = dt3 * db1;
+            double db = t2 * dt3;
+            global::System.Runtime.Intrinsics.Vector256<double> ddb = dt3 * dt21;
+            double t4 = 100.0 * dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dt41 = 100.0 * ddt2;
+            double t5 = db + t4;
+            global::System.Runtime.Intrinsics.Vector256<double> dt5 = ddb + dt41;
+            db = t5;
+            ddb = dt5;
+            double da = a * dt1;
+            global::System.Runtime.Intrinsics.Vector256<double> dda = dt1 * da1;
+            double t6 = a * dt1;
+            global::System.Runtime.Intrinsics.Vector256<double> dt6 = dt1 * da1;
+            double t7 = da + t6;
+            global::System.Runtime.Intrinsics.Vector256<double> dt7 = dda + dt6;
+            da = t7;
+            dda = dt7;
+            // line 14: double b = y - x * x;
+            dy = db;
+            hy = ddb;
+            double dt = -db;
+            global::System.Runtime.Intrinsics.Vector256<double> ddt = -ddb;
+            dx = x * dt;
+            hx = dt * vx + x * ddt;
+            double t8 = x * dt;
+            global::System.Runtime.Intrinsics.Vector256<double> dt8 = dt * vx + x * ddt;
+            double t9 = dx + t8;
+            global::System.Runtime.Intrinsics.Vector256<double> dt9 = hx + dt8;
+            dx = t9;
+            hx = dt9;
+            // line 13: double a = 1 - x;
+            double t10 = dx - da;
+            global::System.Runtime.Intrinsics.Vector256<double> dt10 = hx - dda;
+            dx = t10;
+            hx = dt10;
+            return result;
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>Rosenbrock2(x, y)</c>: the matrix of its second derivatives over its inputs (x, y, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -206,20 +278,20 @@ namespace Differentiable.Tests.Scenarios
         {
             int size = 2;
             global::Differentiable.Matrices.CheckLength(hessian, size, size, nameof(hessian));
-            double vx = 0.0;
-            double vy = 0.0;
+            global::System.Runtime.Intrinsics.Vector256<double> vx1;
+            global::System.Runtime.Intrinsics.Vector256<double> vy1;
             double value = 0.0;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one Rosenbrock2Hvp sweep along each unit direction e_j.
-            vx = 1.0;
-            value = Rosenbrock2Hvp(x, y, vx, vy, out _, out _, out hessian[row * size], out hessian[row * size + 1]);
-            vx = 0.0;
-            row++;
-            vy = 1.0;
-            value = Rosenbrock2Hvp(x, y, vx, vy, out _, out _, out hessian[row * size], out hessian[row * size + 1]);
-            vy = 0.0;
-            row++;
+            // Rows j to j + 3 of the Hessian are H·e_j… (it is symmetric): one widened Rosenbrock2Hvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < size; j += 4)
+            {
+                int count = global::System.Math.Min(4, size - j);
+                vx1 = global::Differentiable.Lanes.Unit<double>(0, j, count);
+                vy1 = global::Differentiable.Lanes.Unit<double>(1, j, count);
+                value = Rosenbrock2Hvp(x, y, vx1, vy1, out _, out _, out global::System.Runtime.Intrinsics.Vector256<double> hx, out global::System.Runtime.Intrinsics.Vector256<double> hy);
+                global::Differentiable.Lanes.CopyDown(hx, hessian, j, size, 0, count);
+                global::Differentiable.Lanes.CopyDown(hy, hessian, j, size, 1, count);
+            }
 
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;

@@ -555,6 +555,251 @@ namespace Differentiable.Tests.Scenarios
         }
 
         /// <summary>
+        /// Widened second order of <c>Smooth(x, passes)</c>: as SmoothHvp, for 4 directions at once, one in each lane: returns its value, its gradient once, and, lane by lane, the Hessian-vector products along them. SmoothHessian builds its rows with it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
+        [global::Differentiable.GeneratedDerivative("Smooth", global::Differentiable.DerivativeMode.WidenedHvp, 1)]
+        public static double SmoothHvp(double[] x, int passes, global::System.ReadOnlySpan<global::System.Runtime.Intrinsics.Vector256<double>> vx, global::System.Span<double> dx, global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> hx)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), vx.Length, nameof(vx));
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
+            global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), hx.Length, nameof(hx));
+            global::Differentiable.Shadows.CheckDistinct<double>(x, nameof(x), dx, nameof(dx));
+            global::Differentiable.Shadows.CheckDistinct<global::System.Runtime.Intrinsics.Vector256<double>>(vx, nameof(vx), hx, nameof(hx));
+            double dResult = 1.0;
+            global::Differentiable.Tape tape = global::Differentiable.Tape.Current;
+            global::Differentiable.TapeMark mark = tape.Mark();
+            try
+            {
+                double dsum = 0.0;
+                // line 122: double[] y = new double[x.Length];
+                double[] y = new double[x.Length];
+                global::System.Runtime.Intrinsics.Vector256<double>[] dy1 = new global::System.Runtime.Intrinsics.Vector256<double>[x.Length];
+                double[] dy = new double[x.Length];
+                global::System.Runtime.Intrinsics.Vector256<double>[] ddy = new global::System.Runtime.Intrinsics.Vector256<double>[x.Length];
+                // line 123: for (int i = 0; i < x.Length; i++) …
+                tape.Doubles.PushSlice(y, 0, x.Length);
+                global::Differentiable.Lanes.PushSlice(tape.Doubles, dy1, 0, x.Length);
+                for (int i = 0; i < x.Length; i++)
+                {
+                    // line 125: y[i] = x[i];
+                    double t = x[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = vx[i];
+                    y[i] = t;
+                    dy1[i] = dt3;
+                }
+
+                // line 132: y[i] = 0.3 * y[i - 1] * y[i - 1] + 0.5 * Math.Sin(y[i]) + 0.25 * y[i + 1] * y[i + 1];
+                double t1 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt11 = default;
+                double t5 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt51 = default;
+                double t9 = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dt91 = default;
+                // line 128: for (int p = 0; p < passes; p++) …
+                (t1, dt11, t5, dt51, t9, dt91) = Loop128(passes, tape, y, dy1, t1, dt11, t5, dt51, t9, dt91);
+                // line 136: double sum = 0;
+                double sum = 0.0;
+                global::System.Runtime.Intrinsics.Vector256<double> dsum1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                // line 137: for (int i = 0; i < y.Length; i++) …
+                for (int i_11 = 0; i_11 < y.Length; i_11++)
+                {
+                    // line 139: sum += y[i] * y[i] * y[i];
+                    double t14 = y[i_11];
+                    global::System.Runtime.Intrinsics.Vector256<double> dt141 = dy1[i_11];
+                    double t16 = t14 * t14;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt161 = t14 * dt141 + t14 * dt141;
+                    double t18 = t16 * t14;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt181 = t14 * dt161 + t16 * dt141;
+                    double sum_1 = sum + t18;
+                    global::System.Runtime.Intrinsics.Vector256<double> dsum_1 = dsum1 + dt181;
+                    // line 137: for (int i = 0; i < y.Length; i++) …
+                    sum = sum_1;
+                    dsum1 = dsum_1;
+
+                    // reverse of this iteration
+                    // line 137: for (int i = 0; i < y.Length; i++) …
+                    dsum = dResult;
+                    // line 139: sum += y[i] * y[i] * y[i];
+                    double dt18 = dsum;
+                    double dt16 = t14 * dt18;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt16 = dt18 * dt141;
+                    double dt14 = t16 * dt18;
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt14 = dt18 * dt161;
+                    double t11 = t14 * dt16;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt111 = dt16 * dt141 + t14 * ddt16;
+                    double t15 = dt14 + t11;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt15 = ddt14 + dt111;
+                    dt14 = t15;
+                    ddt14 = dt15;
+                    double t19 = dt14 + t11;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt19 = ddt14 + dt111;
+                    dt14 = t19;
+                    ddt14 = dt19;
+                    dy[i_11] += dt14;
+                    ddy[i_11] += ddt14;
+                    // line 137: for (int i = 0; i < y.Length; i++) …
+                    dsum = 0.0;
+                }
+
+                // reverse sweep
+                double t20 = dsum + dResult;
+                dsum = t20;
+                if (0 < passes)
+                {
+                    // line 128, reversed: for (int p = 0; p < passes; p++) …
+                    Loop128Reverse(passes, tape, y, dy1, dy, ddy, t1, dt11, t5, dt51, t9, dt91);
+                }
+
+                // line 123, reversed: for (int i = 0; i < x.Length; i++) …
+                for (int i = x.Length - 1; i >= 0; i--)
+                {
+                    // line 125: y[i] = x[i];
+                    double dt = dy[i];
+                    global::System.Runtime.Intrinsics.Vector256<double> ddt = ddy[i];
+                    dy[i] = 0.0;
+                    ddy[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    dx[i] += dt;
+                    hx[i] += ddt;
+                }
+
+                // line 123: for (int i = 0; i < x.Length; i++) …
+                global::Differentiable.Lanes.PopSlice(tape.Doubles, dy1, 0, x.Length);
+                tape.Doubles.PopSlice(y, 0, x.Length);
+                return sum;
+            }
+            finally
+            {
+                tape.Restore(mark);
+            }
+
+            // Runs the loop nest at line 128 of Smooth: for (int p = 0; p < passes; p++) …
+            // In a method of its own, the nest has the JIT's registers to itself. Returns the values it assigns that are read afterwards.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static (double, global::System.Runtime.Intrinsics.Vector256<double>, double, global::System.Runtime.Intrinsics.Vector256<double>, double, global::System.Runtime.Intrinsics.Vector256<double>) Loop128(int passes, global::Differentiable.Tape tape, double[] y, global::System.Runtime.Intrinsics.Vector256<double>[] dy1, double t1, global::System.Runtime.Intrinsics.Vector256<double> dt11, double t5, global::System.Runtime.Intrinsics.Vector256<double> dt51, double t9, global::System.Runtime.Intrinsics.Vector256<double> dt91)
+            {
+                // line 128: for (int p = 0; p < passes; p++) …
+                for (int p = 0; p < passes; p++)
+                {
+                    // line 130: for (int i = 1; i < y.Length - 1; i++) …
+                    for (int i_1 = 1; i_1 < y.Length - 1; i_1++)
+                    {
+                        // line 132: y[i] = 0.3 * y[i - 1] * y[i - 1] + 0.5 * Math.Sin(y[i]) + 0.25 * y[i + 1] * y[i + 1];
+                        tape.Doubles.Push(t1);
+                        global::Differentiable.Lanes.Push(tape.Doubles, dt11);
+                        t1 = y[i_1 - 1];
+                        dt11 = dy1[i_1 - 1];
+                        double t2 = 0.3 * t1;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt21 = 0.3 * dt11;
+                        double t4 = t2 * t1;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt41 = t1 * dt21 + t2 * dt11;
+                        tape.Doubles.Push(t5);
+                        global::Differentiable.Lanes.Push(tape.Doubles, dt51);
+                        t5 = y[i_1];
+                        dt51 = dy1[i_1];
+                        double t6 = global::System.Math.Sin(t5);
+                        global::System.Runtime.Intrinsics.Vector256<double> dt61 = global::System.Math.Cos(t5) * dt51;
+                        double t7 = 0.5 * t6;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt71 = 0.5 * dt61;
+                        double t8 = t4 + t7;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt81 = dt41 + dt71;
+                        tape.Doubles.Push(t9);
+                        global::Differentiable.Lanes.Push(tape.Doubles, dt91);
+                        t9 = y[i_1 + 1];
+                        dt91 = dy1[i_1 + 1];
+                        double t10 = 0.25 * t9;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt101 = 0.25 * dt91;
+                        double t12 = t10 * t9;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt121 = t9 * dt101 + t10 * dt91;
+                        double t13 = t8 + t12;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt131 = dt81 + dt121;
+                        double t3 = y[i_1];
+                        global::System.Runtime.Intrinsics.Vector256<double> dt31 = dy1[i_1];
+                        tape.Doubles.Push(t3);
+                        global::Differentiable.Lanes.Push(tape.Doubles, dt31);
+                        y[i_1] = t13;
+                        dy1[i_1] = dt131;
+                    }
+                }
+
+                return (t1, dt11, t5, dt51, t9, dt91);
+            }
+
+            // Runs the loop nest at line 128 of Smooth, backwards: for (int p = 0; p < passes; p++) …
+            // In a method of its own, the nest has the JIT's registers to itself.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            static void Loop128Reverse(int passes, global::Differentiable.Tape tape, double[] y, global::System.Runtime.Intrinsics.Vector256<double>[] dy1, double[] dy, global::System.Runtime.Intrinsics.Vector256<double>[] ddy, double t1, global::System.Runtime.Intrinsics.Vector256<double> dt11, double t5, global::System.Runtime.Intrinsics.Vector256<double> dt51, double t9, global::System.Runtime.Intrinsics.Vector256<double> dt91)
+            {
+                // line 128, reversed: for (int p = 0; p < passes; p++) …
+                for (int p = passes - 1; p >= 0; p--)
+                {
+                    // line 130, reversed: for (int i = 1; i < y.Length - 1; i++) …
+                    for (int i_1 = y.Length - 1 - 1; i_1 >= 1; i_1--)
+                    {
+                        // line 132: y[i] = 0.3 * y[i - 1] * y[i - 1] + 0.5 * Math.Sin(y[i]) + 0.25 * y[i + 1] * y[i + 1];
+                        double dt13 = dy[i_1];
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt13 = ddy[i_1];
+                        dy[i_1] = 0.0;
+                        ddy[i_1] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        dy1[i_1] = global::Differentiable.Lanes.Pop(tape.Doubles);
+                        y[i_1] = tape.Doubles.Pop();
+                        double dt8 = dt13;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt8 = ddt13;
+                        double dt12 = dt13;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt12 = ddt13;
+                        double t10 = 0.25 * t9;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt101 = 0.25 * dt91;
+                        double dt10 = t9 * dt12;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt10 = dt12 * dt91 + t9 * ddt12;
+                        double dt9 = t10 * dt12;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt9 = dt12 * dt101 + t10 * ddt12;
+                        double t21 = 0.25 * dt10;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt211 = 0.25 * ddt10;
+                        double t22 = dt9 + t21;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt22 = ddt9 + dt211;
+                        dt9 = t22;
+                        ddt9 = dt22;
+                        dy[i_1 + 1] += dt9;
+                        ddy[i_1 + 1] += ddt9;
+                        dt91 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                        t9 = tape.Doubles.Pop();
+                        double dt4 = dt8;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt4 = ddt8;
+                        double dt7 = dt8;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt7 = ddt8;
+                        double dt6 = 0.5 * dt7;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt6 = 0.5 * ddt7;
+                        double t23 = global::System.Math.Cos(t5);
+                        global::System.Runtime.Intrinsics.Vector256<double> dt23 = -(global::System.Math.Sin(t5) * dt51);
+                        double dt5 = t23 * dt6;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt5 = dt6 * dt23 + t23 * ddt6;
+                        dy[i_1] += dt5;
+                        ddy[i_1] += ddt5;
+                        dt51 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                        t5 = tape.Doubles.Pop();
+                        double t2 = 0.3 * t1;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt21 = 0.3 * dt11;
+                        double dt2 = t1 * dt4;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt2 = dt4 * dt11 + t1 * ddt4;
+                        double dt1 = t2 * dt4;
+                        global::System.Runtime.Intrinsics.Vector256<double> ddt1 = dt4 * dt21 + t2 * ddt4;
+                        double t24 = 0.3 * dt2;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt24 = 0.3 * ddt2;
+                        double t25 = dt1 + t24;
+                        global::System.Runtime.Intrinsics.Vector256<double> dt25 = ddt1 + dt24;
+                        dt1 = t25;
+                        ddt1 = dt25;
+                        dy[i_1 - 1] += dt1;
+                        ddy[i_1 - 1] += ddt1;
+                        dt11 = global::Differentiable.Lanes.Pop(tape.Doubles);
+                        t1 = tape.Doubles.Pop();
+                    }
+                }
+            }
+        }
+
+        /// <summary>
         /// Returns the Hessian of <c>Smooth(x, passes)</c>: the matrix of its second derivatives over its inputs (x's elements, in this order), exactly symmetric.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Differentiable", "{version}")]
@@ -581,20 +826,27 @@ namespace Differentiable.Tests.Scenarios
             {
                 return Smooth(x, passes);
             }
-            var vx = new double[x.Length];
-            var dx = new double[x.Length];
+            var vxPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+            var vx1 = global::System.MemoryExtensions.AsSpan(vxPooled, 0, x.Length);
+            var dxPooled = global::Differentiable.Shadows.Rent<double>(x.Length);
+            var dx1 = global::System.MemoryExtensions.AsSpan(dxPooled, 0, x.Length);
+            var hxPooled = global::Differentiable.Shadows.Rent<global::System.Runtime.Intrinsics.Vector256<double>>(x.Length);
+            var hx = global::System.MemoryExtensions.AsSpan(hxPooled, 0, x.Length);
             double value = 0.0;
             hessian.Clear();
-            int row = 0;
-            // Row j of the Hessian is H·e_j (it is symmetric): one SmoothHvp sweep along each unit direction e_j.
-            for (int k = 0; k < x.Length; k++)
+            // Rows j to j + 3 of the Hessian are H·e_j… (it is symmetric): one widened SmoothHvp sweep carries 4 unit directions in its lanes.
+            for (int j = 0; j < size; j += 4)
             {
-                vx[k] = 1.0;
-                value = SmoothHvp(x, passes, vx, dx, hessian.Slice(row * size, x.Length));
-                vx[k] = 0.0;
-                row++;
+                int count = global::System.Math.Min(4, size - j);
+                global::Differentiable.Lanes.Seed<double>(vx1, 0, j, count);
+                hx.Clear();
+                value = SmoothHvp(x, passes, vx1, dx1, hx);
+                global::Differentiable.Lanes.CopyDown<double>(hx, hessian, j, size, 0, count);
             }
 
+            global::Differentiable.Shadows.Return(vxPooled);
+            global::Differentiable.Shadows.Return(dxPooled);
+            global::Differentiable.Shadows.Return(hxPooled);
             global::Differentiable.Matrices.Symmetrize(hessian, size);
             return value;
         }
