@@ -114,13 +114,14 @@ internal static class MethodCheck
                 }
             }
 
-            bool widen = inlining is not null && JacobianShape.Of(primal) is { ManyOutputs: true };
+            // Widened sweeps call no other method's derivatives: where a call is left after inlining, none is attempted.
+            bool widen = inlining is not null && JacobianShape.Of(primal) is { ManyOutputs: true } && !CallsDerivatives(everyCalleeInlined);
             return Done(primal, jvp, vjp, canDifferentiate: true) with
             {
                 Hvp = hvp,
                 WidenedJvp = widen && jvp is not null ? Widened(Tangent.Widened, everyCalleeInlined, methodName + "Jvp") : null,
                 WidenedVjp = widen ? Widened(Adjoint.Widened, everyCalleeInlined, methodName + "Vjp") : null,
-                WidenedHvp = hvp is not null && inlining is not null
+                WidenedHvp = hvp is not null && inlining is not null && !CallsDerivatives(everyCalleeInlined)
                     ? Widened((function, name) => SecondOrder.Hvp(function, name, widened: true), everyCalleeInlined, methodName + "Hvp")
                     : null,
             };
@@ -137,6 +138,10 @@ internal static class MethodCheck
             return Done(null, null, null, canDifferentiate: false);
         }
     }
+
+    /// <summary>True when the function calls a method with derivatives of its own (a callee left after inlining, a registration).</summary>
+    private static bool CallsDerivatives(IrFunction function) =>
+        IrWalk.Statements(function.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Callee is MethodCallee { Derivatives: not null });
 
     /// <summary>
     /// A widened sweep, for a method whose Jacobian may have more than one row (<see cref="JacobianShape.ManyOutputs"/>), from
