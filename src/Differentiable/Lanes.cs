@@ -150,7 +150,8 @@ public static class Lanes
         stack.PopSlice(MemoryMarshal.Cast<Vector256<T>, T>(lanes), start * Vector256<T>.Count, count * Vector256<T>.Count);
     }
 
-    private static T One<T>()
+    /// <summary>1 as a <c>double</c> or <c>float</c> (the unit of a seed).</summary>
+    internal static T One<T>()
         where T : struct =>
         typeof(T) == typeof(double) ? (T)(object)1.0 : typeof(T) == typeof(float) ? (T)(object)1f : throw new NotSupportedException(typeof(T).Name);
 }

@@ -63,7 +63,7 @@ public static class Matrices
         int at = column - offset;
         if (at >= 0 && at < directions.Length)
         {
-            directions[at] = typeof(T) == typeof(double) ? (T)(object)1.0 : typeof(T) == typeof(float) ? (T)(object)1f : throw new NotSupportedException(typeof(T).Name);
+            directions[at] = Lanes.One<T>();
         }
     }
 
