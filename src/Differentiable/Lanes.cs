@@ -12,14 +12,6 @@ namespace Differentiable;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Lanes
 {
-    /// <summary><paramref name="partial"/> · <paramref name="tangent"/>, and exactly 0 in the lanes where the tangent is 0 (even where the partial is infinite or NaN).</summary>
-    public static Vector256<double> MultiplyWhereNonZero(double partial, Vector256<double> tangent) =>
-        Vector256.ConditionalSelect(Vector256.Equals(tangent, Vector256<double>.Zero), Vector256<double>.Zero, tangent * partial);
-
-    /// <summary><paramref name="partial"/> · <paramref name="tangent"/>, and exactly 0 in the lanes where the tangent is 0 (even where the partial is infinite or NaN).</summary>
-    public static Vector256<float> MultiplyWhereNonZero(float partial, Vector256<float> tangent) =>
-        Vector256.ConditionalSelect(Vector256.Equals(tangent, Vector256<float>.Zero), Vector256<float>.Zero, tangent * partial);
-
     /// <summary>
     /// The direction of input <paramref name="column"/> (a column of the Jacobian) in a sweep over the columns from
     /// <paramref name="first"/>: 1 in lane <c>column - first</c> when that lane is one of the <paramref name="count"/> in use, else zero.

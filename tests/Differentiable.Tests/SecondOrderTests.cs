@@ -30,6 +30,21 @@ public class SecondOrderTests
         AssertMatrix(expected, hessian);
     }
 
+    [Fact]
+    public void AtAMinimum_WhereACotangentIsExactlyZero_TheHessianIsExact()
+    {
+        // (√x − 2)² at x = 4: the cotangent of √x is 2(√x − 2) = 0, its tangent is not; f'' = 2·(1/(2√x))² = 1/8.
+        double value = SecondOrder.RootMissHvp(4, 1, out double gradient, out double hx);
+        Assert.Equal(0, value);
+        Assert.Equal(0, gradient);
+        Assert.Equal(0.125, hx, 15);
+
+        // (x^y − 4)² at (2, 2): H = 2·∇p·∇pᵀ with ∇p = (y·x^(y−1), x^y·ln x) = (4, 4 ln 2).
+        double[] p = [4, 4 * Math.Log(2)];
+        double[,] expected = { { 2 * p[0] * p[0], 2 * p[0] * p[1] }, { 2 * p[1] * p[0], 2 * p[1] * p[1] } };
+        AssertMatrix(expected, SecondOrder.PowerMissHessian(2, 2));
+    }
+
     [Theory]
     [InlineData(2, 1)]
     [InlineData(5, 2)]

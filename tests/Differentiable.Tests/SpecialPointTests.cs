@@ -98,4 +98,50 @@ public class SpecialPointTests
         Assert.Equal(double.PositiveInfinity, dx);
         Assert.Equal(double.NegativeInfinity, dy);
     }
+
+    [Theory]
+    [InlineData(0, 0.0, 2.0)] // Sqrt at 0: ∂/∂x = +∞
+    [InlineData(1, 0.0, 2.0)] // Cbrt at 0
+    [InlineData(2, 1.0, 2.0)] // Asin at 1
+    [InlineData(3, -1.0, 2.0)] // Acos at −1
+    [InlineData(4, 1.0, 2.0)] // Acosh at 1
+    [InlineData(5, 0.0, 0.0)] // Atan2 at the origin: both partials NaN
+    [InlineData(6, 0.0, 2.0)] // Pow(x, 0.5) at 0
+    [InlineData(7, -2.0, 2.0)] // Pow at a negative base: ∂/∂y = x^y · ln x is NaN
+    [InlineData(7, 0.0, 0.5)] // Pow at a zero base: ∂/∂x = +∞
+    [InlineData(7, 0.0, 0.0)]
+    [InlineData(8, 0.0, 2.0)] // RootN at 0
+    public void AnInfiniteOrNaNPartial_DoesNotReachAnotherOutputsRow_OrADirectionThatDoesNotMoveIt(int which, double x, double y)
+    {
+        // The product's row, by reverse mode with the special output's cotangent 0: exactly (y, x).
+        SpecialPoints.SpecialAndProductVjp(which, x, y, out _, out _, 0, 1, out double dx, out double dy);
+        Assert.Equal(y, dx);
+        Assert.Equal(x, dy);
+
+        // Moving y only: the special output moves as ∂/∂y (0 where it does not use y), never NaN from ∂/∂x · 0.
+        SpecialPoints.SpecialAndProductJvp(which, x, y, out _, out _, 0, 1, out double dSpecial, out double dProduct);
+        Assert.Equal(x, dProduct);
+        if (which is not (5 or 7))
+        {
+            Assert.Equal(0.0, dSpecial);
+        }
+
+        // The whole Jacobian: the product's row is exact; the special output's row holds only its own partials.
+        double[,] jacobian = SpecialPoints.SpecialAndProductJacobian(which, x, y, out _, out _);
+        Assert.Equal(y, jacobian[1, 0]);
+        Assert.Equal(x, jacobian[1, 1]);
+    }
+
+    [Fact]
+    public void Pow_AtANegativeBase_MovingTheBaseOnly_IsTheFiniteDifference_InBothModes()
+    {
+        // x^y at (−2, 2): ∂/∂x = y·x^(y−1) = −4, and ∂/∂y (NaN) is not reached by a direction or cotangent that leaves it out.
+        double h = 1e-6;
+        double expected = (Math.Pow(-2 + h, 2) - Math.Pow(-2 - h, 2)) / (2 * h);
+        SpecialPoints.SpecialAndProductJvp(7, -2, 2, out _, out _, 1, 0, out double dSpecial, out _);
+        DerivativeAssert.AssertClose(expected, dSpecial, "∂(x^y)/∂x at (−2, 2), forward", 1e-7);
+        SpecialPoints.SpecialAndProductVjp(7, -2, 2, out _, out _, 1, 0, out double dx, out double dy);
+        DerivativeAssert.AssertClose(expected, dx, "∂(x^y)/∂x at (−2, 2), reverse", 1e-7);
+        Assert.True(double.IsNaN(dy), "∂(x^y)/∂y at a negative base has no value");
+    }
 }

@@ -60,4 +60,10 @@ internal enum MathFunction
 
     /// <summary><c>Differentiable.NoDerivative.Of(x)</c>: x's value, derivative zero (a stop-gradient).</summary>
     NoDerivative,
+
+    /// <summary>
+    /// <c>Differentiable.Terms.MultiplyWhereNonZero(partial, derivative)</c>: a rule's term that is 0 where the derivative is
+    /// 0 even where the partial is infinite or NaN (generated code only; see <c>ScalarRules.Term</c>).
+    /// </summary>
+    MultiplyWhereNonZero,
 }

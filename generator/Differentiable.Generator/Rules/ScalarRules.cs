@@ -121,6 +121,7 @@ internal static class ScalarRules
     /// <summary>How a primitive is spelled in C# for the operand type (MathF has no Clamp; generic-math ones on double or float).</summary>
     public static string Spelling(MathFunction function, IrType operandType) =>
         function == MathFunction.NoDerivative ? "global::Differentiable.NoDerivative.Of"
+        : function == MathFunction.MultiplyWhereNonZero ? "global::Differentiable.Terms.MultiplyWhereNonZero"
         : GenericMathOnly.Contains(function) ? (operandType.Kind == ValueKind.Float ? "float." : "double.") + function
         : operandType.Kind == ValueKind.Float && function != MathFunction.Clamp
             ? "global::System.MathF." + function
@@ -167,27 +168,31 @@ internal static class ScalarRules
     }
 
     /// <summary>
-    /// One operand's term of a forward-mode tangent: partial · tangent. <c>Pow(x, y)</c> with both operands varying is the
-    /// exception: a partial can be infinite or NaN where the other is finite (∂/∂x = ∞ at x = 0 for y &lt; 1; ∂/∂y = x^y · ln x
-    /// is NaN at a negative base, where x^y is defined only at integers), so each term is 0 when its own tangent is, and a
-    /// direction that moves one operand only gets that operand's term, not ∞ · 0 = NaN. In a widened sweep the same holds
-    /// lane by lane (<c>Lanes.MultiplyWhereNonZero</c>).
+    /// One operand's term, partial · derivative: in forward mode the operand's tangent, in reverse mode the value's
+    /// cotangent. Where a rule's partial can be infinite or NaN at a point where its value is finite (vertical tangents:
+    /// <c>Sqrt</c>, <c>Cbrt</c>, <c>RootN</c> at 0, <c>Asin</c>/<c>Acos</c> at ±1, <c>Acosh</c> at 1; <c>Atan2</c> at the
+    /// origin; <c>Pow</c>, whose ∂/∂y = x^y · ln x is NaN at a negative base), the term is
+    /// <c>Terms.MultiplyWhereNonZero(partial, derivative)</c>: exactly 0 where the derivative is 0, so a direction that does
+    /// not move the operand, or an output that does not depend on the value, gets 0 instead of ∞ · 0 = NaN. In a widened
+    /// sweep the same holds lane by lane. It is a primitive with the product rule as its own rule, so a Tangent of an
+    /// Adjoint stays exact where a cotangent is 0 but its tangent is not.
     /// </summary>
-    public static Expr TangentTerm(Expr value, Expr operand, Expr partial, Expr tangent)
-    {
-        if (value is not Call { Callee: Primitive { Function: MathFunction.Pow }, Arguments: var arguments } || arguments[0] is Const || arguments[1] is Const)
-        {
-            return Build.Multiply(partial, tangent);
-        }
+    public static Expr Term(Expr value, Expr operand, Expr partial, Expr derivative) =>
+        partial is Const || !MayBeNonFinite(value, operand)
+            ? Build.Multiply(partial, derivative)
+            : new Call(new Primitive(MathFunction.MultiplyWhereNonZero, partial.Type), Model.EquatableArray.Of(partial, derivative), derivative.Type);
 
-        if (tangent.Type.Kind == ValueKind.Lanes)
+    /// <summary>Whether the partial of <paramref name="value"/> with respect to <paramref name="operand"/> can be infinite or NaN where the value is finite.</summary>
+    private static bool MayBeNonFinite(Expr value, Expr operand) =>
+        value is Call { Callee: Primitive { Function: var function }, Arguments: var arguments } && function switch
         {
-            var lanes = new MethodCallee("Lanes.MultiplyWhereNonZero", "global::Differentiable.Lanes", "MultiplyWhereNonZero", null, Model.EquatableArray<ParameterInfo>.Empty, null, null);
-            return new Call(lanes, Model.EquatableArray.Of(partial, tangent), tangent.Type);
-        }
+            MathFunction.Sqrt or MathFunction.Cbrt or MathFunction.RootN or MathFunction.Asin or MathFunction.Acos or MathFunction.Acosh
+                or MathFunction.Atan2 or MathFunction.MultiplyWhereNonZero => true,
 
-        return Build.Conditional(Build.Compare(BinaryOp.Equal, tangent, Const.Zero(tangent.Type)), Const.Zero(value.Type), Build.Multiply(partial, tangent));
-    }
+            // b · a^(b−1) is finite for finite a when b is a constant ≥ 1.
+            MathFunction.Pow => !(operand.Equals(arguments[0]) && arguments[1] is Const { Value: >= 1 }),
+            _ => false,
+        };
 
     private static IReadOnlyList<(Expr, Expr)> BinaryPartials(Binary binary, Expr result)
     {
@@ -347,6 +352,9 @@ internal static class ScalarRules
                 return [(a, da), (b, db)];
             }
 
+            case MathFunction.MultiplyWhereNonZero:
+                // The product rule: where the partial a is finite this is a · b.
+                return [(a, args[1]), (args[1], a)];
             case MathFunction.Abs:
                 // sign(a) as a value of the operand type, 0 at 0 (Math.Sign would throw on NaN).
                 return [(a, SignOf(a, t))];

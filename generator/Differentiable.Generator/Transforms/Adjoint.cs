@@ -1072,7 +1072,7 @@ internal sealed class Adjoint : DerivativeTransform
         {
             if (operand is Ref { Variable: var v } && Activity.IsActive(v))
             {
-                yield return Accumulate(v, AsDerivativeOf(v.Type, Build.Multiply(partial, cotangent)), origin);
+                yield return Accumulate(v, AsDerivativeOf(v.Type, ScalarRules.Term(value, operand, partial, cotangent)), origin);
             }
         }
     }

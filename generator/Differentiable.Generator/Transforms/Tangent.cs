@@ -378,7 +378,7 @@ internal sealed class Tangent : DerivativeTransform
         {
             if (operand is Ref { Variable: var v } && (Activity.IsActive(v) || HasDerivative(v)))
             {
-                Expr term = ScalarRules.TangentTerm(value, operand, partial, new Ref(DerivativeOf(v)));
+                Expr term = ScalarRules.Term(value, operand, partial, new Ref(DerivativeOf(v)));
                 sum = Build.Add(sum, AsDerivativeOf(value.Type, term));
             }
         }

@@ -93,7 +93,7 @@ namespace Differentiable.Tests.Scenarios
             double t3 = t1 * t2;
             double dt3 = t2 * dt1 + t1 * dt2;
             double t4 = global::System.Math.Sqrt(t3);
-            double dt4 = 0.5 / t4 * dt3;
+            double dt4 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt3);
             double result = t / t4;
             double dresult = dt / t4 - result / t4 * dt4;
             return (result, dresult);
@@ -177,7 +177,7 @@ namespace Differentiable.Tests.Scenarios
             // line 55: Dot(a, b) / Math.Sqrt(Dot(a, a) * Dot(b, b))
             double dt = dresult / t4;
             double dt4 = -(result / t4 * dresult);
-            double dt3 = 0.5 / t4 * dt4;
+            double dt3 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt4);
             double dt1 = t2 * dt3;
             double dt2 = t1 * dt3;
             // line 46: return s;

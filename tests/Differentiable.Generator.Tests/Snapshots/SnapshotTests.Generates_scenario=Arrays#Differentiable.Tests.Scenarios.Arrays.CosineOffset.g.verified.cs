@@ -71,7 +71,7 @@ namespace Differentiable.Tests.Scenarios
             double dt5 = ds1;
             // line 51: Math.Sqrt(Dot(x, x))
             double result1 = global::System.Math.Sqrt(t5);
-            double dresult1 = 0.5 / result1 * dt5;
+            double dresult1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result1, dt5);
             double t1 = result1;
             double dt1 = dresult1;
             // line 577: Dot(a, b) / (Norm(b) + c * c)
@@ -157,7 +157,7 @@ namespace Differentiable.Tests.Scenarios
             dc += c * dt2;
             // line 51: Math.Sqrt(Dot(x, x))
             double dresult1 = dt1;
-            double dt5 = 0.5 / result1 * dresult1;
+            double dt5 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result1, dresult1);
             // line 46: return s;
             double ds1 = dt5;
             // line 41, reversed: for (int i = 0; i < a.Length; i++) …

@@ -60,7 +60,7 @@ namespace Differentiable.Tests.Scenarios
             double dt6 = ds;
             // line 51: Math.Sqrt(Dot(x, x))
             double result1 = global::System.Math.Sqrt(t6);
-            double dresult1 = 0.5 / result1 * dt6;
+            double dresult1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result1, dt6);
             double t4 = result1;
             double dt4 = dresult1;
 
@@ -183,7 +183,7 @@ namespace Differentiable.Tests.Scenarios
 
             // line 51: Math.Sqrt(Dot(x, x))
             double dresult1 = dt4;
-            double dt6 = 0.5 / result1 * dresult1;
+            double dt6 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result1, dresult1);
             // line 46: return s;
             double ds = dt6;
             // line 41, reversed: for (int i = 0; i < a.Length; i++) …

@@ -41,7 +41,7 @@ namespace Differentiable.Tests.Scenarios
             double dt = ds;
             // line 51: Math.Sqrt(Dot(x, x))
             double result = global::System.Math.Sqrt(t);
-            double dresult = 0.5 / result * dt;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dt);
             return (result, dresult);
         }
 
@@ -78,7 +78,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 51: Math.Sqrt(Dot(x, x))
-            double dt = 0.5 / result * dresult;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dresult);
             // line 46: return s;
             double ds = dt;
             // line 41, reversed: for (int i = 0; i < a.Length; i++) …

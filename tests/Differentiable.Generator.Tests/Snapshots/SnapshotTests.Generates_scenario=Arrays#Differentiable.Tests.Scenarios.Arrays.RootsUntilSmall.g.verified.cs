@@ -40,7 +40,7 @@ namespace Differentiable.Tests.Scenarios
                     {
                         // line 173: v = Math.Sqrt(v) + 0.1;
                         double t = global::System.Math.Sqrt(v);
-                        double dt = 0.5 / t * dv;
+                        double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dv);
                         double v_1 = t + 0.1;
                         double dv_1 = dt;
                         // line 171: while (v > 2) …
@@ -151,7 +151,7 @@ namespace Differentiable.Tests.Scenarios
                             dv = 0.0;
                             // line 173: v = Math.Sqrt(v) + 0.1;
                             double dt = dv_1;
-                            dv += 0.5 / t * dt;
+                            dv += global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dt);
                             t = tape.Doubles.Pop();
                         }
 

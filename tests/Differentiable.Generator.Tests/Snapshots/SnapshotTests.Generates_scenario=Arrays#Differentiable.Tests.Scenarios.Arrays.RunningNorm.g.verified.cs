@@ -37,7 +37,7 @@ namespace Differentiable.Tests.Scenarios
                 double t3 = acc_1 + 1.0;
                 double dt3 = dacc_1;
                 double t4 = global::System.Math.Sqrt(t3);
-                double dt4 = 0.5 / t4 * dt3;
+                double dt4 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt3);
                 result[i] = t4;
                 dresult[i] = dt4;
                 // line 423: for (int i = 0; i < a.Length; i++) …
@@ -79,7 +79,7 @@ namespace Differentiable.Tests.Scenarios
                 double t3 = acc_1 + 1.0;
                 global::System.Runtime.Intrinsics.Vector256<double> dt3 = dacc_1;
                 double t4 = global::System.Math.Sqrt(t3);
-                global::System.Runtime.Intrinsics.Vector256<double> dt4 = 0.5 / t4 * dt3;
+                global::System.Runtime.Intrinsics.Vector256<double> dt4 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt3);
                 result[i] = t4;
                 dresult[i] = dt4;
                 // line 423: for (int i = 0; i < a.Length; i++) …
@@ -142,7 +142,7 @@ namespace Differentiable.Tests.Scenarios
                     // line 426: result[i] = Math.Sqrt(acc + 1);
                     double dt4 = dresult[i];
                     dresult[i] = 0.0;
-                    double dt3 = 0.5 / t4 * dt4;
+                    double dt3 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt4);
                     t4 = tape.Doubles.Pop();
                     dacc_1 += dt3;
                     // line 425: acc += a[i] * a[i];
@@ -213,7 +213,7 @@ namespace Differentiable.Tests.Scenarios
                     // line 426: result[i] = Math.Sqrt(acc + 1);
                     global::System.Runtime.Intrinsics.Vector256<double> dt4 = dresult[i];
                     dresult[i] = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = 0.5 / t4 * dt4;
+                    global::System.Runtime.Intrinsics.Vector256<double> dt3 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t4, dt4);
                     t4 = tape.Doubles.Pop();
                     dacc_1 += dt3;
                     // line 425: acc += a[i] * a[i];

@@ -34,7 +34,7 @@ namespace Differentiable.Tests.Scenarios
             if (m > 1.0 && x != y)
             {
                 t = global::System.Math.Sqrt(m);
-                dt = 0.5 / t * dm;
+                dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dm);
             }
             else
             {
@@ -128,7 +128,7 @@ namespace Differentiable.Tests.Scenarios
             // line 70: return (m > 1 && x != y ? Math.Sqrt(m) : m) + (x >= 0 ? x : -x);
             if (branch1)
             {
-                dm += 0.5 / t * dt;
+                dm += global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dt);
             }
             else
             {

@@ -19,7 +19,7 @@ namespace Differentiable.Tests.Scenarios
             // line 30: Math.Sqrt(Vectors.Dot(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
             double result = global::System.Math.Sqrt(t);
-            double dresult = 0.5 / result * dt;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dt);
             return (result, dresult);
         }
 
@@ -40,7 +40,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 30: Math.Sqrt(Vectors.Dot(x, x))
-            double dt = 0.5 / result * dresult;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dresult);
             double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);

@@ -19,7 +19,7 @@ namespace Differentiable.Tests.Scenarios
             // line 34: MathF.Sqrt(Vectors.DotF(x, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotFJvp(x, x, dx, dx);
             float result = global::System.MathF.Sqrt(t);
-            float dresult = 0.5f / result * dt;
+            float dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / result, dt);
             return (result, dresult);
         }
 
@@ -40,7 +40,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             float dresult = dResult;
             // line 34: MathF.Sqrt(Vectors.DotF(x, x))
-            float dt = 0.5f / result * dresult;
+            float dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / result, dresult);
             float[] dx_b = global::Differentiable.Shadows.Rent<float>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotFVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);

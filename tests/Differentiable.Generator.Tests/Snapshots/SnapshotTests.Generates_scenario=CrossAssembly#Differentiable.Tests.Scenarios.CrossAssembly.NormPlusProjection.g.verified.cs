@@ -20,7 +20,7 @@ namespace Differentiable.Tests.Scenarios
             // line 46: Math.Sqrt(Vectors.Dot(x, x)) + Vectors.Dot(x, w)
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, x, dx, dx);
             double t1 = global::System.Math.Sqrt(t);
-            double dt1 = 0.5 / t1 * dt;
+            double dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t1, dt);
             double[] dw_b = global::Differentiable.Shadows.Rent<double>(w.Length);
             var (t2, dt2) = global::Differentiable.Tests.Library.Vectors.DotJvp(x, w, dx, global::System.MemoryExtensions.AsSpan(dw_b, 0, w.Length));
             global::Differentiable.Shadows.Return(dw_b);
@@ -55,7 +55,7 @@ namespace Differentiable.Tests.Scenarios
             double[] dw_b = global::Differentiable.Shadows.Rent<double>(w.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, w, dt2, dx, global::System.MemoryExtensions.AsSpan(dw_b, 0, w.Length));
             global::Differentiable.Shadows.Return(dw_b);
-            double dt = 0.5 / t1 * dt1;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t1, dt1);
             double[] dx_b = global::Differentiable.Shadows.Rent<double>(x.Length);
             global::Differentiable.Tests.Library.Vectors.DotVjp(x, x, dt, dx, global::System.MemoryExtensions.AsSpan(dx_b, 0, x.Length));
             global::Differentiable.Shadows.Release(dx_b, dx);

@@ -23,7 +23,7 @@ namespace Differentiable.Tests.Scenarios
             // line 38: Math.Sqrt(Vectors.WeightedSquares(w, x))
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.WeightedSquaresJvp(w, x, dw, dx);
             double result = global::System.Math.Sqrt(t);
-            double dresult = 0.5 / result * dt;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dt);
             return (result, dresult);
         }
 
@@ -52,7 +52,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 38: Math.Sqrt(Vectors.WeightedSquares(w, x))
-            double dt = 0.5 / result * dresult;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dresult);
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, dw, dx);
             global::Differentiable.Shadows.Return(dxUnwanted);
             global::Differentiable.Shadows.Return(dwUnwanted);

@@ -23,7 +23,7 @@ namespace Differentiable.Tests.Scenarios
             var (t, dt) = global::Differentiable.Tests.Library.Vectors.WeightedSquaresJvp(w, x, global::System.MemoryExtensions.AsSpan(dw_w, 0, w.Length), dx);
             global::Differentiable.Shadows.Return(dw_w);
             double result = global::System.Math.Sqrt(t);
-            double dresult = 0.5 / result * dt;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dt);
             return (result, dresult);
         }
 
@@ -47,7 +47,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 42: Math.Sqrt(Vectors.WeightedSquares(w, x))
-            double dt = 0.5 / result * dresult;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dresult);
             double[] dw_w = global::Differentiable.Shadows.Rent<double>(w.Length);
             global::Differentiable.Tests.Library.Vectors.WeightedSquaresVjp(w, x, dt, global::System.MemoryExtensions.AsSpan(dw_w, 0, w.Length), dx);
             global::Differentiable.Shadows.Return(dw_w);

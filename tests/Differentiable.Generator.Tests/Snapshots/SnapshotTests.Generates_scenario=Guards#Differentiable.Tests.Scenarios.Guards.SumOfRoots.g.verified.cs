@@ -43,7 +43,7 @@ namespace Differentiable.Tests.Scenarios
                         double t1 = x + t;
                         double dt1 = dx;
                         double t2 = global::System.Math.Sqrt(t1);
-                        double dt2 = 0.5 / t2 * dt1;
+                        double dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt1);
                         double s_1 = s + t2;
                         double ds_1 = ds + dt2;
                         // line 20: for (int i = 0; i < n; i++) …
@@ -168,7 +168,7 @@ namespace Differentiable.Tests.Scenarios
                             {
                                 // line 27: s += Math.Sqrt(x + i);
                                 double dt2 = ds;
-                                double dt1 = 0.5 / t2 * dt2;
+                                double dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt2);
                                 t2 = tape.Doubles.Pop();
                                 dx += dt1;
                             }

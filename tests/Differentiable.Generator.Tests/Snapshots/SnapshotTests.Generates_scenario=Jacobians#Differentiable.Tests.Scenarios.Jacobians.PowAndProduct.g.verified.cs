@@ -18,7 +18,7 @@ namespace Differentiable.Tests.Scenarios
             dproduct = 0.0;
             // line 79: power = Math.Pow(x, y);
             double power_1 = global::System.Math.Pow(x, y);
-            double dpower_1 = (dx == 0.0 ? 0.0 : (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dx) + (dy == 0.0 ? 0.0 : (x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x)) * dy);
+            double dpower_1 = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dx) + global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x), dy);
             // line 80: product = x * y;
             double product_1 = x * y;
             double dproduct_1 = y * dx + x * dy;
@@ -39,7 +39,7 @@ namespace Differentiable.Tests.Scenarios
             dproduct = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
             // line 79: power = Math.Pow(x, y);
             double power_1 = global::System.Math.Pow(x, y);
-            global::System.Runtime.Intrinsics.Vector256<double> dpower_1 = global::Differentiable.Lanes.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dx) + global::Differentiable.Lanes.MultiplyWhereNonZero(x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x), dy);
+            global::System.Runtime.Intrinsics.Vector256<double> dpower_1 = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dx) + global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x), dy);
             // line 80: product = x * y;
             double product_1 = x * y;
             global::System.Runtime.Intrinsics.Vector256<double> dproduct_1 = y * dx + x * dy;
@@ -72,8 +72,8 @@ namespace Differentiable.Tests.Scenarios
             dx = y * dproduct_1;
             dy = x * dproduct_1;
             // line 79: power = Math.Pow(x, y);
-            dx += (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dpower_1;
-            dy += (x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x)) * dpower_1;
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dpower_1);
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x), dpower_1);
         }
 
         /// <summary>
@@ -99,8 +99,8 @@ namespace Differentiable.Tests.Scenarios
             dx = y * dproduct_1;
             dy = x * dproduct_1;
             // line 79: power = Math.Pow(x, y);
-            dx += (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dpower_1;
-            dy += (x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x)) * dpower_1;
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dpower_1);
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : power_1 * global::System.Math.Log(x), dpower_1);
         }
 
         /// <summary>

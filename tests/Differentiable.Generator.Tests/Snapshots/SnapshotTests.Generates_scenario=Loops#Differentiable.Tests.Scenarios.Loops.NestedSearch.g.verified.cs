@@ -86,7 +86,7 @@ namespace Differentiable.Tests.Scenarios
                     {
                         // line 568: p = Math.Sqrt(p);
                         double p_2 = global::System.Math.Sqrt(p);
-                        double dp_2 = 0.5 / p_2 * dp;
+                        double dp_2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / p_2, dp);
                         // line 554: for (int i = 0; i < n; i++) …
                         int i_1 = i + 1;
                         p = p_2;
@@ -275,7 +275,7 @@ namespace Differentiable.Tests.Scenarios
                             dp = 0.0;
                             p = tape.Doubles.Pop();
                             // line 568: p = Math.Sqrt(p);
-                            dp += 0.5 / p_2 * dp_2;
+                            dp += global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / p_2, dp_2);
                             p_2 = tape.Doubles.Pop();
                         }
 

@@ -20,7 +20,7 @@ namespace Differentiable.Tests.Scenarios
             double t1 = t + 1.0;
             double dt1 = dt;
             double t2 = global::System.Math.Sqrt(t1);
-            double dt2 = 0.5 / t2 * dt1;
+            double dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt1);
             double t3 = global::System.Math.Sin(y);
             double dt3 = global::System.Math.Cos(y) * dy;
             double t4 = x / 2.0;
@@ -64,7 +64,7 @@ namespace Differentiable.Tests.Scenarios
             double t25 = 2.0 + t17;
             double dt25 = dt17;
             double t26 = double.RootN(t25, 3);
-            double dt26 = (t25 == 0.0 ? double.PositiveInfinity : t26 / (3.0 * t25)) * dt25;
+            double dt26 = global::Differentiable.Terms.MultiplyWhereNonZero(t25 == 0.0 ? double.PositiveInfinity : t26 / (3.0 * t25), dt25);
             double t27 = t23 + t26;
             double dt27 = dt23 + dt26;
             double t28 = double.Lerp(x, y, 0.25);
@@ -104,15 +104,15 @@ namespace Differentiable.Tests.Scenarios
             double t45 = x + 3.0;
             double dt45 = dx;
             double t46 = global::System.Math.Atan2(y, t45);
-            double dt46 = t45 / (t45 * t45 + y * y) * dy - y / (t45 * t45 + y * y) * dt45;
+            double dt46 = global::Differentiable.Terms.MultiplyWhereNonZero(t45 / (t45 * t45 + y * y), dy) + global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (t45 * t45 + y * y)), dt45);
             double t47 = t44 + t46;
             double dt47 = dt44 + dt46;
             double t48 = global::System.Math.Cbrt(x);
-            double dt48 = dx / (3.0 * (t48 * t48));
+            double dt48 = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (t48 * t48)), dx);
             double t49 = t47 + t48;
             double dt49 = dt47 + dt48;
             double t52 = global::System.Math.Pow(t21, y);
-            double dt52 = (dt21 == 0.0 ? 0.0 : (y == 0.0 ? 0.0 : y * global::System.Math.Pow(t21, y - 1.0)) * dt21) + (dy == 0.0 ? 0.0 : (t21 == 0.0 ? 0.0 : t52 * global::System.Math.Log(t21)) * dy);
+            double dt52 = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(t21, y - 1.0), dt21) + global::Differentiable.Terms.MultiplyWhereNonZero(t21 == 0.0 ? 0.0 : t52 * global::System.Math.Log(t21), dy);
             double result = t49 + t52;
             double dresult = dt49 + dt52;
             return (result, dresult);
@@ -182,15 +182,15 @@ namespace Differentiable.Tests.Scenarios
             // line 61: double.Sqrt(x * x + 1) + double.Sin(y) * double.Exp(x / 2) + double.Hypot(x, y) + double.Exp2(x) + double.Exp10(y / 4) …
             double dt49 = dresult;
             double dt52 = dresult;
-            double dt21 = (y == 0.0 ? 0.0 : y * global::System.Math.Pow(t21, y - 1.0)) * dt52;
-            dy = (t21 == 0.0 ? 0.0 : t52 * global::System.Math.Log(t21)) * dt52;
+            double dt21 = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(t21, y - 1.0), dt52);
+            dy = global::Differentiable.Terms.MultiplyWhereNonZero(t21 == 0.0 ? 0.0 : t52 * global::System.Math.Log(t21), dt52);
             double dt47 = dt49;
             double dt48 = dt49;
-            dx = dt48 / (3.0 * (t48 * t48));
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (t48 * t48)), dt48);
             double dt44 = dt47;
             double dt46 = dt47;
-            dy += t45 / (t45 * t45 + y * y) * dt46;
-            double dt45 = -(y / (t45 * t45 + y * y) * dt46);
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(t45 / (t45 * t45 + y * y), dt46);
+            double dt45 = global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (t45 * t45 + y * y)), dt46);
             dx += dt45;
             double dt42 = dt44;
             double dt43 = dt44;
@@ -222,7 +222,7 @@ namespace Differentiable.Tests.Scenarios
             dy += 0.25 * dt28;
             double dt23 = dt27;
             double dt26 = dt27;
-            double dt25 = (t25 == 0.0 ? double.PositiveInfinity : t26 / (3.0 * t25)) * dt26;
+            double dt25 = global::Differentiable.Terms.MultiplyWhereNonZero(t25 == 0.0 ? double.PositiveInfinity : t26 / (3.0 * t25), dt26);
             double dt17 = dt25;
             double dt19 = dt23;
             double dt22 = dt23;
@@ -254,7 +254,7 @@ namespace Differentiable.Tests.Scenarios
             double dt4 = t5 * dt5;
             dx += dt4 / 2.0;
             dy += global::System.Math.Cos(y) * dt3;
-            double dt1 = 0.5 / t2 * dt2;
+            double dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt2);
             dt += dt1;
             dx += x * dt;
             dx += x * dt;

@@ -20,7 +20,7 @@ namespace Differentiable.Tests.Scenarios
             float t1 = t + 1f;
             float dt1 = dt;
             float t2 = global::System.MathF.Sqrt(t1);
-            float dt2 = 0.5f / t2 * dt1;
+            float dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / t2, dt1);
             float t3 = global::System.MathF.Asinh(x);
             float dt3 = dx / global::System.MathF.Sqrt(x * x + 1f);
             float t4 = t2 + t3;
@@ -87,7 +87,7 @@ namespace Differentiable.Tests.Scenarios
             float dt2 = dt4;
             float dt3 = dt4;
             dx += dt3 / global::System.MathF.Sqrt(x * x + 1f);
-            float dt1 = 0.5f / t2 * dt2;
+            float dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / t2, dt2);
             float dt = dt1;
             dx += x * dt;
             dx += x * dt;

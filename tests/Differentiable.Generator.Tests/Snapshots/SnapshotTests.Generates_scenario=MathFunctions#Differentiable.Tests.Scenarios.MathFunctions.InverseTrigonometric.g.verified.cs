@@ -16,11 +16,11 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 13: Math.Asin(x) + Math.Acos(x / 2) + Math.Atan(y) + Math.Atan2(y, x + 2)
             double t = global::System.Math.Asin(x);
-            double dt = dx / global::System.Math.Sqrt(1.0 - x * x);
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(1.0 - x * x), dx);
             double t1 = x / 2.0;
             double dt1 = dx / 2.0;
             double t2 = global::System.Math.Acos(t1);
-            double dt2 = -(dt1 / global::System.Math.Sqrt(1.0 - t1 * t1));
+            double dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(-(1.0 / global::System.Math.Sqrt(1.0 - t1 * t1)), dt1);
             double t3 = t + t2;
             double dt3 = dt + dt2;
             double t4 = global::System.Math.Atan(y);
@@ -30,7 +30,7 @@ namespace Differentiable.Tests.Scenarios
             double t6 = x + 2.0;
             double dt6 = dx;
             double t7 = global::System.Math.Atan2(y, t6);
-            double dt7 = t6 / (t6 * t6 + y * y) * dy - y / (t6 * t6 + y * y) * dt6;
+            double dt7 = global::Differentiable.Terms.MultiplyWhereNonZero(t6 / (t6 * t6 + y * y), dy) + global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (t6 * t6 + y * y)), dt6);
             double result = t5 + t7;
             double dresult = dt5 + dt7;
             return (result, dresult);
@@ -59,17 +59,17 @@ namespace Differentiable.Tests.Scenarios
             // line 13: Math.Asin(x) + Math.Acos(x / 2) + Math.Atan(y) + Math.Atan2(y, x + 2)
             double dt5 = dresult;
             double dt7 = dresult;
-            dy = t6 / (t6 * t6 + y * y) * dt7;
-            double dt6 = -(y / (t6 * t6 + y * y) * dt7);
+            dy = global::Differentiable.Terms.MultiplyWhereNonZero(t6 / (t6 * t6 + y * y), dt7);
+            double dt6 = global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (t6 * t6 + y * y)), dt7);
             dx = dt6;
             double dt3 = dt5;
             double dt4 = dt5;
             dy += dt4 / (1.0 + y * y);
             double dt = dt3;
             double dt2 = dt3;
-            double dt1 = -(dt2 / global::System.Math.Sqrt(1.0 - t1 * t1));
+            double dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(-(1.0 / global::System.Math.Sqrt(1.0 - t1 * t1)), dt2);
             dx += dt1 / 2.0;
-            dx += dt / global::System.Math.Sqrt(1.0 - x * x);
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(1.0 - x * x), dt);
             return result;
         }
 

@@ -22,7 +22,7 @@ namespace Differentiable.Tests.Scenarios
             double t2 = 1.0 + t1;
             double dt2 = dt1;
             double t3 = global::System.Math.Acosh(t2);
-            double dt3 = dt2 / global::System.Math.Sqrt(t2 * t2 - 1.0);
+            double dt3 = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(t2 * t2 - 1.0), dt2);
             double t4 = t + t3;
             double dt4 = dt + dt3;
             double t5 = x / 3.0;
@@ -163,7 +163,7 @@ namespace Differentiable.Tests.Scenarios
             dx += dt5 / 3.0;
             double dt = dt4;
             double dt3 = dt4;
-            double dt2 = dt3 / global::System.Math.Sqrt(t2 * t2 - 1.0);
+            double dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(t2 * t2 - 1.0), dt3);
             double dt1 = dt2;
             dy += y * dt1;
             dy += y * dt1;

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 45: Math.Pow(x, y)
             double result = global::System.Math.Pow(x, y);
-            double dresult = (dx == 0.0 ? 0.0 : (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dx) + (dy == 0.0 ? 0.0 : (x == 0.0 ? 0.0 : result * global::System.Math.Log(x)) * dy);
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dx) + global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : result * global::System.Math.Log(x), dy);
             return (result, dresult);
         }
 
@@ -33,8 +33,8 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 45: Math.Pow(x, y)
-            dx = (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dresult;
-            dy = (x == 0.0 ? 0.0 : result * global::System.Math.Log(x)) * dresult;
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dresult);
+            dy = global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : result * global::System.Math.Log(x), dresult);
             return result;
         }
 

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 26: Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y)
             double t = global::System.Math.Pow(x, y);
-            double dt = (dx == 0.0 ? 0.0 : (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dx) + (dy == 0.0 ? 0.0 : (x == 0.0 ? 0.0 : t * global::System.Math.Log(x)) * dy);
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dx) + global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : t * global::System.Math.Log(x), dy);
             double t1 = global::System.Math.Pow(x, 2.0);
             double dt1 = 2.0 * x * dx;
             double t2 = t + t1;
@@ -26,7 +26,7 @@ namespace Differentiable.Tests.Scenarios
             double t4 = t2 + t3;
             double dt4 = dt2 + dt3;
             double t5 = global::System.Math.Pow(2.0, y);
-            double dt5 = t5 * global::System.Math.Log(2.0) * dy;
+            double dt5 = global::Differentiable.Terms.MultiplyWhereNonZero(t5 * global::System.Math.Log(2.0), dy);
             double result = t4 + t5;
             double dresult = dt4 + dt5;
             return (result, dresult);
@@ -53,15 +53,15 @@ namespace Differentiable.Tests.Scenarios
             // line 26: Math.Pow(x, y) + Math.Pow(x, 2.0) + Math.Pow(x, 1.0) + Math.Pow(2.0, y)
             double dt4 = dresult;
             double dt5 = dresult;
-            dy = t5 * global::System.Math.Log(2.0) * dt5;
+            dy = global::Differentiable.Terms.MultiplyWhereNonZero(t5 * global::System.Math.Log(2.0), dt5);
             double dt2 = dt4;
             double dt3 = dt4;
             dx = dt3;
             double dt = dt2;
             double dt1 = dt2;
             dx += 2.0 * x * dt1;
-            dx += (y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0)) * dt;
-            dy += (x == 0.0 ? 0.0 : t * global::System.Math.Log(x)) * dt;
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(y == 0.0 ? 0.0 : y * global::System.Math.Pow(x, y - 1.0), dt);
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(x == 0.0 ? 0.0 : t * global::System.Math.Log(x), dt);
             return result;
         }
 

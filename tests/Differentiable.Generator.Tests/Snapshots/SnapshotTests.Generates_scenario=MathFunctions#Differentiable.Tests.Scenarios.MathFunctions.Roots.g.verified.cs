@@ -16,9 +16,9 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 23: Math.Sqrt(x) + Math.Cbrt(x)
             double t = global::System.Math.Sqrt(x);
-            double dt = 0.5 / t * dx;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dx);
             double t1 = global::System.Math.Cbrt(x);
-            double dt1 = dx / (3.0 * (t1 * t1));
+            double dt1 = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (t1 * t1)), dx);
             double result = t + t1;
             double dresult = dt + dt1;
             return (result, dresult);
@@ -41,8 +41,8 @@ namespace Differentiable.Tests.Scenarios
             // line 23: Math.Sqrt(x) + Math.Cbrt(x)
             double dt = dresult;
             double dt1 = dresult;
-            dx = dt1 / (3.0 * (t1 * t1));
-            dx += 0.5 / t * dt;
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (t1 * t1)), dt1);
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dt);
             return result;
         }
 

@@ -17,7 +17,7 @@ namespace Differentiable.Tests.Scenarios
             dangle = 0.0;
             // line 13: angle = Math.Atan2(y, x);
             double angle_1 = global::System.Math.Atan2(y, x);
-            double dangle_1 = x / (x * x + y * y) * dy - y / (x * x + y * y) * dx;
+            double dangle_1 = global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dy) + global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dx);
             // line 14: quadrant = x >= 0 ? (y >= 0 ? 1 : 4) : (y >= 0 ? 2 : 3);
             int quadrant_1 = x >= 0.0 ? y >= 0.0 ? 1 : 4 : y >= 0.0 ? 2 : 3;
             // line 15: double r = Math.Sqrt(x * x + y * y);
@@ -28,7 +28,7 @@ namespace Differentiable.Tests.Scenarios
             double t2 = t + t1;
             double dt2 = dt + dt1;
             double r = global::System.Math.Sqrt(t2);
-            double dr = 0.5 / r * dt2;
+            double dr = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dt2);
             // line 16: r > 10
             if (r > 10.0)
             {
@@ -60,7 +60,7 @@ namespace Differentiable.Tests.Scenarios
             dangle = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
             // line 13: angle = Math.Atan2(y, x);
             double angle_1 = global::System.Math.Atan2(y, x);
-            global::System.Runtime.Intrinsics.Vector256<double> dangle_1 = x / (x * x + y * y) * dy - y / (x * x + y * y) * dx;
+            global::System.Runtime.Intrinsics.Vector256<double> dangle_1 = global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dy) + global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dx);
             // line 14: quadrant = x >= 0 ? (y >= 0 ? 1 : 4) : (y >= 0 ? 2 : 3);
             int quadrant_1 = x >= 0.0 ? y >= 0.0 ? 1 : 4 : y >= 0.0 ? 2 : 3;
             // line 15: double r = Math.Sqrt(x * x + y * y);
@@ -71,7 +71,7 @@ namespace Differentiable.Tests.Scenarios
             double t2 = t + t1;
             global::System.Runtime.Intrinsics.Vector256<double> dt2 = dt + dt1;
             double r = global::System.Math.Sqrt(t2);
-            global::System.Runtime.Intrinsics.Vector256<double> dr = 0.5 / r * dt2;
+            global::System.Runtime.Intrinsics.Vector256<double> dr = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dt2);
             // line 16: r > 10
             if (r > 10.0)
             {
@@ -148,7 +148,7 @@ namespace Differentiable.Tests.Scenarios
             }
 
             // line 15: double r = Math.Sqrt(x * x + y * y);
-            double dt2 = 0.5 / r * dr;
+            double dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dr);
             double dt = dt2;
             double dt1 = dt2;
             dy = y * dt1;
@@ -156,8 +156,8 @@ namespace Differentiable.Tests.Scenarios
             dx = x * dt;
             dx += x * dt;
             // line 13: angle = Math.Atan2(y, x);
-            dy += x / (x * x + y * y) * dangle_1;
-            dx -= y / (x * x + y * y) * dangle_1;
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dangle_1);
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dangle_1);
             return result;
         }
 
@@ -216,7 +216,7 @@ namespace Differentiable.Tests.Scenarios
             }
 
             // line 15: double r = Math.Sqrt(x * x + y * y);
-            global::System.Runtime.Intrinsics.Vector256<double> dt2 = 0.5 / r * dr;
+            global::System.Runtime.Intrinsics.Vector256<double> dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dr);
             global::System.Runtime.Intrinsics.Vector256<double> dt = dt2;
             global::System.Runtime.Intrinsics.Vector256<double> dt1 = dt2;
             dy = y * dt1;
@@ -224,8 +224,8 @@ namespace Differentiable.Tests.Scenarios
             dx = x * dt;
             dx += x * dt;
             // line 13: angle = Math.Atan2(y, x);
-            dy += x / (x * x + y * y) * dangle_1;
-            dx -= y / (x * x + y * y) * dangle_1;
+            dy += global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dangle_1);
+            dx += global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dangle_1);
             return result;
         }
 

@@ -39,7 +39,7 @@ namespace Differentiable.Tests.Scenarios
                     double t5 = t3 + t4;
                     double dt5 = dt3 + dt4;
                     t2 = global::System.Math.Sqrt(t5);
-                    dt2 = 0.5 / t2 * dt5;
+                    dt2 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt5);
                 }
                 else
                 {
@@ -226,7 +226,7 @@ namespace Differentiable.Tests.Scenarios
                 double dt2 = dr;
                 if (branch1)
                 {
-                    double dt5 = 0.5 / t2 * dt2;
+                    double dt5 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t2, dt2);
                     double dt3 = dt5;
                     double dt4 = dt5;
                     dy += y * dt4;

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 78: double deviation = volatility * Math.Sqrt(years);
             double t = global::System.Math.Sqrt(years);
-            double dt = 0.5 / t * dyears;
+            double dt = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dyears);
             double deviation = volatility * t;
             double ddeviation = t * dvolatility + volatility * dt;
             // line 79: double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
@@ -338,7 +338,7 @@ namespace Differentiable.Tests.Scenarios
                 // line 78: double deviation = volatility * Math.Sqrt(years);
                 dvolatility += t * ddeviation;
                 double dt = volatility * ddeviation;
-                dyears += 0.5 / t * dt;
+                dyears += global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, dt);
                 return result;
             }
             finally
@@ -407,7 +407,7 @@ namespace Differentiable.Tests.Scenarios
             {
                 // line 78: double deviation = volatility * Math.Sqrt(years);
                 double t = global::System.Math.Sqrt(years);
-                double dt20 = 0.5 / t * vyears;
+                double dt20 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, vyears);
                 double deviation = volatility * t;
                 double ddeviation1 = t * vvolatility + volatility * dt20;
                 // line 79: double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
@@ -775,8 +775,8 @@ namespace Differentiable.Tests.Scenarios
                 double ddt = ddeviation * vvolatility + volatility * dddeviation;
                 double t63 = 0.5 / t;
                 double dt63 = -(t63 / t * dt20);
-                double t64 = t63 * dt;
-                double dt64 = dt * dt63 + t63 * ddt;
+                double t64 = global::Differentiable.Terms.MultiplyWhereNonZero(t63, dt);
+                double dt64 = global::Differentiable.Terms.MultiplyWhereNonZero(dt, dt63) + global::Differentiable.Terms.MultiplyWhereNonZero(t63, ddt);
                 double t65 = dyears + t64;
                 double dt65 = hyears + dt64;
                 dyears = t65;
@@ -808,7 +808,7 @@ namespace Differentiable.Tests.Scenarios
             {
                 // line 78: double deviation = volatility * Math.Sqrt(years);
                 double t = global::System.Math.Sqrt(years);
-                global::System.Runtime.Intrinsics.Vector256<double> dt20 = 0.5 / t * vyears;
+                global::System.Runtime.Intrinsics.Vector256<double> dt20 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / t, vyears);
                 double deviation = volatility * t;
                 global::System.Runtime.Intrinsics.Vector256<double> ddeviation1 = t * vvolatility + volatility * dt20;
                 // line 79: double d1 = (Math.Log(spot / strike) + (rate + 0.5 * volatility * volatility) * years) / deviation;
@@ -1176,8 +1176,8 @@ namespace Differentiable.Tests.Scenarios
                 global::System.Runtime.Intrinsics.Vector256<double> ddt = ddeviation * vvolatility + volatility * dddeviation;
                 double t63 = 0.5 / t;
                 global::System.Runtime.Intrinsics.Vector256<double> dt63 = -(t63 / t * dt20);
-                double t64 = t63 * dt;
-                global::System.Runtime.Intrinsics.Vector256<double> dt64 = dt * dt63 + t63 * ddt;
+                double t64 = global::Differentiable.Terms.MultiplyWhereNonZero(t63, dt);
+                global::System.Runtime.Intrinsics.Vector256<double> dt64 = global::Differentiable.Terms.MultiplyWhereNonZero(dt, dt63) + global::Differentiable.Terms.MultiplyWhereNonZero(t63, ddt);
                 double t65 = dyears + t64;
                 global::System.Runtime.Intrinsics.Vector256<double> dt65 = hyears + dt64;
                 dyears = t65;

@@ -28,7 +28,7 @@ namespace Differentiable.Tests.Scenarios
             float t5 = t4 + 1f;
             float dt5 = dt4;
             float t6 = global::System.MathF.Sqrt(t5);
-            float dt6 = 0.5f / t6 * dt5;
+            float dt6 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / t6, dt5);
             float t7 = t3 + t6;
             float dt7 = dt3 + dt6;
             float t8 = global::System.MathF.Abs(y);
@@ -65,7 +65,7 @@ namespace Differentiable.Tests.Scenarios
             dy = (y > 0f ? 1f : y < 0f ? -1f : 0f) * dt8;
             float dt3 = dt7;
             float dt6 = dt7;
-            float dt5 = 0.5f / t6 * dt6;
+            float dt5 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5f / t6, dt6);
             float dt4 = dt5;
             dx = x * dt4;
             dx += x * dt4;

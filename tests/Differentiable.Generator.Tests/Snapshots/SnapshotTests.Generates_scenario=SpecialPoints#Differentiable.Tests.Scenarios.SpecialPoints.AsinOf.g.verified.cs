@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 22: Math.Asin(x)
             double result = global::System.Math.Asin(x);
-            double dresult = dx / global::System.Math.Sqrt(1.0 - x * x);
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(1.0 - x * x), dx);
             return (result, dresult);
         }
 
@@ -33,7 +33,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 22: Math.Asin(x)
-            dx = dresult / global::System.Math.Sqrt(1.0 - x * x);
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / global::System.Math.Sqrt(1.0 - x * x), dresult);
             return result;
         }
 

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 40: Math.Atan2(y, x)
             double result = global::System.Math.Atan2(y, x);
-            double dresult = x / (x * x + y * y) * dy - y / (x * x + y * y) * dx;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dy) + global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dx);
             return (result, dresult);
         }
 
@@ -33,8 +33,8 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 40: Math.Atan2(y, x)
-            dy = x / (x * x + y * y) * dresult;
-            dx = -(y / (x * x + y * y) * dresult);
+            dy = global::Differentiable.Terms.MultiplyWhereNonZero(x / (x * x + y * y), dresult);
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(-(y / (x * x + y * y)), dresult);
             return result;
         }
 

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 13: Math.Cbrt(x)
             double result = global::System.Math.Cbrt(x);
-            double dresult = dx / (3.0 * (result * result));
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (result * result)), dx);
             return (result, dresult);
         }
 
@@ -33,7 +33,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 13: Math.Cbrt(x)
-            dx = dresult / (3.0 * (result * result));
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(1.0 / (3.0 * (result * result)), dresult);
             return result;
         }
 

@@ -16,7 +16,7 @@ namespace Differentiable.Tests.Scenarios
         {
             // line 10: Math.Sqrt(x)
             double result = global::System.Math.Sqrt(x);
-            double dresult = 0.5 / result * dx;
+            double dresult = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dx);
             return (result, dresult);
         }
 
@@ -33,7 +33,7 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double dresult = dResult;
             // line 10: Math.Sqrt(x)
-            dx = 0.5 / result * dresult;
+            dx = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / result, dresult);
             return result;
         }
 

@@ -37,7 +37,7 @@ namespace Differentiable.Tests.Scenarios
                     double t4 = t2 + t3;
                     double dt4 = dt2 + dt3;
                     r = global::System.Math.Sqrt(t4);
-                    dr = 0.5 / r * dt4;
+                    dr = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dt4);
                 }
                 else
                 {
@@ -162,7 +162,7 @@ namespace Differentiable.Tests.Scenarios
             {
                 if (branch1)
                 {
-                    double dt4 = 0.5 / r * dr;
+                    double dt4 = global::Differentiable.Terms.MultiplyWhereNonZero(0.5 / r, dr);
                     double dt2 = dt4;
                     double dt3 = dt4;
                     dy += y * dt3;

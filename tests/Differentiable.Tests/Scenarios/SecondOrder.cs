@@ -145,4 +145,20 @@ public static partial class SecondOrder
     /// <summary>Single precision: the Hessian is a float[,].</summary>
     [Differentiable(Order = 2)]
     public static float Bowl(float x, float y) => MathF.Cos(x) * y * y + x * x * x;
+
+    /// <summary>(√x − 2)²: at x = 4 the cotangent of √x is exactly 0 but its tangent is not (the Hessian is 1/8 there).</summary>
+    [Differentiable(Order = 2)]
+    public static double RootMiss(double x)
+    {
+        double miss = Math.Sqrt(x) - 2;
+        return miss * miss;
+    }
+
+    /// <summary>(x^y − 4)²: at its minimum (2, 2) the cotangent of x^y is exactly 0.</summary>
+    [Differentiable(Order = 2)]
+    public static double PowerMiss(double x, double y)
+    {
+        double miss = Math.Pow(x, y) - 4;
+        return miss * miss;
+    }
 }

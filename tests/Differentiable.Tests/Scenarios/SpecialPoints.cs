@@ -41,4 +41,26 @@ public static partial class SpecialPoints
 
     [Differentiable]
     public static double Quotient(double x, double y) => x / y;
+
+    /// <summary>
+    /// A function with a vertical tangent (or Pow) next to a product: at the special point the first output's partial is
+    /// infinite or NaN, the second output is differentiable everywhere, and its row must not be NaN.
+    /// </summary>
+    [Differentiable]
+    public static void SpecialAndProduct(int which, double x, double y, out double special, out double product)
+    {
+        special = which switch
+        {
+            0 => Math.Sqrt(x),
+            1 => Math.Cbrt(x),
+            2 => Math.Asin(x),
+            3 => Math.Acos(x),
+            4 => Math.Acosh(x),
+            5 => Math.Atan2(x, y),
+            6 => Math.Pow(x, 0.5),
+            7 => Math.Pow(x, y),
+            _ => double.RootN(x, 3),
+        };
+        product = x * y;
+    }
 }
