@@ -224,8 +224,9 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
     /// <summary>A diagnostic at its place in this compilation's syntax tree, so the editor underlines it.</summary>
     private static Diagnostic ToDiagnostic(DiagnosticInfo info, Compilation compilation)
     {
-        SyntaxTree? tree = info.Location is { } site ? compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == site.FilePath) : null;
-        Location location = tree is not null ? Location.Create(tree, info.Location!.Span) : info.Location?.ToLocation() ?? Location.None;
-        return Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, info.Arguments.AsImmutableArray().ToArray<object>());
+        Location Place(SourceSpan site) =>
+            compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == site.FilePath) is { } tree ? Location.Create(tree, site.Span) : site.ToLocation();
+        Location location = info.Location is { } site ? Place(site) : Location.None;
+        return Diagnostic.Create(DiagnosticDescriptors.ById(info.Id), location, info.AlsoAt.Select(Place), info.Arguments.AsImmutableArray().ToArray<object>());
     }
 }

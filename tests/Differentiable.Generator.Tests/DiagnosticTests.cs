@@ -96,10 +96,49 @@ public class DiagnosticTests
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    [Fact]
+    public void LinqAndSystemNumerics_AreReported_WithTheSpellingThatWorks()
+    {
+        var run = Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Total(double[] a) => {|DIFF0002:a.Sum()|};
+
+                [Differentiable]
+                public static double Length(double x) => {|DIFF0002:new System.Numerics.Vector2((float)x, 1f)|}.X;
+            }
+            """);
+        var messages = run.GeneratorDiagnostics.AddRange(run.AnalyzerDiagnostics).Select(d => d.GetMessage()).ToList();
+        Assert.Contains(messages, m => m.Contains("LINQ's 'Sum'", StringComparison.Ordinal) && m.Contains("foreach (double v in a)", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("Creating a 'Vector2'", StringComparison.Ordinal) && m.Contains("use double or float values", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACalleeWithNoDerivative_AndAMutableField_AreReportedOncePerConstruct_WithTheirOtherUsesAsAdditionalLocations()
+    {
+        const string plainUse = "Plain(x * 2)";
+        var run = Markup.VerifyDiagnostics(Usings + $$"""
+            public static partial class Model
+            {
+                private static double scale = 2;
+
+                private static double Plain(double x) => x;
+
+                [Differentiable]
+                public static double F(double x) => {|DIFF0003:Plain(x)|} + {{plainUse}} * {|DIFF0010:scale|} * x + scale * Plain(x);
+            }
+            """);
+        foreach (Diagnostic diagnostic in run.GeneratorDiagnostics.AddRange(run.AnalyzerDiagnostics))
+        {
+            string source = diagnostic.Location.SourceTree!.ToString();
+            var others = diagnostic.AdditionalLocations.Select(l => source.Substring(l.SourceSpan.Start, l.SourceSpan.Length)).ToList();
+            Assert.Equal(diagnostic.Id == "DIFF0003" ? [plainUse, "Plain(x)"] : ["scale"], others);
+        }
+    }
+
     [Theory]
-    [InlineData("{|DIFF0002:foreach (double v in Values) { if (v > x) return v; x = x * v; }|}")]
     [InlineData("for (int i = 0; i < n; i++) { double[] a = {|DIFF0002:new double[2]|}; a[0] = x; x = a[0] * 2; }")]
-    [InlineData("{|DIFF0002:foreach (double v in Values) { if (v > x) break; x = x * v; }|}")]
     [InlineData("double[] a = new double[2]; {|DIFF0002:a = new double[3]|}; a[0] = x; x = a[0];")]
     [InlineData("Span<double> s = {|DIFF0002:stackalloc double[] { 1, 2 }|}; x = x * s[0];")]
     [InlineData("double[][] rows = {|DIFF0002:new double[2][]|}; x = x * rows.Length;")]

@@ -261,6 +261,83 @@ public class LoopTests
         },
         [0.5, -1.0, 2.0, 0.7], [-0.25, 0.8, -0.1], [0.3]);
 
+    [Fact]
+    public void ForEachWithReturn_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        p => Loops.ForEachFirstAbove(p[..^1], p[^1]),
+        (p, v) => Loops.ForEachFirstAboveJvp(p[..^1], p[^1], v[..^1], v[^1]),
+        (p, u) =>
+        {
+            var da = new double[p.Length - 1];
+            double value = Loops.ForEachFirstAboveVjp(p[..^1], p[^1], u, da, out double dt);
+            return (value, [.. da, dt]);
+        },
+        [0.5, -1.0, 2.0, 0.7, 1.1], // returns at the third element
+        [0.5, 0.2, 1.0], // runs to the end
+        [3.0, 1.0], // returns at the first
+        [0.4]); // an empty array
+
+    [Fact]
+    public void ForEachWithBreakAndContinue_MatchesFiniteDifferences() => DerivativeAssert.Scalar(
+        p => Loops.ForEachSumUntil(p.AsSpan(0, p.Length - 1), p[^1]),
+        (p, v) => Loops.ForEachSumUntilJvp(p.AsSpan(0, p.Length - 1), p[^1], v.AsSpan(0, v.Length - 1), v[^1]),
+        (p, u) =>
+        {
+            var da = new double[p.Length - 1];
+            double value = Loops.ForEachSumUntilVjp(p.AsSpan(0, p.Length - 1), p[^1], u, da, out double dlimit);
+            return (value, [.. da, dlimit]);
+        },
+        [1.0, 2.0, -3.0, 4.0, 0.6], // breaks before the fourth element
+        [0.5, -1.0, 0.7, 50.0], // never breaks
+        [2.0]);
+
+    [Fact]
+    public void NestedForEach_WithBreakAndReturn_MatchesFiniteDifferences()
+    {
+        const int rows = 3;
+        DerivativeAssert.Scalar(
+            p => Loops.ForEachNested(p[..rows], p[rows..^1], p[^1]),
+            (p, v) => Loops.ForEachNestedJvp(p[..rows], p[rows..^1], p[^1], v[..rows], v[rows..^1], v[^1]),
+            (p, u) =>
+            {
+                var dRows = new double[rows];
+                var dWeights = new double[p.Length - rows - 1];
+                double value = Loops.ForEachNestedVjp(p[..rows], p[rows..^1], p[^1], u, dRows, dWeights, out double dx);
+                return (value, [.. dRows, .. dWeights, dx]);
+            },
+            [1.0, 2.0, 3.0, 0.5, 1.5, 3.5, 1.0], // the inner loop breaks at 3.5; the outer returns at the third row
+            [0.2, 0.3, 0.1, 0.4, 0.9, 1.2], // neither leaves early
+            [4.0, 5.0, 6.0, 1.0, 1.0, 0.8]); // returns at the second row
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.5, 1.5, -2.0, 3.0 }, 0.7)]
+    [InlineData(new[] { 0.5, 1.5, 2.0 }, -1.3)]
+    public void ForEachByReference_WithBreak_WritesThePrimalsContents_AndMatchesFiniteDifferences(double[] start, double k)
+    {
+        double[] Apply(double[] p)
+        {
+            double[] a = p[..^1];
+            Loops.ForEachScaleUntilNegative(a, p[^1]);
+            return a;
+        }
+
+        DerivativeAssert.Vector(
+            Apply,
+            (p, v) =>
+            {
+                double[] a = p[..^1], da = v[..^1];
+                Loops.ForEachScaleUntilNegativeJvp(a, p[^1], da, v[^1]);
+                return (a, da);
+            },
+            (p, u) =>
+            {
+                double[] a = p[..^1], da = (double[])u.Clone();
+                Loops.ForEachScaleUntilNegativeVjp(a, p[^1], da, out double dk);
+                return (a, [.. da, dk]);
+            },
+            [.. start, k]);
+    }
+
     [Theory]
     [InlineData(0.25)]
     [InlineData(2.0)]

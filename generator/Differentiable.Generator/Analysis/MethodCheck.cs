@@ -58,7 +58,7 @@ internal static class MethodCheck
 
         if (lowered is null)
         {
-            return new Result(null, null, null, diagnostics.ToEquatableArray(), new OwnOutcome(key, false, false, EquatableArray<string>.Empty), EquatableArray<CalleeCall>.Empty);
+            return new Result(null, null, null, DiagnosticInfo.OncePerConstruct(diagnostics), new OwnOutcome(key, false, false, EquatableArray<string>.Empty), EquatableArray<CalleeCall>.Empty);
         }
 
         IrFunction primal = registry.Resolve(lowered);
@@ -66,7 +66,7 @@ internal static class MethodCheck
         diagnostics.AddRange(check.Diagnostics);
         var callees = check.Calls.Select(c => c.Key).Distinct().OrderBy(k => k, System.StringComparer.Ordinal).ToEquatableArray();
         Result Done(IrFunction? primal, IrFunction? jvp, IrFunction? vjp, bool canDifferentiate) =>
-            new(primal, jvp, vjp, diagnostics.ToEquatableArray(), new OwnOutcome(key, canDifferentiate, check.HasForwardMode, callees), check.Calls);
+            new(primal, jvp, vjp, DiagnosticInfo.OncePerConstruct(diagnostics), new OwnOutcome(key, canDifferentiate, check.HasForwardMode, callees), check.Calls);
 
         if (!check.CanDifferentiate || order is not (1 or 2))
         {

@@ -255,7 +255,9 @@ internal sealed partial class Lowerer
         if (resultType is null || parameterTypes.Any(t => t is null)
             || target.Parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In || p.IsParams))
         {
-            return Unsupported(invocation, $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
+            return Unsupported(invocation, target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable"
+                ? $"LINQ's '{target.Name}' (LINQ and its lambdas are not differentiated; write it as a loop: foreach (double v in a) {{ … }})"
+                : $"A call to '{target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}' (its signature has types the generator does not differentiate)");
         }
 
         if (resultType.IsBuffer && !(arrayResult && resultType is { Kind: ValueKind.Array, ElementType.IsBuffer: false } && HasAttribute(target, DifferentiableAttributeName)))
@@ -418,7 +420,8 @@ internal sealed partial class Lowerer
             return Unsupported(reference, "This tuple element access");
         }
 
-        if (type.IsFloating && !field.IsReadOnly && !field.IsConst)
+        // A field of an object created here (new Vector2(…).X) is not a field the method reads: the creation is reported.
+        if (type.IsFloating && !field.IsReadOnly && !field.IsConst && reference.Instance is not IObjectCreationOperation)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MutableFieldRead, SourceSpan.From(reference.Syntax), field.Name));
         }
@@ -588,7 +591,9 @@ internal sealed partial class Lowerer
         OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference or OperationKind.DynamicIndexerAccess
             or OperationKind.DynamicObjectCreation => "dynamic",
         OperationKind.ArrayCreation or OperationKind.ArrayElementReference => "This array expression",
-        OperationKind.ObjectCreation => "Creating an object",
+        OperationKind.ObjectCreation => operation.Type is { } created && created.ContainingNamespace?.ToDisplayString() == "System.Numerics"
+            ? $"Creating a '{created.Name}' (System.Numerics vectors and structs are not differentiated yet: use double or float values, or arrays)"
+            : "Creating an object",
         OperationKind.PropertyReference => $"Reading property '{((IPropertyReferenceOperation)operation).Property.Name}'",
         OperationKind.AddressOf => "Unsafe code",
         OperationKind.Invalid => "Code with errors",

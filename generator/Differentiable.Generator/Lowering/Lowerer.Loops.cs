@@ -13,7 +13,8 @@ namespace Differentiable.Generator.Lowering;
 /// the body reads and which is assigned at the end of every iteration (and at every <c>continue</c>). A loop with a
 /// <c>break</c> also gets an exit variable per carried local, assigned wherever the loop ends. A <c>for</c> loop over
 /// an int index with a fixed bound and step ±1, and a <c>foreach</c> over an array or span, become a counted
-/// <see cref="For"/>; every other loop becomes a general <see cref="Loop"/> whose paths end in <see cref="Break"/>.
+/// <see cref="For"/>; every other loop (a <c>foreach</c> with a <c>break</c> or a <c>return</c> too, over an index of its
+/// own) becomes a general <see cref="Loop"/> whose paths end in <see cref="Break"/>.
 /// </summary>
 internal sealed partial class Lowerer
 {
@@ -159,12 +160,6 @@ internal sealed partial class Lowerer
             return;
         }
 
-        if (HasBreak(loop) || ContainsReturn(loop))
-        {
-            Unsupported(loop, "A break or return inside a foreach (write it as a for loop over the indices)");
-            return;
-        }
-
         Expr buffer = LowerBuffer(collection, env);
         IrType elementType = collectionType.ElementType;
         void Element(Variable index, Env bodyEnv, List<Stmt> body)
@@ -187,8 +182,21 @@ internal sealed partial class Lowerer
             bodyEnv[variable] = new Ref(current);
         }
 
+        if (HasBreak(loop) || ContainsReturn(loop))
+        {
+            // A break or a return ends it early: a general loop over an index, as for (int i = 0; i < a.Length; i++) is.
+            LowerGeneralLoop(loop, null, conditionAtTop: true, [], env, output, new ForEachIndex(new Length(buffer), Element));
+            return;
+        }
+
         LowerCounted(loop, loop.Collection.Type!, Const.Zero(IrType.Int), BinaryOp.Less, new Length(buffer), 1, Element, env, output);
     }
+
+    /// <summary>
+    /// The index of a <c>foreach</c> lowered as a general loop: it runs from 0 while below <see cref="Length"/>, and
+    /// <see cref="Element"/> binds the loop variable at the top of each iteration.
+    /// </summary>
+    private sealed record ForEachIndex(Expr Length, Action<Variable, Env, List<Stmt>> Element);
 
     // ------------------------------------------------------------ general loops
 
@@ -196,7 +204,7 @@ internal sealed partial class Lowerer
     /// while, do and for loops of any other shape: the body runs until a <see cref="Break"/>. The test at the top (or,
     /// for a do loop, at the bottom) leaves the loop when false; a <c>break</c> leaves it where it is.
     /// </summary>
-    private void LowerGeneralLoop(ILoopOperation loop, IOperation? condition, bool conditionAtTop, IReadOnlyList<IOperation> atBottom, Env env, List<Stmt> output)
+    private void LowerGeneralLoop(ILoopOperation loop, IOperation? condition, bool conditionAtTop, IReadOnlyList<IOperation> atBottom, Env env, List<Stmt> output, ForEachIndex? forEach = null)
     {
         Origin origin = OriginOf(loop);
         if (condition is { ConstantValue: { HasValue: true, Value: true } })
@@ -219,6 +227,17 @@ internal sealed partial class Lowerer
             }
         }
 
+        // A foreach's index is carried too, under the loop's own continue label (a symbol no local can be): it counts from
+        // 0 and goes up by one at the end of every iteration. Nothing reads it after the loop, so it has no exit variable.
+        ISymbol indexKey = loop.ContinueLabel;
+        if (forEach is not null)
+        {
+            Variable index = names.Fresh("index", IrType.Int);
+            output.Add(new Let(new VariableBinding(index), Const.Zero(IrType.Int), origin));
+            env[indexKey] = new Ref(index);
+            carried.Add((indexKey, index));
+        }
+
         void Exit(Env end, List<Stmt> statements)
         {
             foreach ((ISymbol symbol, Variable exit) in exits)
@@ -232,6 +251,11 @@ internal sealed partial class Lowerer
         void EndIteration(Env end, List<Stmt> statements)
         {
             LowerStatements(atBottom, 0, null, end, statements);
+            if (forEach is not null)
+            {
+                end[indexKey] = Build.Add(end[indexKey], Const.One(IrType.Int));
+            }
+
             AssignCarried(carried, end, statements, origin);
         }
 
@@ -284,6 +308,16 @@ internal sealed partial class Lowerer
             var leave = new List<Stmt>();
             Exit(bodyEnv, leave);
             body.Add(new If(test, ToBlock(then), ToBlock(leave), OriginOf(condition)));
+        }
+        else if (forEach is not null)
+        {
+            var then = new List<Stmt>();
+            Env thenEnv = bodyEnv.Clone();
+            forEach.Element(((Ref)bodyEnv[indexKey]).Variable, thenEnv, then);
+            LowerStatements([loop.Body], 0, endOfBody, thenEnv, then);
+            var leave = new List<Stmt>();
+            Exit(bodyEnv, leave);
+            body.Add(new If(Build.Compare(BinaryOp.Less, bodyEnv[indexKey], forEach.Length), ToBlock(then), ToBlock(leave), origin));
         }
         else
         {

@@ -654,3 +654,86 @@ public partial struct DecayingSumStruct
         return s;
     }
 }
+
+/// <summary>foreach loops that a break or a return ends early.</summary>
+public static partial class Loops
+{
+    /// <summary>A foreach that returns from inside: the first element above t decides the result.</summary>
+    [Differentiable]
+    public static double ForEachFirstAbove(double[] a, double t)
+    {
+        foreach (double v in a)
+        {
+            if (v > t)
+            {
+                return v * v * t;
+            }
+        }
+
+        return t * t;
+    }
+
+    /// <summary>A foreach over a span with a break (on a carried sum) and a continue.</summary>
+    [Differentiable]
+    public static double ForEachSumUntil(ReadOnlySpan<double> a, double limit)
+    {
+        double s = 0;
+        foreach (double v in a)
+        {
+            if (s > limit)
+            {
+                break;
+            }
+
+            if (v < 0)
+            {
+                continue;
+            }
+
+            s += v * Math.Sin(v + limit);
+        }
+
+        return s * limit;
+    }
+
+    /// <summary>Nested foreach loops, the inner one left by a break, the outer by a return.</summary>
+    [Differentiable]
+    public static double ForEachNested(double[] rows, double[] weights, double x)
+    {
+        double s = 0;
+        foreach (double r in rows)
+        {
+            foreach (double w in weights)
+            {
+                if (w * x > 2)
+                {
+                    break;
+                }
+
+                s += r * w * x;
+            }
+
+            if (s > 10)
+            {
+                return s * r;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>A foreach by reference that writes the span in place until it meets a negative element.</summary>
+    [Differentiable]
+    public static void ForEachScaleUntilNegative(Span<double> a, double k)
+    {
+        foreach (ref double e in a)
+        {
+            if (e < 0)
+            {
+                break;
+            }
+
+            e *= k * e;
+        }
+    }
+}
