@@ -97,6 +97,36 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CallsWithOutOrRefArguments_AreReportedWhereTheyCannotBeDifferentiated()
+    {
+        Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double Split(double x, out double y)
+                {
+                    y = x * x;
+                    return x;
+                }
+
+                [Differentiable]
+                public static double IntoAnElement(double x)
+                {
+                    double[] a = new double[2];
+                    double r = Split(x, out {|DIFF0002:a[0]|});
+                    return r + a[0];
+                }
+
+                [Differentiable]
+                public static double InACondition(double x) => {|DIFF0002:Split(x, out double y)|} > 0 ? y : x;
+
+                [Differentiable(Order = 2)]
+                public static double SecondOrder(double x) => {|DIFF0020:Split(x, out double y)|} * y;
+            }
+            """);
+    }
+
+    [Fact]
     public void LinqAndSystemNumerics_AreReported_WithTheSpellingThatWorks()
     {
         var run = Markup.VerifyDiagnostics(Usings + """

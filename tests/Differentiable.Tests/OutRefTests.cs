@@ -77,4 +77,90 @@ public class OutRefTests
         Assert.Equal("x, y, out angle, out quadrant, dResult, dangle, out dx, out dy", Describe("PolarVjp", widened: true));
         Assert.Equal("ref state, rate, steps, out change, ref dstate, drate, out dchange", Describe("RelaxJvp", widened: true));
     }
+
+    [Theory]
+    [InlineData(0.7, 0.3)]
+    [InlineData(-1.2, 2.0)]
+    public void RefParameter_ReadAfterItIsWritten_ReverseModeUsesItsValueOnEntry(double x, double z) => DerivativeAssert.Vector(
+        p =>
+        {
+            double state = p[1];
+            double value = OutRefCalls.Bump(p[0], ref state);
+            return [value, state];
+        },
+        (p, v) =>
+        {
+            double state = p[1], dstate = v[1];
+            var (value, dvalue) = OutRefCalls.BumpJvp(p[0], ref state, v[0], ref dstate);
+            return ([value, state], [dvalue, dstate]);
+        },
+        (p, u) =>
+        {
+            double state = p[1], dstate = u[1];
+            double value = OutRefCalls.BumpVjp(p[0], ref state, u[0], out double dx, ref dstate);
+            return ([value, state], [dx, dstate]);
+        },
+        [x, z]);
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(-1.3)]
+    public void CallWithAnOutArgument_MatchesFiniteDifferences(double x) => DerivativeAssert.Scalar(
+        p => OutRefCalls.CallsWithOut(p[0]),
+        (p, v) => OutRefCalls.CallsWithOutJvp(p[0], v[0]),
+        (p, u) => (OutRefCalls.CallsWithOutVjp(p[0], u, out double dx), [dx]),
+        [x]);
+
+    [Theory]
+    [InlineData(0.7, 0.3)]
+    [InlineData(2.0, -1.1)]
+    public void VoidCallForOutArguments_WithADiscard_MatchesFiniteDifferences(double r, double t) => DerivativeAssert.Scalar(
+        p => OutRefCalls.CallsForOuts(p[0], p[1]),
+        (p, v) => OutRefCalls.CallsForOutsJvp(p[0], p[1], v[0], v[1]),
+        (p, u) => (OutRefCalls.CallsForOutsVjp(p[0], p[1], u, out double dr, out double dt), [dr, dt]),
+        [r, t]);
+
+    [Theory]
+    [InlineData(0.7, 0.3)]
+    [InlineData(-0.4, 1.5)]
+    public void CallWithARefArgument_MatchesFiniteDifferences(double x, double z) => DerivativeAssert.Scalar(
+        p => OutRefCalls.CallsWithRef(p[0], p[1]),
+        (p, v) => OutRefCalls.CallsWithRefJvp(p[0], p[1], v[0], v[1]),
+        (p, u) => (OutRefCalls.CallsWithRefVjp(p[0], p[1], u, out double dx, out double dz), [dx, dz]),
+        [x, z]);
+
+    [Theory]
+    [InlineData(0.3, 0.9)]
+    [InlineData(-0.8, 1.2)]
+    public void OwnRefParameterPassedOnByReference_MatchesFiniteDifferences(double state, double rate) => DerivativeAssert.Vector(
+        p =>
+        {
+            double s = p[0];
+            OutRefCalls.PassesItsRefParameterOn(ref s, p[1]);
+            return [s];
+        },
+        (p, v) =>
+        {
+            double s = p[0], ds = v[0];
+            OutRefCalls.PassesItsRefParameterOnJvp(ref s, p[1], ref ds, v[1]);
+            return ([s], [ds]);
+        },
+        (p, u) =>
+        {
+            double s = p[0], ds = u[0];
+            OutRefCalls.PassesItsRefParameterOnVjp(ref s, p[1], ref ds, out double drate);
+            return ([s], [ds, drate]);
+        },
+        [state, rate]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void CallsWithOutAndRefArgumentsInALoop_MatchFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        p => OutRefCalls.CallsInALoop(p[0], n),
+        (p, v) => OutRefCalls.CallsInALoopJvp(p[0], n, v[0]),
+        (p, u) => (OutRefCalls.CallsInALoopVjp(p[0], n, u, out double dx), [dx]),
+        [0.7], [-0.35]);
 }
+

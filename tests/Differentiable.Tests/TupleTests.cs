@@ -45,4 +45,14 @@ public class TupleTests
             ? ([r.Item1, r.Item2], [dx, dy])
             : default,
         [1.5, -0.7]);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void TupleValuedCallInALoop_BothTargetsRestoredInOrder_MatchesFiniteDifferences(int n) => DerivativeAssert.Scalar(
+        p => TuplesInLoops.Spiral(p[0], n),
+        (p, v) => TuplesInLoops.SpiralJvp(p[0], n, v[0]),
+        (p, u) => (TuplesInLoops.SpiralVjp(p[0], n, u, out double dx), [dx]),
+        [0.4], [-1.1]);
 }
+

@@ -77,7 +77,7 @@ internal static class MethodCheck
         // transforms reject nothing there that the checks above have not reported.
         bool loopsOrArrays = IrWalk.Statements(primal.Body).Any(s => s is For or Loop or Store)
             || primal.Parameters.Any(p => p.Variable.Type.IsBuffer) || primal.ReturnType.IsBuffer
-            || IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Arguments.Any(a => a.Type.IsBuffer));
+            || IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).Any(c => c.Arguments.Any(a => a.Type.IsBuffer) || CallOutputs.HasOutputParameters(c));
         if (inlining is null && !loopsOrArrays && order != 2)
         {
             return Done(primal, null, null, canDifferentiate: true);

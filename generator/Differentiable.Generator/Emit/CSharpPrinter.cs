@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
 using Differentiable.Generator.Model;
 using Differentiable.Generator.Ir;
@@ -55,6 +56,12 @@ internal sealed class CSharpPrinter
 
         switch (statement)
         {
+            case Let { Value: Call call } let when CallOutputs.HasOutputParameters(call):
+                CallWithOutputs(let.Target, call, declare: true);
+                break;
+            case Assign { Value: Call call } assign when CallOutputs.HasOutputParameters(call):
+                CallWithOutputs(assign.Target, call, declare: false);
+                break;
             case Let { Target: VariableBinding { Variable: var v } } let:
                 writer.WriteLine($"{v.Type.CSharp} {Name(v)} = {Expression(let.Value)};");
                 break;
@@ -232,6 +239,46 @@ internal sealed class CSharpPrinter
         lastOrigin = null;
     }
 
+    /// <summary>
+    /// A call of a method with out or ref parameters, as written: <c>double z_1 = z;</c> for each ref argument (it starts
+    /// from the value on entry), then <c>double t = F(x, out double y_1, ref z_1);</c>. See <see cref="CallOutputs"/>.
+    /// </summary>
+    private void CallWithOutputs(Binding target, Call call, bool declare)
+    {
+        var callee = (MethodCallee)call.Callee;
+        (Binding? result, Dictionary<int, Variable> outputs) = CallOutputs.Split(target, call);
+        var arguments = new List<string>();
+        for (int i = 0; i < call.Arguments.Count; i++)
+        {
+            if (!outputs.TryGetValue(i, out Variable? output) || output is null)
+            {
+                arguments.Add(Print(call.Arguments[i], 0));
+            }
+            else if (callee.Parameters[i].Kind == ParameterKind.Ref)
+            {
+                writer.WriteLine($"{(declare ? output.Type.CSharp + " " : string.Empty)}{Name(output)} = {Expression(call.Arguments[i])};");
+                arguments.Add("ref " + Name(output));
+            }
+            else
+            {
+                arguments.Add(output.Name == "_" ? "out _" : declare ? $"out {output.Type.CSharp} {Name(output)}" : "out " + Name(output));
+            }
+        }
+
+        string text = CalleeName(callee) + "(" + string.Join(", ", arguments) + ")";
+        writer.WriteLine(result switch
+        {
+            null => text + ";",
+            VariableBinding { Variable: var v } when declare => $"{v.Type.CSharp} {Name(v)} = {text};",
+            _ => $"{(declare ? "var " : string.Empty)}{Binding(result)} = {text};",
+        });
+    }
+
+    /// <summary>A method's name as a call spells it: on its receiver, or its owner type, or alone.</summary>
+    private static string CalleeName(MethodCallee method) =>
+        (method.Receiver is { } receiver ? Print(receiver, Primary) + "." : method.Owner is { } owner ? owner + "." : string.Empty)
+        + NameScope.Identifier(method.Name);
+
     private static string Binding(Binding binding) => binding switch
     {
         VariableBinding { Variable: var v } => Name(v),
@@ -295,12 +342,7 @@ internal sealed class CSharpPrinter
             case Call { Callee: Primitive primitive } call:
                 return (ScalarRules.Spelling(primitive.Function, primitive.OperandType) + Arguments(call), Primary);
             case Call { Callee: MethodCallee method } call:
-            {
-                string prefix = method.Receiver is { } receiver
-                    ? Print(receiver, Primary) + "."
-                    : method.Owner is { } owner ? owner + "." : string.Empty;
-                return (prefix + NameScope.Identifier(method.Name) + Arguments(call), Primary);
-            }
+                return (CalleeName(method) + Arguments(call), Primary);
 
             case TupleExpr tuple:
                 return ("(" + string.Join(", ", tuple.Elements.Select(e => Print(e, 0))) + ")", Primary);

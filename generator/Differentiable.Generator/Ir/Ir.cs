@@ -1,5 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
 using Differentiable.Generator.Model;
-
 using Differentiable.Generator.Rules;
 
 namespace Differentiable.Generator.Ir;
@@ -181,7 +182,52 @@ internal sealed record MethodCallee(
 /// A callee parameter: its type, whether it takes a tangent and an adjoint, and (an array or a <c>Span</c>) whether the
 /// callee may write its elements: false only where its body, or its generated derivatives' signatures, show it never does.
 /// </summary>
-internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable, bool MayWrite = false);
+/// <remarks>
+/// A call of a method with <c>out</c> or <c>ref</c> parameters (<see cref="Kind"/>) binds a tuple: its result (unless it
+/// is void), then each out and ref parameter's value on exit, in parameter order. The call's argument at an out parameter
+/// is a <see cref="DefaultValue"/> placeholder; at a ref parameter, the value on entry. See <see cref="CallOutputs"/>.
+/// </remarks>
+internal sealed record ParameterInfo(string Name, IrType Type, bool IsDifferentiable, bool MayWrite = false, ParameterKind Kind = ParameterKind.Value);
+
+/// <summary>How a call of a method with <c>out</c> or <c>ref</c> parameters binds its outputs (see <see cref="ParameterInfo"/>).</summary>
+internal static class CallOutputs
+{
+    /// <summary>True when the callee has out or ref parameters.</summary>
+    public static bool HasOutputParameters(Call call) =>
+        call.Callee is MethodCallee callee && callee.Parameters.Any(p => p.Kind is ParameterKind.Out or ParameterKind.Ref);
+
+    /// <summary>The number of out and ref parameters.</summary>
+    public static int OutputCount(MethodCallee callee) => callee.Parameters.Count(p => p.Kind is ParameterKind.Out or ParameterKind.Ref);
+
+    /// <summary>
+    /// What a call's binding gives the result (null for a void callee, or where the binding drops it: it then has one element
+    /// per output only) and each parameter's value on exit (by parameter index, out and ref parameters only).
+    /// </summary>
+    public static (Binding? Result, Dictionary<int, Variable> Outputs) Split(Binding target, Call call)
+    {
+        var callee = (MethodCallee)call.Callee;
+        var elements = target is TupleBinding tuple && (tuple.Elements.Count > 1 || OutputCount(callee) > 1) ? tuple.Elements.ToList() : [target];
+        int next = 0;
+        Binding? result = elements.Count > OutputCount(callee) ? elements[next++] : null;
+        var outputs = new Dictionary<int, Variable>();
+        for (int i = 0; i < callee.Parameters.Count; i++)
+        {
+            if (callee.Parameters[i].Kind is ParameterKind.Out or ParameterKind.Ref)
+            {
+                outputs[i] = ((VariableBinding)elements[next++]).Variable;
+            }
+        }
+
+        return (result, outputs);
+    }
+
+    /// <summary>The binding of a call with outputs: the result's binding (if any), then the outputs.</summary>
+    public static Binding Bind(Binding? result, IEnumerable<Variable> outputs)
+    {
+        var elements = (result is null ? [] : new[] { result }).Concat(outputs.Select(v => (Binding)new VariableBinding(v))).ToList();
+        return elements.Count == 1 ? elements[0] : new TupleBinding(elements.ToEquatableArray());
+    }
+}
 
 /// <summary>The callee's forward-mode and reverse-mode methods (either may be missing for a registration).</summary>
 /// <remarks>

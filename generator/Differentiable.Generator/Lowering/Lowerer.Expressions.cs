@@ -252,8 +252,12 @@ internal sealed partial class Lowerer
         IMethodSymbol target = invocation.TargetMethod;
         IrType? resultType = target.ReturnsVoid ? IrType.Void : TypeOf(target.ReturnType);
         var parameterTypes = target.Parameters.Select(p => TypeOf(p.Type)).ToList();
+        // out and ref parameters of scalar types are outputs of the call (ref ones inputs too); arrays by ref are not supported.
         if (resultType is null || parameterTypes.Any(t => t is null)
-            || target.Parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In || p.IsParams))
+            || target.Parameters.Any(p => p.RefKind is RefKind.Out or RefKind.Ref
+                ? parameterTypes[p.Ordinal] is { IsBuffer: true } or { Kind: ValueKind.Tuple }
+                : p.RefKind != RefKind.None && p.RefKind != RefKind.In)
+            || target.Parameters.Any(p => p.IsParams))
         {
             return Unsupported(invocation, target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable"
                 ? $"LINQ's '{target.Name}' (LINQ and its lambdas are not differentiated; write it as a loop: foreach (double v in a) {{ … }})"
@@ -300,7 +304,8 @@ internal sealed partial class Lowerer
             p.Name,
             parameterTypes[i]!,
             (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName),
-            mayWrite[i])).ToEquatableArray();
+            mayWrite[i],
+            p.RefKind switch { RefKind.Out => ParameterKind.Out, RefKind.Ref => ParameterKind.Ref, RefKind.In => ParameterKind.In, _ => ParameterKind.Value })).ToEquatableArray();
         DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
         // A generic method is called with its type arguments spelled out (throw helpers such as ThrowIfNegative<T>).
         string name = target.IsGenericMethod
@@ -315,6 +320,11 @@ internal sealed partial class Lowerer
             derivatives,
             SourceSpan.From(invocation.Syntax),
             SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, method.ContainingAssembly));
+        if (target.Parameters.Any(p => p.RefKind is RefKind.Out or RefKind.Ref))
+        {
+            return LowerCallWithOutputs(invocation, callee, arguments, Argument, resultType, asTree, env, output);
+        }
+
         var call = new Call(callee, arguments.Select(Argument).ToEquatableArray(), resultType);
         if (resultType.Kind != ValueKind.Tuple)
         {
@@ -331,6 +341,71 @@ internal sealed partial class Lowerer
         var binding = new TupleBinding(elements.Select(e => (Binding)new VariableBinding(e)).ToEquatableArray());
         output.Add(new Let(binding, call, OriginOf(invocation)));
         return new TupleExpr(elements.Select(e => (Expr)new Ref(e)).ToEquatableArray(), resultType);
+    }
+
+    /// <summary>
+    /// A call with <c>out</c> or <c>ref</c> arguments (see <see cref="ParameterInfo"/>): one definition binding the result and
+    /// each out or ref argument's new value, <c>(t, y_1, z_1) = F(x, placeholder, z)</c>, printed back as
+    /// <c>F(x, out y_1, ref z_1)</c>. Returns the result (a void marker for a void callee).
+    /// </summary>
+    private Expr LowerCallWithOutputs(
+        IInvocationOperation invocation, MethodCallee callee, List<IOperation> arguments, Func<IOperation, Expr> argument, IrType resultType, bool asTree, Env env, List<Stmt> output)
+    {
+        if (asTree || resultType.Kind == ValueKind.Tuple)
+        {
+            // Reported once: the locals it would define are given a value, so their later reads are not reported again.
+            foreach (ILocalReferenceOperation place in arguments.Select(a => a is IDeclarationExpressionOperation d ? d.Expression : a).OfType<ILocalReferenceOperation>())
+            {
+                env[place.Local] = Const.Zero(TypeOf(place.Local.Type) ?? IrType.Double);
+            }
+
+            return Unsupported(invocation, asTree
+                ? $"A call with out or ref arguments ('{callee.Name}') inside a condition, an index or an integer expression (call it into a local first)"
+                : $"A call with out or ref arguments ('{callee.Name}') that returns a tuple");
+        }
+
+        var lowered = new List<Expr>();
+        var outputs = new List<(ISymbol? Symbol, IrType Type)>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            ParameterInfo parameter = callee.Parameters[i];
+            if (parameter.Kind is not (ParameterKind.Out or ParameterKind.Ref))
+            {
+                lowered.Add(argument(arguments[i]));
+                continue;
+            }
+
+            IOperation place = arguments[i] is IDeclarationExpressionOperation declaration ? declaration.Expression : arguments[i];
+            ISymbol? symbol = place switch
+            {
+                IDiscardOperation => null,
+                ILocalReferenceOperation or IParameterReferenceOperation when !IsElementAlias(place) => SymbolOf(place),
+                _ => invocation.TargetMethod, // reported below
+            };
+            if (SymbolEqualityComparer.Default.Equals(symbol, invocation.TargetMethod))
+            {
+                return Unsupported(arguments[i], $"An {(parameter.Kind == ParameterKind.Out ? "out" : "ref")} argument that is not a local or a parameter ('{arguments[i].Syntax}'): pass a local, then assign it");
+            }
+
+            // An out argument's slot holds a placeholder; a ref argument's, the value on entry.
+            lowered.Add(parameter.Kind == ParameterKind.Out ? new DefaultValue(parameter.Type) : LowerAtom(place, env, output));
+            outputs.Add((symbol, parameter.Type));
+        }
+
+        Variable? result = resultType.Kind == ValueKind.Void ? null : names.Fresh("t", resultType);
+        var versions = outputs.Select(o => o.Symbol is null ? names.Fresh("discarded", o.Type) : NextVersion(o.Symbol, o.Type)).ToList();
+        var elements = (result is null ? versions : [result, .. versions]).Select(v => (Binding)new VariableBinding(v)).ToList();
+        Binding binding = elements.Count == 1 ? elements[0] : new TupleBinding(elements.ToEquatableArray());
+        output.Add(new Let(binding, new Call(callee, lowered.ToEquatableArray(), resultType, SourceSpan.From(invocation.Syntax)), OriginOf(invocation)));
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            if (outputs[i].Symbol is { } symbol)
+            {
+                env[symbol] = new Ref(versions[i]);
+            }
+        }
+
+        return result is null ? new DefaultValue(IrType.Void) : new Ref(result);
     }
 
     /// <summary>

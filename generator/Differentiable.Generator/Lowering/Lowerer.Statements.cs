@@ -300,6 +300,10 @@ internal sealed partial class Lowerer
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 Unsupported(expression, "Assignment to anything but a local or parameter");
                 break;
+            case IInvocationOperation invocation when invocation.TargetMethod.Parameters.Any(p => p.RefKind is RefKind.Out or RefKind.Ref):
+                // A call for its out or ref arguments (its result, if any, unused): it defines them.
+                _ = LowerInvocation(invocation, env, output, null, asTree: false);
+                break;
             case IInvocationOperation { TargetMethod.ReturnsVoid: true } invocation when invocation.TargetMethod.Parameters.Length > 0:
             {
                 // A void call acts through the arrays and spans it writes.

@@ -216,6 +216,21 @@ internal sealed partial class Lowerer
         }
 
         var statements = new List<Stmt>();
+
+        // A ref parameter the method writes starts from a copy of its value on entry: the parameter itself takes the value
+        // on exit when the method returns, and a reverse sweep that runs after that still reads the value on entry.
+        var assigned = lowerer.AssignedSymbols(block);
+        foreach (Parameter parameter in parameters.Where(p => p.Kind == ParameterKind.Ref))
+        {
+            IParameterSymbol symbol = method.Parameters.First(p => p.Name == parameter.Variable.Name);
+            if (assigned.Contains(symbol))
+            {
+                Variable initial = lowerer.NextVersion(symbol, parameter.Variable.Type);
+                statements.Add(new Let(new VariableBinding(initial), new Ref(parameter.Variable), null));
+                env[symbol] = new Ref(initial);
+            }
+        }
+
         lowerer.FindRefLocals(block);
         lowerer.resultParameters.AddRange(parameters.Where(p => p.Kind is ParameterKind.Out or ParameterKind.Ref)
             .Select(p => ((ISymbol)method.Parameters.First(s => s.Name == p.Variable.Name), p.Variable)));

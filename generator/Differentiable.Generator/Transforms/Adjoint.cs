@@ -886,7 +886,8 @@ internal sealed class Adjoint : DerivativeTransform
 
         if (insideLoop && IrWalk.Definition(statement) is (var target, _))
         {
-            foreach (Variable v in IrWalk.Targets(target))
+            // The forward sweep saved a tuple's targets in order: they come back in the opposite order.
+            foreach (Variable v in IrWalk.Targets(target).Reverse())
             {
                 RestoreOverwritten(statement, v, output);
             }
@@ -1193,9 +1194,32 @@ internal sealed class Adjoint : DerivativeTransform
             }
         }
 
-        if (target is not null)
+        // A call with out or ref arguments (see CallOutputs): FVjp(x, out _, ref z_1, dResult, dy, out dx, ref dz) re-runs
+        // from the ref arguments' values on entry; the out arguments' cotangents follow dResult, and a ref argument's
+        // cotangent goes in by reference (of its value on exit) and comes back as that of its value on entry.
+        bool withOutputs = CallOutputs.HasOutputParameters(call);
+        var (result, outputs) = withOutputs && target is not null ? CallOutputs.Split(target, call) : (target, new Dictionary<int, Variable>());
+        var parameters = withOutputs ? callee.Parameters.Select(p => p with { IsDifferentiable = false }).ToList() : [];
+        var bound = new List<Variable>();
+        foreach (int i in outputs.Keys.OrderBy(i => i))
+        {
+            bound.Add(callee.Parameters[i].Kind == ParameterKind.Ref ? Names.Fresh(outputs[i].Name + "AsCalled", outputs[i].Type) : new Variable("_", outputs[i].Type));
+        }
+
+        if (withOutputs && call.Type.Kind != ValueKind.Void)
+        {
+            parameters.Add(new ParameterInfo("dResult", DerivativeType(call.Type), false));
+            arguments.Add(result is not null ? CotangentOf(result) : Const.Zero(DerivativeType(call.Type)));
+        }
+        else if (!withOutputs && target is not null)
         {
             arguments.Add(CotangentOf(target));
+        }
+
+        foreach (int i in outputs.Keys.OrderBy(i => i).Where(i => callee.Parameters[i] is { Kind: ParameterKind.Out, IsDifferentiable: true }))
+        {
+            parameters.Add(new ParameterInfo("d" + callee.Parameters[i].Name, DerivativeType(callee.Parameters[i].Type), false));
+            arguments.Add(CotangentOf(new VariableBinding(outputs[i])));
         }
 
         var before = new List<Stmt>();
@@ -1203,12 +1227,32 @@ internal sealed class Adjoint : DerivativeTransform
         var passed = new HashSet<Variable>();
         for (int i = 0; i < callee.Parameters.Count; i++)
         {
-            if (!callee.Parameters[i].IsDifferentiable)
+            if (!callee.Parameters[i].IsDifferentiable || callee.Parameters[i].Kind == ParameterKind.Out)
             {
                 continue;
             }
 
             Expr argument = call.Arguments[i];
+            if (callee.Parameters[i].Kind == ParameterKind.Ref)
+            {
+                // In: the cotangent of the value on exit; out: that of the value on entry, added to the argument's.
+                Variable part = Names.Fresh("d" + outputs[i].Name + "_" + callee.Parameters[i].Name, DerivativeType(callee.Parameters[i].Type));
+                parameters.Add(new ParameterInfo("d" + callee.Parameters[i].Name, part.Type, false, Kind: ParameterKind.Ref));
+                arguments.Add(CotangentOf(new VariableBinding(outputs[i])));
+                bound.Add(part);
+                if (argument is Ref { Variable: var input } && Activity.IsActive(input))
+                {
+                    after.Add(Accumulate(input, AsDerivativeOf(input.Type, new Ref(part)), origin));
+                }
+
+                continue;
+            }
+
+            if (withOutputs)
+            {
+                parameters.Add(new ParameterInfo("d" + callee.Parameters[i].Name, callee.Parameters[i].Type, false));
+            }
+
             if (callee.Parameters[i].Type.IsBuffer)
             {
                 // The callee accumulates into the shadow. A buffer passed twice gets a second, pooled scratch shadow,
@@ -1243,13 +1287,15 @@ internal sealed class Adjoint : DerivativeTransform
             && target is not null && call.Type.IsFloating
             ? new DerivativeMethods(null, null, derivatives.Source, hvp)
             : null;
-        var vjpCallee = new MethodCallee(callee.Key, vjp.Owner, vjp.Name, callee.Receiver, EquatableArray<ParameterInfo>.Empty, secondOrder, callee.Site);
+        var vjpCallee = new MethodCallee(callee.Key, vjp.Owner, vjp.Name, callee.Receiver, parameters.ToEquatableArray(), secondOrder, callee.Site);
         foreach (Stmt prepared in restores.Concat(before))
         {
             yield return prepared;
         }
 
-        yield return new Evaluate(new Call(vjpCallee, arguments.ToEquatableArray(), call.Type), origin);
+        yield return withOutputs
+            ? new Let(CallOutputs.Bind(null, bound), new Call(vjpCallee, arguments.ToEquatableArray(), call.Type), origin)
+            : new Evaluate(new Call(vjpCallee, arguments.ToEquatableArray(), call.Type), origin);
         foreach (Stmt accumulation in after.Concat(released))
         {
             yield return accumulation;

@@ -77,6 +77,15 @@ internal static class SecondOrder
             names[adjoints[i].Variable] = "h" + inputs[i].Variable.Name;
         }
 
+        // A call with out or ref arguments is not inlined, and its Vjp has no forward mode of its own.
+        if (IrWalk.Statements(primal.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls).FirstOrDefault(CallOutputs.HasOutputParameters) is { Callee: MethodCallee withOutputs })
+        {
+            throw new TransformException(
+                DiagnosticDescriptors.SecondOrderUnavailable.Id,
+                $"the call to '{withOutputs.Name}' with out or ref arguments (second order does not go through them yet; return a tuple instead)",
+                withOutputs.Site);
+        }
+
         // The reverse sweep's calls of other methods' Vjp have no forward mode of their own yet.
         if (IrWalk.Statements(seeded.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls)
                 .Select(c => c.Callee).OfType<MethodCallee>().FirstOrDefault(c => c.Site is not null && c.Derivatives is null && c.Parameters.Count == 0) is { } call)

@@ -218,6 +218,9 @@ internal sealed class Tangent : DerivativeTransform
                 }
 
                     break;
+                case Let or Assign when IrWalk.Definition(statement) is (var target, Call { Callee: MethodCallee } outputsCall) && CallOutputs.HasOutputParameters(outputsCall):
+                    output.AddRange(TangentOfCallWithOutputs(statement, target, outputsCall));
+                    break;
                 case Let or Assign when IrWalk.Definition(statement) is var (target, value):
                     if (value is Call { Callee: MethodCallee callee } call && NeedsDerivative(target, call))
                     {
@@ -289,6 +292,105 @@ internal sealed class Tangent : DerivativeTransform
         _ => binding,
     };
 
+    /// <summary>
+    /// A call with out or ref arguments (see <see cref="CallOutputs"/>): <c>var (t, dt) = FJvp(x, out y_1, ref z_1, dx, ref dz_1,
+    /// out dy_1)</c>, as the contract orders them: the primal's arguments, the inputs' tangents (a ref argument's by
+    /// reference: its tangent on entry, then on exit), then the out arguments' tangents.
+    /// </summary>
+    private IEnumerable<Stmt> TangentOfCallWithOutputs(Stmt statement, Binding target, Call call)
+    {
+        var callee = (MethodCallee)call.Callee;
+        (Binding? result, Dictionary<int, Variable> outputs) = CallOutputs.Split(target, call);
+        if (!NeedsDerivative(target, call))
+        {
+            // Nothing varied flows in: the outputs that have tangents get zero ones.
+            yield return statement;
+            foreach (Variable v in IrWalk.Targets(target).Where(v => v.Type.IsFloating && (Activity.IsActive(v) || HasDerivative(v))))
+            {
+                yield return IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(v)), Const.Zero(DerivativeType(v.Type)));
+            }
+
+            yield break;
+        }
+
+        if (Width > 1)
+        {
+            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
+        }
+
+        var before = new List<Stmt>();
+        var after = new List<Stmt>();
+        MethodName jvp = JvpCallee(callee);
+        var parameters = callee.Parameters.Select(p => p with { IsDifferentiable = false }).ToList();
+        var arguments = new List<Expr>(call.Arguments);
+        var bound = callee.Parameters.Select((p, i) => (p, i)).Where(x => outputs.ContainsKey(x.i)).Select(x => outputs[x.i]).ToList();
+        Variable OutputTangent(Variable output, bool byReference) =>
+            Activity.IsActive(output) ? DerivativeOf(output) : byReference ? Names.Fresh("d" + output.Name, DerivativeType(output.Type)) : new Variable("_", DerivativeType(output.Type));
+        for (int i = 0; i < callee.Parameters.Count; i++)
+        {
+            ParameterInfo parameter = callee.Parameters[i];
+            if (!parameter.IsDifferentiable || parameter.Kind == ParameterKind.Out)
+            {
+                continue;
+            }
+
+            if (parameter.Kind == ParameterKind.Ref)
+            {
+                parameters.Add(new ParameterInfo("d" + parameter.Name, DerivativeType(parameter.Type), false, Kind: ParameterKind.Ref));
+                arguments.Add(Build.ConvertTo(DerivativeType(parameter.Type), TangentValue(call.Arguments[i])));
+                bound.Add(OutputTangent(outputs[i], byReference: true));
+                continue;
+            }
+
+            parameters.Add(new ParameterInfo("d" + parameter.Name, DerivativeType(parameter.Type), false));
+            arguments.Add(TangentArgument(callee, call, i, before, after));
+        }
+
+        for (int i = 0; i < callee.Parameters.Count; i++)
+        {
+            if (callee.Parameters[i] is { IsDifferentiable: true, Kind: ParameterKind.Out } parameter)
+            {
+                parameters.Add(new ParameterInfo("d" + parameter.Name, DerivativeType(parameter.Type), false, Kind: ParameterKind.Out));
+                arguments.Add(new DefaultValue(DerivativeType(parameter.Type)));
+                bound.Add(OutputTangent(outputs[i], byReference: false));
+            }
+        }
+
+        var jvpCallee = new MethodCallee(callee.Key, jvp.Owner, jvp.Name, callee.Receiver, parameters.ToEquatableArray(), null, callee.Site);
+        IrType type = call.Type.Kind == ValueKind.Void ? IrType.Void : IrType.ValueAndTangent(call.Type);
+        Binding? valueAndTangent = result is null ? null : new TupleBinding(EquatableArray.Of(result, TangentBinding(result)));
+        foreach (Stmt rented in before)
+        {
+            yield return rented;
+        }
+
+        yield return IrWalk.Rebind(statement, CallOutputs.Bind(valueAndTangent, bound), new Call(jvpCallee, arguments.ToEquatableArray(), type));
+        foreach (Stmt released in after)
+        {
+            yield return released;
+        }
+    }
+
+    private static MethodName JvpCallee(MethodCallee callee) => callee.Derivatives?.Jvp ?? throw (callee.Derivatives is null
+        ? new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site)
+        : new TransformException(DiagnosticDescriptors.ForwardModeUnavailable.Id, callee.Name, callee.Site));
+
+    /// <summary>The tangent passed for argument <paramref name="i"/>; an array without a tangent gets a pooled zero one.</summary>
+    private Expr TangentArgument(MethodCallee callee, Call call, int i, List<Stmt> before, List<Stmt> after)
+    {
+        Expr argument = call.Arguments[i];
+        if (argument.Type.IsBuffer && !HasShadow(argument))
+        {
+            var (rent, span, release) = ScratchShadow(argument, "d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, null, null);
+            before.Add(rent);
+            after.Add(release);
+            return span;
+        }
+
+        Expr tangent = TangentValue(argument);
+        return callee.Parameters[i].Type.IsBuffer ? tangent : Build.ConvertTo(callee.Parameters[i].Type, tangent);
+    }
+
     /// <summary>The callee's Jvp; an array argument without a tangent gets a pooled zero one (rented into <paramref name="before"/>).</summary>
     private Expr JvpCall(MethodCallee callee, Call call, List<Stmt> before, List<Stmt> after)
     {
@@ -299,30 +401,13 @@ internal sealed class Tangent : DerivativeTransform
             throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
         }
 
-        if (callee.Derivatives?.Jvp is not { } jvp)
-        {
-            throw callee.Derivatives is null
-                ? new TransformException(DiagnosticDescriptors.NoDerivative.Id, callee.Name, callee.Site)
-                : new TransformException(DiagnosticDescriptors.ForwardModeUnavailable.Id, callee.Name, callee.Site);
-        }
-
+        MethodName jvp = JvpCallee(callee);
         var arguments = new List<Expr>(call.Arguments);
         for (int i = 0; i < callee.Parameters.Count; i++)
         {
             if (callee.Parameters[i].IsDifferentiable)
             {
-                Expr argument = call.Arguments[i];
-                if (argument.Type.IsBuffer && !HasShadow(argument))
-                {
-                    var (rent, span, release) = ScratchShadow(argument, "d" + (IrWalk.Root(argument)?.Name ?? "argument") + "_" + callee.Parameters[i].Name, null, null);
-                    before.Add(rent);
-                    arguments.Add(span);
-                    after.Add(release);
-                    continue;
-                }
-
-                Expr tangent = TangentValue(argument);
-                arguments.Add(callee.Parameters[i].Type.IsBuffer ? tangent : Build.ConvertTo(callee.Parameters[i].Type, tangent));
+                arguments.Add(TangentArgument(callee, call, i, before, after));
             }
         }
 

@@ -15,12 +15,12 @@ namespace Differentiable.Tests.Scenarios
         public static void StepJvp(ref double x, double a, double b, out double energy, ref double dx, double da, double db, out double denergy)
         {
             denergy = 0.0;
+            double x_1 = x;
+            double dx_1 = dx;
             // line 102: energy = 0;
             double energy_1 = 0.0;
             double denergy_1 = 0.0;
             // line 103: for (int k = 0; k < 3; k++) …
-            double x_1 = x;
-            double dx_1 = dx;
             for (int k = 0; k < 3; k++)
             {
                 // line 105: x = x + a * Math.Sin(x) - b * x * x;
@@ -62,12 +62,12 @@ namespace Differentiable.Tests.Scenarios
         public static void StepJvp(ref double x, double a, double b, out double energy, ref global::System.Runtime.Intrinsics.Vector256<double> dx, global::System.Runtime.Intrinsics.Vector256<double> da, global::System.Runtime.Intrinsics.Vector256<double> db, out global::System.Runtime.Intrinsics.Vector256<double> denergy)
         {
             denergy = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double x_1 = x;
+            global::System.Runtime.Intrinsics.Vector256<double> dx_1 = dx;
             // line 102: energy = 0;
             double energy_1 = 0.0;
             global::System.Runtime.Intrinsics.Vector256<double> denergy_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
             // line 103: for (int k = 0; k < 3; k++) …
-            double x_1 = x;
-            global::System.Runtime.Intrinsics.Vector256<double> dx_1 = dx;
             for (int k = 0; k < 3; k++)
             {
                 // line 105: x = x + a * Math.Sin(x) - b * x * x;
@@ -112,10 +112,9 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double x_1 = x;
                 // line 102: energy = 0;
                 double energy_1 = 0.0;
-                // line 103: for (int k = 0; k < 3; k++) …
-                double x_1 = x;
                 // line 105: x = x + a * Math.Sin(x) - b * x * x;
                 double t = 0.0;
                 // line 103: for (int k = 0; k < 3; k++) …
@@ -181,7 +180,6 @@ namespace Differentiable.Tests.Scenarios
                     t = tape.Doubles.Pop();
                 }
 
-                // line 103: for (int k = 0; k < 3; k++) …
                 dx += dx_1;
             }
             finally
@@ -201,10 +199,9 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double x_1 = x;
                 // line 102: energy = 0;
                 double energy_1 = 0.0;
-                // line 103: for (int k = 0; k < 3; k++) …
-                double x_1 = x;
                 // line 105: x = x + a * Math.Sin(x) - b * x * x;
                 double t = 0.0;
                 // line 103: for (int k = 0; k < 3; k++) …
@@ -270,7 +267,6 @@ namespace Differentiable.Tests.Scenarios
                     t = tape.Doubles.Pop();
                 }
 
-                // line 103: for (int k = 0; k < 3; k++) …
                 dx += dx_1;
             }
             finally

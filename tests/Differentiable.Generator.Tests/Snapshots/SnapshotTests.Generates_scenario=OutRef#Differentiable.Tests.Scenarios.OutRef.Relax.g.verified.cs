@@ -15,15 +15,15 @@ namespace Differentiable.Tests.Scenarios
         public static void RelaxJvp(ref double state, double rate, int steps, out double change, ref double dstate, double drate, out double dchange)
         {
             dchange = 0.0;
+            double state_1 = state;
+            double dstate_1 = dstate;
             // line 29: double start = state;
-            double start = state;
-            double dstart = dstate;
+            double start = state_1;
+            double dstart = dstate_1;
             // line 30: change = 0;
             double change_1 = 0.0;
             double dchange_1 = 0.0;
             // line 31: for (int i = 0; i < steps; i++) …
-            double state_1 = state;
-            double dstate_1 = dstate;
             for (int i = 0; i < steps; i++)
             {
                 // line 33: state = state - rate * Math.Sin(state);
@@ -57,15 +57,15 @@ namespace Differentiable.Tests.Scenarios
         public static void RelaxJvp(ref double state, double rate, int steps, out double change, ref global::System.Runtime.Intrinsics.Vector256<double> dstate, global::System.Runtime.Intrinsics.Vector256<double> drate, out global::System.Runtime.Intrinsics.Vector256<double> dchange)
         {
             dchange = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double state_1 = state;
+            global::System.Runtime.Intrinsics.Vector256<double> dstate_1 = dstate;
             // line 29: double start = state;
-            double start = state;
-            global::System.Runtime.Intrinsics.Vector256<double> dstart = dstate;
+            double start = state_1;
+            global::System.Runtime.Intrinsics.Vector256<double> dstart = dstate_1;
             // line 30: change = 0;
             double change_1 = 0.0;
             global::System.Runtime.Intrinsics.Vector256<double> dchange_1 = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
             // line 31: for (int i = 0; i < steps; i++) …
-            double state_1 = state;
-            global::System.Runtime.Intrinsics.Vector256<double> dstate_1 = dstate;
             for (int i = 0; i < steps; i++)
             {
                 // line 33: state = state - rate * Math.Sin(state);
@@ -102,12 +102,11 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double state_1 = state;
                 // line 29: double start = state;
-                double start = state;
+                double start = state_1;
                 // line 30: change = 0;
                 double change_1 = 0.0;
-                // line 31: for (int i = 0; i < steps; i++) …
-                double state_1 = state;
                 // line 33: state = state - rate * Math.Sin(state);
                 double t = 0.0;
                 // line 31: for (int i = 0; i < steps; i++) …
@@ -160,10 +159,9 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 31: for (int i = 0; i < steps; i++) …
-                dstate += dstate_1;
                 // line 29: double start = state;
-                dstate += dstart;
+                dstate_1 += dstart;
+                dstate += dstate_1;
             }
             finally
             {
@@ -182,12 +180,11 @@ namespace Differentiable.Tests.Scenarios
             global::Differentiable.TapeMark mark = tape.Mark();
             try
             {
+                double state_1 = state;
                 // line 29: double start = state;
-                double start = state;
+                double start = state_1;
                 // line 30: change = 0;
                 double change_1 = 0.0;
-                // line 31: for (int i = 0; i < steps; i++) …
-                double state_1 = state;
                 // line 33: state = state - rate * Math.Sin(state);
                 double t = 0.0;
                 // line 31: for (int i = 0; i < steps; i++) …
@@ -240,10 +237,9 @@ namespace Differentiable.Tests.Scenarios
                     }
                 }
 
-                // line 31: for (int i = 0; i < steps; i++) …
-                dstate += dstate_1;
                 // line 29: double start = state;
-                dstate += dstart;
+                dstate_1 += dstart;
+                dstate += dstate_1;
             }
             finally
             {

@@ -35,3 +35,81 @@ public static partial class OutRef
         }
     }
 }
+
+/// <summary>Calls of methods with out and ref parameters, and a ref parameter whose value on entry the reverse sweep reads.</summary>
+public static partial class OutRefCalls
+{
+    /// <summary>A ref parameter read (x·z) after it is written: the reverse sweep needs its value on entry.</summary>
+    [Differentiable]
+    public static double Bump(double x, ref double z)
+    {
+        z = z * x + 1;
+        return z * z;
+    }
+
+    /// <summary>A result and an out parameter.</summary>
+    [Differentiable]
+    public static double SquareAndCube(double x, out double cube)
+    {
+        cube = x * x * x;
+        return x * x;
+    }
+
+    /// <summary>A void method of out parameters only.</summary>
+    [Differentiable]
+    public static void ToCartesian(double r, double t, out double px, out double py)
+    {
+        px = r * Math.Cos(t);
+        py = r * Math.Sin(t);
+    }
+
+    /// <summary>A call with an out argument declared in place, its result and the out value both used.</summary>
+    [Differentiable]
+    public static double CallsWithOut(double x)
+    {
+        double a = SquareAndCube(x, out double b);
+        return a * b + Math.Sin(b);
+    }
+
+    /// <summary>A void call for its out arguments, one of them discarded, one assigned to an existing local.</summary>
+    [Differentiable]
+    public static double CallsForOuts(double r, double t)
+    {
+        double px = 0;
+        ToCartesian(r, t, out px, out _);
+        ToCartesian(px, t * r, out double qx, out double qy);
+        return px * qy + qx;
+    }
+
+    /// <summary>A ref argument: the callee reads and writes the caller's local; the caller reads it afterwards.</summary>
+    [Differentiable]
+    public static double CallsWithRef(double x, double z)
+    {
+        double s = Bump(x, ref z);
+        return s + z * x;
+    }
+
+    /// <summary>The caller's own ref parameter passed on by reference, and its result discarded.</summary>
+    [Differentiable]
+    public static void PassesItsRefParameterOn(ref double state, double rate)
+    {
+        Bump(rate, ref state);
+        state = state * rate;
+    }
+
+    /// <summary>Calls with out and ref arguments inside a loop: their outputs are overwritten every iteration.</summary>
+    [Differentiable]
+    public static double CallsInALoop(double x, int n)
+    {
+        double s = 0, z = x;
+        for (int i = 0; i < n; i++)
+        {
+            s += Bump(x, ref z) * 0.1;
+            ToCartesian(s, z, out double u, out _);
+            s = s * 0.5 + u * 0.01;
+        }
+
+        return s;
+    }
+}
+

@@ -27,3 +27,24 @@ public static partial class Tuples
         return (x, y);
     }
 }
+
+/// <summary>A tuple-valued call inside a loop whose two targets the reverse sweep reads: saved in order, restored in the opposite.</summary>
+public static partial class TuplesInLoops
+{
+    [Differentiable]
+    public static (double Sin, double Cos) SinCos(double v) => (Math.Sin(v), Math.Cos(v));
+
+    [Differentiable]
+    public static double Spiral(double x, int n)
+    {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            (double a, double b) = SinCos(x * (i + 1) + s);
+            s += a * b * 0.5 + a * 0.25;
+        }
+
+        return s;
+    }
+}
+
