@@ -118,6 +118,20 @@ public class DiagnosticTests
                 }
 
                 [Differentiable]
+                public static double Twice(double x)
+                {
+                    Split2(x, out double y, out {|DIFF0002:y|});
+                    return y;
+                }
+
+                [Differentiable]
+                public static void Split2(double x, out double y, out double z)
+                {
+                    y = x;
+                    z = x * x;
+                }
+
+                [Differentiable]
                 public static double InACondition(double x) => {|DIFF0002:Split(x, out double y)|} > 0 ? y : x;
 
                 [Differentiable(Order = 2)]

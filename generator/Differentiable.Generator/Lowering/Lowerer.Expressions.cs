@@ -351,15 +351,20 @@ internal sealed partial class Lowerer
     private Expr LowerCallWithOutputs(
         IInvocationOperation invocation, MethodCallee callee, List<IOperation> arguments, Func<IOperation, Expr> argument, IrType resultType, bool asTree, Env env, List<Stmt> output)
     {
-        if (asTree || resultType.Kind == ValueKind.Tuple)
+        // Reported once: the locals the call would define get a value, so that their later reads are not reported again.
+        Expr Fail(IOperation at, string what)
         {
-            // Reported once: the locals it would define are given a value, so their later reads are not reported again.
             foreach (ILocalReferenceOperation place in arguments.Select(a => a is IDeclarationExpressionOperation d ? d.Expression : a).OfType<ILocalReferenceOperation>())
             {
                 env[place.Local] = Const.Zero(TypeOf(place.Local.Type) ?? IrType.Double);
             }
 
-            return Unsupported(invocation, asTree
+            return Unsupported(at, what);
+        }
+
+        if (asTree || resultType.Kind == ValueKind.Tuple)
+        {
+            return Fail(invocation, asTree
                 ? $"A call with out or ref arguments ('{callee.Name}') inside a condition, an index or an integer expression (call it into a local first)"
                 : $"A call with out or ref arguments ('{callee.Name}') that returns a tuple");
         }
@@ -384,7 +389,13 @@ internal sealed partial class Lowerer
             };
             if (SymbolEqualityComparer.Default.Equals(symbol, invocation.TargetMethod))
             {
-                return Unsupported(arguments[i], $"An {(parameter.Kind == ParameterKind.Out ? "out" : "ref")} argument that is not a local or a parameter ('{arguments[i].Syntax}'): pass a local, then assign it");
+                return Fail(arguments[i], $"An {(parameter.Kind == ParameterKind.Out ? "out" : "ref")} argument that is not a local or a parameter ('{arguments[i].Syntax}'): pass a local, then assign it");
+            }
+
+            if (symbol is not null && outputs.Any(o => SymbolEqualityComparer.Default.Equals(o.Symbol, symbol)))
+            {
+                // Which write lands last is up to the callee.
+                return Fail(arguments[i], $"The same variable ('{symbol.Name}') passed to two out or ref parameters: pass two locals");
             }
 
             // An out argument's slot holds a placeholder; a ref argument's, the value on entry.
