@@ -47,6 +47,14 @@ public class RandomProgramTests(Xunit.Abstractions.ITestOutputHelper output)
         List<RandomPrograms.Function> functions = RandomPrograms.Write(seed, count);
         string className = "Random" + seed.ToString(CultureInfo.InvariantCulture);
         string source = RandomPrograms.Class(className, functions);
+        if (count >= 60)
+        {
+            // The constructs the writer is meant to exercise all occur: a change that dropped one would otherwise go unnoticed.
+            string bodies = string.Concat(functions.Select(f => f.Source));
+            Assert.Contains("out double o", bodies, StringComparison.Ordinal);
+            Assert.Contains(", ref ", bodies, StringComparison.Ordinal);
+            Assert.Matches(@"foreach \(double e\d+ in \w+\)\s*\{\s*if \([^\n]*\)\s*\{\s*break;", bodies);
+        }
 
         // 1. The generator accepts every function, the analyzer agrees, and the generated code compiles.
         CSharpCompilation input = TestCompilation.Create(LanguageVersion.CSharp14, source);

@@ -6,8 +6,9 @@ namespace Differentiable.Generator.Tests;
 /// <summary>
 /// Writes random [Differentiable] functions the way people write numerical C#: locals, reassignment, compound assignment,
 /// <c>if</c>/<c>else</c>, the conditional operator, counted and general loops with <c>break</c> and <c>continue</c>,
-/// in-place array updates, <c>ref</c> locals, <c>foreach</c>, early returns, and calls to [Differentiable] helpers (scalar,
-/// looping over a read-only array, writing a span; small ones the generator inlines and larger ones it calls). Every
+/// in-place array updates, <c>ref</c> locals, <c>foreach</c> (left early too), early returns, and calls to [Differentiable]
+/// helpers (scalar, with out and ref arguments, looping over a read-only array, writing a span; small ones the generator
+/// inlines and larger ones it calls). Every
 /// function it writes uses only constructs the README lists as supported, so the generator must accept all of them.
 /// </summary>
 /// <remarks>
@@ -69,6 +70,19 @@ internal sealed class RandomPrograms
                 }
 
                 return s;
+            }
+
+            [Differentiable]
+            public static double HOut(double p, double q, out double r)
+            {
+                r = p * q + Math.Cos(q);
+                return Math.Sin(p) + r * 0.5;
+            }
+
+            [Differentiable]
+            public static void HRef(double p, ref double s)
+            {
+                s = s * 0.5 + Math.Sin(p * s);
             }
 
             [Differentiable]
@@ -260,7 +274,7 @@ internal sealed class RandomPrograms
     private void Statement(int depth, bool topLevel)
     {
         statements++;
-        int choice = random.Next(depth >= 2 ? 7 : 19);
+        int choice = random.Next(depth >= 2 ? 7 : 20);
         switch (choice)
         {
             case 0:
@@ -372,6 +386,13 @@ internal sealed class RandomPrograms
                 Braced(() =>
                 {
                     doubles.Add(element);
+                    if (random.Next(3) == 0)
+                    {
+                        // Left early: a foreach with a break runs as a loop over an index.
+                        Line($"if ({Condition()})");
+                        Braced(() => Line("break;"));
+                    }
+
                     Line($"{target} += {Update()};");
                     doubles.Remove(element);
                 });
@@ -450,6 +471,23 @@ internal sealed class RandomPrograms
                 string local = "c" + counter++;
                 Line($"double {local} = {Condition()} ? {Expression(1)} : {Expression(1)};");
                 doubles.Add(local);
+                break;
+            }
+
+            case 18:
+            {
+                // Calls with out and ref arguments: an out local declared in place, a local or parameter passed by ref.
+                if (random.Next(2) == 0)
+                {
+                    string local = "o" + counter++;
+                    Line($"{Pick(doubles)} += HOut({Expression(1)}, {Expression(1)}, out double {local});");
+                    doubles.Add(local);
+                }
+                else
+                {
+                    Line($"HRef({Expression(1)}, ref {Pick(doubles.Where(d => !d.StartsWith('e')).ToList())});");
+                }
+
                 break;
             }
 
