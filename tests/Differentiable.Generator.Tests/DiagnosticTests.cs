@@ -141,6 +141,44 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void RangesThatACopyCannotStandFor_AreReported()
+    {
+        Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable]
+                public static double InALoop(double[] a)
+                {
+                    double s = 0;
+                    for (int i = 1; i < a.Length; i++)
+                    {
+                        double[] tail = {|DIFF0002:a[i..]|};
+                        s += tail[0];
+                    }
+
+                    return s;
+                }
+
+                [Differentiable]
+                public static double OfAWrittenSpan(Span<double> a)
+                {
+                    ReadOnlySpan<double> tail = {|DIFF0002:a[1..]|};
+                    a[1] = 5;
+                    return tail[0];
+                }
+
+                [Differentiable]
+                public static double OfARangeVariable(double[] a)
+                {
+                    Range r = {|DIFF0002:1..|};
+                    double[] tail = a[r];
+                    return tail[0];
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public void LinqAndSystemNumerics_AreReported_WithTheSpellingThatWorks()
     {
         var run = Markup.VerifyDiagnostics(Usings + """

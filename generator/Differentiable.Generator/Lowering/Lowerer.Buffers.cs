@@ -28,7 +28,7 @@ internal sealed partial class Lowerer
     /// an element.
     /// </summary>
     private bool IsElementAccess(IOperation operation) =>
-        operation is IArrayElementReferenceOperation
+        operation is IArrayElementReferenceOperation && RangeParts(operation) is null
         || operation is IPropertyReferenceOperation { Property.IsIndexer: true, Instance.Type: { } instanceType } && TypeOf(instanceType) is { IsBuffer: true }
         || operation is IImplicitIndexerReferenceOperation { Instance.Type: { } indexedType, Argument.Type.Name: "Index" } && TypeOf(indexedType) is { IsBuffer: true }
         || IsElementAlias(operation);
@@ -82,6 +82,8 @@ internal sealed partial class Lowerer
                 return LowerBuffer(conversion.Operand, env);
             case ILocalReferenceOperation or IParameterReferenceOperation:
                 return Lookup(operation, env);
+            case var range when RangeParts(range) is not null && range.Type is { } rangeType && TypeOf(rangeType) is { IsBuffer: true } ranged:
+                return RangeCopy(range, ranged.ElementType, env, treeEffects);
             case IArrayElementReferenceOperation row when row.Type is { } rowType && TypeOf(rowType) is { IsBuffer: true } type:
                 return LowerElementAccess(row, env) is var (buffer, index) ? new Load(buffer, index, type) : Const.Zero(IrType.Double);
             case IFieldReferenceOperation { Field: { IsReadOnly: true } or { IsConst: true } } field when field.Type is { } fieldType && TypeOf(fieldType) is { IsBuffer: true, ElementType.IsBuffer: false }:
@@ -126,6 +128,17 @@ internal sealed partial class Lowerer
                 output.Add(new Let(new VariableBinding(result), call, origin));
                 env[symbol] = new Ref(result);
                 createdArrays.Add(result);
+            }
+
+            return;
+        }
+
+        if (RangeParts(value) is not null)
+        {
+            Expr copy = RangeCopy(value, type.ElementType, env, output, symbol.Name);
+            if (!failed)
+            {
+                env[symbol] = copy;
             }
 
             return;
@@ -205,6 +218,103 @@ internal sealed partial class Lowerer
         }
 
         return new Ref(buffer);
+    }
+
+    /// <summary>The array or span and the range of <c>a[i..j]</c> (<c>a[..^1]</c>, <c>a[1..]</c>…); null for anything else.</summary>
+    private static (IOperation Instance, IRangeOperation Range)? RangeParts(IOperation operation) => WithoutConversion(operation) switch
+    {
+        IArrayElementReferenceOperation { Indices.Length: 1 } array when WithoutConversion(array.Indices[0]) is IRangeOperation range => (array.ArrayReference, range),
+        IImplicitIndexerReferenceOperation indexer when WithoutConversion(indexer.Argument) is IRangeOperation range => (indexer.Instance, range),
+        _ => null,
+    };
+
+    /// <summary>
+    /// <c>a[i..j]</c>: a new array holding a copy of the elements, after the check C# makes (0 ≤ i ≤ j ≤ length, else
+    /// <c>ArgumentOutOfRangeException</c>). For an array this is what C# does; a span's range is a view, which a copy
+    /// stands for only where the method never writes the span (a range of a read-only span, or of a span only read).
+    /// Created once, at the top level, as any local buffer is; named after the local it defines, if any.
+    /// </summary>
+    private Expr RangeCopy(IOperation operation, IrType elementType, Env env, List<Stmt>? output, string name = "range")
+    {
+        (IOperation instance, IRangeOperation range) = RangeParts(operation)!.Value;
+        if (output is null || loops.Count > 0 || branchDepth > 0)
+        {
+            return Unsupported(operation, "A range of an array or span (a[i..j]) inside a loop or a branch: take it once, before them, into a local, or index with an offset");
+        }
+
+        if (instance.Type is not IArrayTypeSymbol && MayWriteSpan(instance))
+        {
+            return Unsupported(operation, "A range of a span other than a parameter the method only reads (a range of a span is a view of it): index with an offset instead");
+        }
+
+        Expr source = LowerBuffer(instance, env);
+        Expr length = new Length(source);
+        Expr? Bound(IOperation? index, Expr otherwise)
+        {
+            IOperation? bound = index is null ? null : WithoutConversion(index);
+            return bound switch
+            {
+                null => otherwise,
+                IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var fromEnd } when fromEnd.Type?.SpecialType == SpecialType.System_Int32 => Build.Subtract(length, LowerTree(fromEnd, env)),
+                { Type.SpecialType: SpecialType.System_Int32 } => LowerTree(bound, env),
+                _ => null,
+            };
+        }
+
+        if (Bound(range.LeftOperand, Const.Zero(IrType.Int)) is not { } from || Bound(range.RightOperand, length) is not { } to)
+        {
+            return Unsupported(operation, "A range whose ends are not int or ^int (an Index or Range variable)");
+        }
+
+        Origin origin = OriginOf(operation);
+        Variable start = names.Fresh("start", IrType.Int), end = names.Fresh("end", IrType.Int);
+        output.Add(new Let(new VariableBinding(start), from, origin));
+        output.Add(new Let(new VariableBinding(end), to, origin));
+        Expr outside = new Binary(
+            BinaryOp.Or,
+            new Binary(BinaryOp.Or, Build.Compare(BinaryOp.Less, new Ref(start), Const.Zero(IrType.Int)), Build.Compare(BinaryOp.Greater, new Ref(start), new Ref(end)), IrType.Bool),
+            Build.Compare(BinaryOp.Greater, new Ref(end), length),
+            IrType.Bool);
+        var exception = new New(IrType.Scalar(ValueKind.Other, "global::System.ArgumentOutOfRangeException"), EquatableArray<Expr>.Empty);
+        output.Add(new If(outside, new Block(EquatableArray.Of<Stmt>(new Throw(exception, origin))), Block.Empty, origin));
+
+        Variable copy = names.Fresh(name, IrType.Array(elementType));
+        output.Add(new Let(new VariableBinding(copy), new NewBuffer(copy.Type, Build.Subtract(new Ref(end), new Ref(start)), OnStack: false), origin));
+        createdArrays.Add(copy);
+        Variable index = names.Fresh("index", IrType.Int), element = names.Fresh("element", elementType);
+        var body = new Block(EquatableArray.Of<Stmt>(
+            new Let(new VariableBinding(element), new Load(source, Build.Add(new Ref(start), new Ref(index)), elementType), origin),
+            new Store(new Ref(copy), new Ref(index), new Ref(element), StoreKind.Set, origin)));
+        output.Add(new For(index, Const.Zero(IrType.Int), BinaryOp.Less, new Length(new Ref(copy)), 1, body, origin));
+        return new Ref(copy);
+    }
+
+    /// <summary>
+    /// True unless the span a range is taken of is a parameter the method never writes: a read-only span, or a span whose
+    /// every use is a read (<see cref="IsReadOnlyUse"/>) or a range. A local span may name another buffer: it may be.
+    /// </summary>
+    private bool MayWriteSpan(IOperation instance)
+    {
+        if (WithoutConversion(instance) is not IParameterReferenceOperation { Parameter: var parameter })
+        {
+            return true;
+        }
+
+        if (parameter.Type is INamedTypeSymbol { Name: "ReadOnlySpan" })
+        {
+            return false;
+        }
+
+        IOperation root = instance;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return root.Descendants().Any(use =>
+            use is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
+            && !(use.Parent is { } parent && RangeParts(parent) is { } parts && parts.Instance == use)
+            && !IsReadOnlyUse(use));
     }
 
     /// <summary>An allocation of a new buffer, or null when <paramref name="value"/> is not one.</summary>

@@ -160,7 +160,7 @@ internal sealed partial class Lowerer
             return;
         }
 
-        Expr buffer = LowerBuffer(collection, env);
+        Expr buffer = RangeParts(collection) is not null ? RangeCopy(collection, collectionType.ElementType, env, output) : LowerBuffer(collection, env);
         IrType elementType = collectionType.ElementType;
         void Element(Variable index, Env bodyEnv, List<Stmt> body)
         {

@@ -47,3 +47,36 @@ public static partial class Collections
         return s + a[^1];
     }
 }
+
+/// <summary>Ranges of arrays and read-only spans: copies, as C# makes of an array's range.</summary>
+public static partial class Ranges
+{
+    /// <summary>A foreach over a range, the range of a read-only span in a local, and ^k ends.</summary>
+    [Differentiable]
+    public static double TailAndMiddle(double[] a, ReadOnlySpan<double> b, double x)
+    {
+        double s = 0;
+        foreach (double v in a[1..])
+        {
+            s += v * v * x;
+        }
+
+        ReadOnlySpan<double> middle = b[1..^1];
+        for (int i = 0; i < middle.Length; i++)
+        {
+            s += middle[i] * b[0] * x;
+        }
+
+        return s;
+    }
+
+    /// <summary>A range's copy written (the array itself keeps its elements), and a range passed to a call.</summary>
+    [Differentiable]
+    public static double Pieces(double[] a, int k)
+    {
+        double[] head = a[..k];
+        head[0] *= 3;
+        return Arrays.Dot(head, a[k..(2 * k)]) + head[0] * a[0] + a[^1];
+    }
+}
+
