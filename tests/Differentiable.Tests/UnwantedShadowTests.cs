@@ -80,4 +80,30 @@ public class UnwantedShadowTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(double.IsFinite(sink));
     }
+
+    [Fact]
+    public void Hvp_AnEmptyDirection_IsZeros_AndAnEmptyGradientOrProduct_IsNotWanted()
+    {
+        double[] x = [0.3, -1.2, 0.8, 1.5], v = [0.5, -0.25, 1.0, 0.75];
+        double[] dx = new double[4], hx = new double[4];
+        double value = SecondOrder.RosenbrockHvp(x, v, dx, hx);
+
+        // Without the gradient: the same product; without the product: the same gradient.
+        double[] hxOnly = new double[4];
+        Assert.Equal(value, SecondOrder.RosenbrockHvp(x, v, [], hxOnly));
+        Assert.Equal(hx, hxOnly);
+        double[] dxOnly = new double[4];
+        Assert.Equal(value, SecondOrder.RosenbrockHvp(x, v, dxOnly, []));
+        Assert.Equal(dx, dxOnly);
+
+        // An empty direction is the zero direction: the gradient alone, and a zero product added to what hx holds.
+        double[] dxZero = new double[4], hxZero = [9.0, 9.0, 9.0, 9.0];
+        Assert.Equal(value, SecondOrder.RosenbrockHvp(x, [], dxZero, hxZero));
+        Assert.Equal(dx, dxZero);
+        Assert.All(hxZero, h => Assert.Equal(9.0, h));
+
+        // Any other length is still an error naming both.
+        Assert.Equal("hx", Assert.Throws<ArgumentException>(() => SecondOrder.RosenbrockHvp(x, v, dx, new double[3])).ParamName);
+    }
 }
+

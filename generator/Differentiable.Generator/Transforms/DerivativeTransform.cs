@@ -197,7 +197,10 @@ internal abstract class DerivativeTransform
     /// release statement returned); in forward mode a read-only parameter's empty tangent is zeros,
     /// <c>da = Shadows.OrZeros(da, a.Length);</c>. Jagged arrays have no such stand-in: their shapes must match.
     /// </summary>
-    protected (Stmt Substitution, Stmt? Release)? Unwanted(Variable primal, Variable shadow, bool reverse)
+    protected (Stmt Substitution, Stmt? Release)? Unwanted(Variable primal, Variable shadow, bool reverse) => Unwanted(primal, shadow, reverse, Names);
+
+    /// <summary>As above, with fresh names from <paramref name="names"/> (for a function composed of transforms: second order).</summary>
+    internal static (Stmt Substitution, Stmt? Release)? Unwanted(Variable primal, Variable shadow, bool reverse, NameScope names)
     {
         if (primal.Type.ElementType.IsBuffer || !(reverse ? shadow.Type.Kind == ValueKind.Span : shadow.Type.Kind == ValueKind.ReadOnlySpan))
         {
@@ -210,7 +213,7 @@ internal abstract class DerivativeTransform
             return (new Assign(new VariableBinding(shadow), new Call(ShadowsMethod("OrZeros<" + element.CSharp + ">"), Model.EquatableArray.Of<Expr>(new Ref(shadow), new Length(new Ref(primal))), shadow.Type), null), null);
         }
 
-        Variable scratch = Names.Fresh(shadow.Name + "Unwanted", IrType.Scalar(ValueKind.Other, element.CSharp + "[]?"));
+        Variable scratch = names.Fresh(shadow.Name + "Unwanted", IrType.Scalar(ValueKind.Other, element.CSharp + "[]?"));
         var substitution = new Assign(
             new VariableBinding(shadow),
             new Call(ShadowsMethod("OrScratch<" + element.CSharp + ">"), Model.EquatableArray.Of<Expr>(new Ref(shadow), new Length(new Ref(primal)), new OutArgument(scratch)), shadow.Type),

@@ -126,11 +126,37 @@ internal static class SecondOrder
             }
         }
 
-        var checks = DerivativeTransform.ArgumentChecks(bufferArguments, lengthChecks);
+        // An empty direction is zeros; an empty gradient or product shadow is "not wanted": a pooled scratch stands in,
+        // given back before the result is returned (as {M}Vjp does).
+        var unwanted = new List<(Stmt Substitution, Stmt? Release)>();
+        if (!widened)
+        {
+            var scope = NameScope.Of(composed);
+            foreach ((Variable input, Variable shadow) in lengthChecks)
+            {
+                bool direction = shadow.Type.Kind == ValueKind.ReadOnlySpan;
+                if (DerivativeTransform.Unwanted(input, shadow, reverse: !direction, scope) is { } substitution)
+                {
+                    unwanted.Add(substitution);
+                }
+            }
+        }
+
+        var checks = DerivativeTransform.ArgumentChecks(bufferArguments, lengthChecks, unwanted.Select(u => u.Substitution));
+        var releases = unwanted.Select(u => u.Release).OfType<Stmt>().ToList();
         return composed with
         {
             Parameters = ordered.Select(p => p with { IsDifferentiable = false }).ToEquatableArray(),
-            Body = new Block(checks.Concat(composed.Body.Statements).ToEquatableArray()),
+            Body = new Block(checks.Concat(BeforeReturns(composed.Body, releases).Statements).ToEquatableArray()),
         };
     }
+
+    /// <summary><paramref name="block"/> with <paramref name="statements"/> before each of its returns (inside a tape scope too).</summary>
+    private static Block BeforeReturns(Block block, IReadOnlyList<Stmt> statements) =>
+        statements.Count == 0 ? block : new Block(block.Statements.SelectMany(s => s switch
+        {
+            Return => statements.Append(s),
+            TapeScope scope => [scope with { Body = BeforeReturns(scope.Body, statements) }],
+            _ => (IEnumerable<Stmt>)[s],
+        }).ToEquatableArray());
 }

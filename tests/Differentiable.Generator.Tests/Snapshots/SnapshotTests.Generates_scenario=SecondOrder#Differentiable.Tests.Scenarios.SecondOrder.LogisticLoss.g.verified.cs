@@ -271,6 +271,9 @@ namespace Differentiable.Tests.Scenarios
         [global::Differentiable.GeneratedDerivative("LogisticLoss", global::Differentiable.DerivativeMode.Hvp, 1)]
         public static double LogisticLossHvp(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> features, global::System.ReadOnlySpan<double> labels, global::System.ReadOnlySpan<double> vw, global::System.Span<double> dw, global::System.Span<double> hw)
         {
+            vw = global::Differentiable.Shadows.OrZeros<double>(vw, w.Length);
+            dw = global::Differentiable.Shadows.OrScratch<double>(dw, w.Length, out double[]? dwUnwanted);
+            hw = global::Differentiable.Shadows.OrScratch<double>(hw, w.Length, out double[]? hwUnwanted);
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), vw.Length, nameof(vw));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), dw.Length, nameof(dw));
             global::Differentiable.Shadows.CheckLength(w.Length, nameof(w), hw.Length, nameof(hw));
@@ -296,6 +299,8 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double t16 = dloss + dResult;
             dloss = t16;
+            global::Differentiable.Shadows.Return(dwUnwanted);
+            global::Differentiable.Shadows.Return(hwUnwanted);
             return loss;
 
             // Runs the loop nest at line 42 of LogisticLoss: for (int i = 0; i < labels.Length; i++) …

@@ -216,6 +216,9 @@ namespace Differentiable.Tests.Scenarios
         public static double OrbitHvp(double x, double y, double[] weights, double vx, double vy, global::System.ReadOnlySpan<double> vweights, out double dx, out double dy, global::System.Span<double> dweights, out double hx, out double hy, global::System.Span<double> hweights)
         {
             global::System.ArgumentNullException.ThrowIfNull(weights);
+            vweights = global::Differentiable.Shadows.OrZeros<double>(vweights, weights.Length);
+            dweights = global::Differentiable.Shadows.OrScratch<double>(dweights, weights.Length, out double[]? dweightsUnwanted);
+            hweights = global::Differentiable.Shadows.OrScratch<double>(hweights, weights.Length, out double[]? hweightsUnwanted);
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), vweights.Length, nameof(vweights));
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), dweights.Length, nameof(dweights));
             global::Differentiable.Shadows.CheckLength(weights.Length, nameof(weights), hweights.Length, nameof(hweights));
@@ -373,6 +376,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 62: double p = x;
                 dx = dp;
                 hx = ddp;
+                global::Differentiable.Shadows.Return(dweightsUnwanted);
+                global::Differentiable.Shadows.Return(hweightsUnwanted);
                 return result;
             }
             finally

@@ -175,6 +175,9 @@ namespace Differentiable.Tests.Scenarios
         public static double RosenbrockHvp(double[] x, global::System.ReadOnlySpan<double> vx, global::System.Span<double> dx, global::System.Span<double> hx)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            vx = global::Differentiable.Shadows.OrZeros<double>(vx, x.Length);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
+            hx = global::Differentiable.Shadows.OrScratch<double>(hx, x.Length, out double[]? hxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), vx.Length, nameof(vx));
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), hx.Length, nameof(hx));
@@ -272,6 +275,8 @@ namespace Differentiable.Tests.Scenarios
             // reverse sweep
             double t14 = dsum + dResult;
             dsum = t14;
+            global::Differentiable.Shadows.Return(dxUnwanted);
+            global::Differentiable.Shadows.Return(hxUnwanted);
             return sum;
         }
 

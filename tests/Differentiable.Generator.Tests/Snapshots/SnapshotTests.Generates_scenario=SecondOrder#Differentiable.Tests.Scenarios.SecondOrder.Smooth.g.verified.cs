@@ -314,6 +314,9 @@ namespace Differentiable.Tests.Scenarios
         public static double SmoothHvp(double[] x, int passes, global::System.ReadOnlySpan<double> vx, global::System.Span<double> dx, global::System.Span<double> hx)
         {
             global::System.ArgumentNullException.ThrowIfNull(x);
+            vx = global::Differentiable.Shadows.OrZeros<double>(vx, x.Length);
+            dx = global::Differentiable.Shadows.OrScratch<double>(dx, x.Length, out double[]? dxUnwanted);
+            hx = global::Differentiable.Shadows.OrScratch<double>(hx, x.Length, out double[]? hxUnwanted);
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), vx.Length, nameof(vx));
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), dx.Length, nameof(dx));
             global::Differentiable.Shadows.CheckLength(x.Length, nameof(x), hx.Length, nameof(hx));
@@ -422,6 +425,8 @@ namespace Differentiable.Tests.Scenarios
                 // line 123: for (int i = 0; i < x.Length; i++) …
                 tape.Doubles.PopSlice(dy1, 0, x.Length);
                 tape.Doubles.PopSlice(y, 0, x.Length);
+                global::Differentiable.Shadows.Return(dxUnwanted);
+                global::Differentiable.Shadows.Return(hxUnwanted);
                 return sum;
             }
             finally
