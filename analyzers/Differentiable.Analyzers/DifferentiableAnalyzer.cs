@@ -76,7 +76,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 
             // As the generator decides: a callee that gets no derivatives (or no Jvp) takes them away from this method too.
             var outcomes = CalleeOutcomes.Resolve(check.Own, methods.OwnOutcome);
-            diagnostics = check.Diagnostics.Concat(CalleeOutcomes.Diagnostics(check.Calls, outcomes, method.Name, check.Own.HasForwardMode));
+            diagnostics = check.Diagnostics.Concat(CalleeOutcomes.Diagnostics(check.Calls, outcomes, method.Name, check.Own.HasForwardMode, check.Own.Key));
         }
         catch (OperationCanceledException)
         {

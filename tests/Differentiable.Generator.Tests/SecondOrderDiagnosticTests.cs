@@ -134,4 +134,17 @@ public class SecondOrderDiagnosticTests
             }
             """);
     }
+
+    [Fact]
+    public void RecursiveMethod_IsReportedOnce_NotAgainOnItsOwnSelfCall()
+    {
+        Markup.VerifyDiagnostics(Usings + """
+            public static partial class Model
+            {
+                [Differentiable(Order = 2)]
+                public static double Power(double x, int n) => n <= 0 ? 1 : x * {|DIFF0020:Power(x, n - 1)|};
+            }
+            """);
+    }
 }
+

@@ -100,11 +100,11 @@ internal static class CalleeOutcomes
     /// The diagnostics a method gets from its callees' outcomes: DIFF0018 on each call to a callee that gets no
     /// derivatives, and (when the method itself had forward mode) DIFF0008 on the first call to one without a Jvp.
     /// </summary>
-    public static IEnumerable<DiagnosticInfo> Diagnostics(IEnumerable<CalleeCall> calls, IReadOnlyDictionary<string, MethodOutcome> outcomes, string methodName, bool hadForwardMode)
+    public static IEnumerable<DiagnosticInfo> Diagnostics(IEnumerable<CalleeCall> calls, IReadOnlyDictionary<string, MethodOutcome> outcomes, string methodName, bool hadForwardMode, string? ownKey = null)
     {
         bool forwardReported = !hadForwardMode;
         var reported = new HashSet<SourceSpan?>();
-        foreach (CalleeCall call in calls)
+        foreach (CalleeCall call in calls.Where(c => c.Key != ownKey)) // a recursive call: the method's own errors are reported on it
         {
             if (!outcomes.TryGetValue(call.Key, out MethodOutcome? outcome))
             {
