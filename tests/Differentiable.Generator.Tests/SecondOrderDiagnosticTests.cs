@@ -138,13 +138,14 @@ public class SecondOrderDiagnosticTests
     [Fact]
     public void RecursiveMethod_IsReportedOnce_NotAgainOnItsOwnSelfCall()
     {
-        Markup.VerifyDiagnostics(Usings + """
+        var run = Markup.VerifyDiagnostics(Usings + """
             public static partial class Model
             {
                 [Differentiable(Order = 2)]
                 public static double Power(double x, int n) => n <= 0 ? 1 : x * {|DIFF0020:Power(x, n - 1)|};
             }
             """);
+        Assert.Contains("the recursive call to 'Power'", Assert.Single(run.GeneratorDiagnostics.AddRange(run.AnalyzerDiagnostics).DistinctBy(d => d.GetMessage())).GetMessage(), StringComparison.Ordinal);
     }
 }
 

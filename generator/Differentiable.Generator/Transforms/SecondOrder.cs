@@ -90,9 +90,12 @@ internal static class SecondOrder
         if (IrWalk.Statements(seeded.Body).SelectMany(IrWalk.Expressions).SelectMany(IrWalk.Calls)
                 .Select(c => c.Callee).OfType<MethodCallee>().FirstOrDefault(c => c.Site is not null && c.Derivatives is null && c.Parameters.Count == 0) is { } call)
         {
+            string callee = call.Key.Split('(')[0].Split('.').Last();
             throw new TransformException(
                 DiagnosticDescriptors.SecondOrderUnavailable.Id,
-                $"the call to '{call.Key.Split('(')[0].Split('.').Last()}', whose reverse mode has no second order yet (write the callee's body in the method)",
+                callee == primal.Name
+                    ? $"the recursive call to '{callee}' (second order does not go through recursion: write it as a loop)"
+                    : $"the call to '{callee}', whose reverse mode has no second order yet (write the callee's body in the method)",
                 call.Site);
         }
 
