@@ -250,7 +250,7 @@ internal sealed class CSharpPrinter
         var arguments = new List<string>();
         for (int i = 0; i < call.Arguments.Count; i++)
         {
-            if (!outputs.TryGetValue(i, out Variable? output) || output is null)
+            if (!outputs.TryGetValue(i, out Variable? output))
             {
                 arguments.Add(Print(call.Arguments[i], 0));
             }

@@ -206,7 +206,7 @@ internal static class CallOutputs
     public static (Binding? Result, Dictionary<int, Variable> Outputs) Split(Binding target, Call call)
     {
         var callee = (MethodCallee)call.Callee;
-        var elements = target is TupleBinding tuple && (tuple.Elements.Count > 1 || OutputCount(callee) > 1) ? tuple.Elements.ToList() : [target];
+        var elements = target is TupleBinding tuple ? tuple.Elements.ToList() : [target]; // at least one output: never a lone result
         int next = 0;
         Binding? result = elements.Count > OutputCount(callee) ? elements[next++] : null;
         var outputs = new Dictionary<int, Variable>();

@@ -305,7 +305,7 @@ internal sealed partial class Lowerer
             parameterTypes[i]!,
             (parameterTypes[i]!.IsFloating || parameterTypes[i]!.IsDifferentiableBuffer) && !HasAttribute(p, NoDerivativeAttributeName),
             mayWrite[i],
-            p.RefKind switch { RefKind.Out => ParameterKind.Out, RefKind.Ref => ParameterKind.Ref, RefKind.In => ParameterKind.In, _ => ParameterKind.Value })).ToEquatableArray();
+            KindOf(p.RefKind))).ToEquatableArray();
         DerivativeMethods? derivatives = DerivativesOf(target, invocation, sameType ? null : owner);
         // A generic method is called with its type arguments spelled out (throw helpers such as ThrowIfNegative<T>).
         string name = target.IsGenericMethod
@@ -381,16 +381,12 @@ internal sealed partial class Lowerer
             }
 
             IOperation place = arguments[i] is IDeclarationExpressionOperation declaration ? declaration.Expression : arguments[i];
-            ISymbol? symbol = place switch
-            {
-                IDiscardOperation => null,
-                ILocalReferenceOperation or IParameterReferenceOperation when !IsElementAlias(place) => SymbolOf(place),
-                _ => invocation.TargetMethod, // reported below
-            };
-            if (SymbolEqualityComparer.Default.Equals(symbol, invocation.TargetMethod))
+            if (place is not (IDiscardOperation or ILocalReferenceOperation or IParameterReferenceOperation) || IsElementAlias(place))
             {
                 return Fail(arguments[i], $"An {(parameter.Kind == ParameterKind.Out ? "out" : "ref")} argument that is not a local or a parameter ('{arguments[i].Syntax}'): pass a local, then assign it");
             }
+
+            ISymbol? symbol = place is IDiscardOperation ? null : SymbolOf(place);
 
             if (symbol is not null && outputs.Any(o => SymbolEqualityComparer.Default.Equals(o.Symbol, symbol)))
             {

@@ -164,14 +164,7 @@ internal sealed partial class Lowerer
             }
 
             bool differentiable = (type.IsFloating || type.IsDifferentiableBuffer) && !HasAttribute(parameter, NoDerivativeAttributeName);
-            var kind = parameter.RefKind switch
-            {
-                RefKind.In => ParameterKind.In,
-                RefKind.Out => ParameterKind.Out,
-                RefKind.Ref => ParameterKind.Ref,
-                _ => ParameterKind.Value,
-            };
-            parameters.Add(new Parameter(new Variable(parameter.Name, type), kind, differentiable));
+            parameters.Add(new Parameter(new Variable(parameter.Name, type), KindOf(parameter.RefKind), differentiable));
         }
 
         IrType? returnType = method.ReturnsVoid ? IrType.Void : TypeOf(method.ReturnType);
@@ -380,6 +373,15 @@ internal sealed partial class Lowerer
 
         return (scope, contract);
     }
+
+    /// <summary>How a parameter is passed, for a method's own parameters and a callee's alike.</summary>
+    private static ParameterKind KindOf(RefKind refKind) => refKind switch
+    {
+        RefKind.In => ParameterKind.In,
+        RefKind.Out => ParameterKind.Out,
+        RefKind.Ref => ParameterKind.Ref,
+        _ => ParameterKind.Value,
+    };
 
     /// <summary>The IR name of the next definition of a local or parameter: <c>y</c>, then <c>y_1</c>, <c>y_2</c>…</summary>
     private Variable NextVersion(ISymbol symbol, IrType type)

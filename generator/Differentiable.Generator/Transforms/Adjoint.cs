@@ -1145,12 +1145,7 @@ internal sealed class Adjoint : DerivativeTransform
     private IEnumerable<Stmt> ReverseCall(Stmt statement, Binding? target, MethodCallee callee, Call call)
     {
         Origin? origin = statement.Origin;
-        if (Width > 1)
-        {
-            // A widened sweep calls no other method's Vjp (a registration or a referenced library may have no widened one):
-            // its callees are inlined, or it has no widened sweep.
-            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
-        }
+        SingleSweepOnly(callee);
 
         if (callee.Derivatives?.Vjp is not { } vjp)
         {

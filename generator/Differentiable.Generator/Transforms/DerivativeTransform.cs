@@ -27,6 +27,18 @@ internal abstract class DerivativeTransform
     /// </summary>
     protected int Width { get; }
 
+    /// <summary>
+    /// A widened sweep calls no other method's derivatives (a registration or a referenced library may have no widened
+    /// ones): its callees are inlined, or it has no widened sweep. Throws for a call to <paramref name="callee"/> when wide.
+    /// </summary>
+    protected void SingleSweepOnly(MethodCallee callee)
+    {
+        if (Width > 1)
+        {
+            throw new TransformException(Diagnostics.DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
+        }
+    }
+
     /// <summary>The type of the derivative of a value of type <paramref name="primal"/> in this sweep.</summary>
     protected IrType DerivativeType(IrType primal) => primal.Derivative(Width);
 
