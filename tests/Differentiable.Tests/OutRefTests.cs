@@ -162,5 +162,19 @@ public class OutRefTests
         (p, v) => OutRefCalls.CallsInALoopJvp(p[0], n, v[0]),
         (p, u) => (OutRefCalls.CallsInALoopVjp(p[0], n, u, out double dx), [dx]),
         [0.7], [-0.35]);
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(-1.25)]
+    public void NoDerivativeOutAndRefParameters_CarryNoDerivativeIntoTheCaller_InBothModes(double x)
+    {
+        // b = x² and z = x·x come back as constants; c = z·x + x with z constant on entry: d/dx = 2·x² + (x + 1)·x².
+        double expected = 2 * x * x + (x + 1) * x * x;
+        var (value, tangent) = OutRefCalls.CallsWithUntrackedOutputsJvp(x, 1);
+        Assert.Equal(OutRefCalls.CallsWithUntrackedOutputs(x), value);
+        DerivativeAssert.AssertClose(expected, tangent, "forward", 1e-14);
+        Assert.Equal(value, OutRefCalls.CallsWithUntrackedOutputsGradient(x, out double gradient));
+        DerivativeAssert.AssertClose(expected, gradient, "reverse", 1e-14);
+    }
 }
 

@@ -313,17 +313,14 @@ internal sealed class Tangent : DerivativeTransform
             yield break;
         }
 
-        if (Width > 1)
-        {
-            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
-        }
+        SingleSweepOnly(callee);
 
         var before = new List<Stmt>();
         var after = new List<Stmt>();
         MethodName jvp = JvpCallee(callee);
         var parameters = callee.Parameters.Select(p => p with { IsDifferentiable = false }).ToList();
         var arguments = new List<Expr>(call.Arguments);
-        var bound = callee.Parameters.Select((p, i) => (p, i)).Where(x => outputs.ContainsKey(x.i)).Select(x => outputs[x.i]).ToList();
+        var bound = outputs.OrderBy(o => o.Key).Select(o => o.Value).ToList(); // the primal's outputs, in parameter order
         Variable OutputTangent(Variable output, bool byReference) =>
             Activity.IsActive(output) ? DerivativeOf(output) : byReference ? Names.Fresh("d" + output.Name, DerivativeType(output.Type)) : new Variable("_", DerivativeType(output.Type));
         for (int i = 0; i < callee.Parameters.Count; i++)
@@ -346,13 +343,22 @@ internal sealed class Tangent : DerivativeTransform
             arguments.Add(TangentArgument(callee, call, i, before, after));
         }
 
+        // Every floating out parameter has a tangent in the callee's Jvp; a [NoDerivative] one carries none here (its
+        // cotangent is not among its Vjp's parameters either), so its tangent is dropped and its output's is zero.
+        var withoutDerivative = new List<Variable>();
         for (int i = 0; i < callee.Parameters.Count; i++)
         {
-            if (callee.Parameters[i] is { IsDifferentiable: true, Kind: ParameterKind.Out } parameter)
+            ParameterInfo parameter = callee.Parameters[i];
+            if (parameter.Kind == ParameterKind.Out && parameter.Type.IsFloating)
             {
                 parameters.Add(new ParameterInfo("d" + parameter.Name, DerivativeType(parameter.Type), false, Kind: ParameterKind.Out));
                 arguments.Add(new DefaultValue(DerivativeType(parameter.Type)));
-                bound.Add(OutputTangent(outputs[i], byReference: false));
+                bound.Add(parameter.IsDifferentiable ? OutputTangent(outputs[i], byReference: false) : new Variable("_", DerivativeType(parameter.Type)));
+            }
+
+            if (outputs.TryGetValue(i, out Variable? output) && !parameter.IsDifferentiable && output.Type.IsFloating && (Activity.IsActive(output) || HasDerivative(output)))
+            {
+                withoutDerivative.Add(output);
             }
         }
 
@@ -365,6 +371,11 @@ internal sealed class Tangent : DerivativeTransform
         }
 
         yield return IrWalk.Rebind(statement, CallOutputs.Bind(valueAndTangent, bound), new Call(jvpCallee, arguments.ToEquatableArray(), type));
+        foreach (Variable output in withoutDerivative)
+        {
+            yield return IrWalk.Rebind(statement, new VariableBinding(DerivativeOf(output)), Const.Zero(DerivativeType(output.Type)));
+        }
+
         foreach (Stmt released in after)
         {
             yield return released;
@@ -394,12 +405,7 @@ internal sealed class Tangent : DerivativeTransform
     /// <summary>The callee's Jvp; an array argument without a tangent gets a pooled zero one (rented into <paramref name="before"/>).</summary>
     private Expr JvpCall(MethodCallee callee, Call call, List<Stmt> before, List<Stmt> after)
     {
-        if (Width > 1)
-        {
-            // A widened sweep calls no other method's Jvp (a registration or a referenced library may have no widened one):
-            // its callees are inlined, or it has no widened sweep.
-            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {callee.Name}", callee.Site);
-        }
+        SingleSweepOnly(callee);
 
         MethodName jvp = JvpCallee(callee);
         var arguments = new List<Expr>(call.Arguments);
@@ -478,10 +484,7 @@ internal sealed class Tangent : DerivativeTransform
     /// </summary>
     private IEnumerable<Stmt> TangentOfVjpCall(MethodCallee vjpCallee, MethodName hvp, Call vjpCall)
     {
-        if (Width > 1)
-        {
-            throw new TransformException(DiagnosticDescriptors.UnsupportedConstruct.Id, $"a widened sweep of a call to {vjpCallee.Name}", vjpCallee.Site);
-        }
+        SingleSweepOnly(vjpCallee);
 
         int count = (vjpCall.Arguments.Count - 1) / 2;
         var inputs = vjpCall.Arguments.Take(count).ToList();

@@ -111,5 +111,29 @@ public static partial class OutRefCalls
 
         return s;
     }
+
+    /// <summary>[NoDerivative] out and ref parameters: their outputs carry no derivative into the caller, in either mode.</summary>
+    [Differentiable]
+    public static double HalfTracked(double x, [NoDerivative] out double y)
+    {
+        y = x * x;
+        return 2 * x;
+    }
+
+    [Differentiable]
+    public static double Scales(double x, [NoDerivative] ref double z)
+    {
+        z = z * x;
+        return z + x;
+    }
+
+    [Differentiable]
+    public static double CallsWithUntrackedOutputs(double x)
+    {
+        double a = HalfTracked(x, out double b);
+        double z = x;
+        double c = Scales(x, ref z);
+        return a * b + c * z;
+    }
 }
 
